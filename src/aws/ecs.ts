@@ -1,0 +1,174 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type Task
+} from '@aws-sdk/client-ecs'
+import type {
+  EcsPort,
+  MissingService,
+  RegisteredRevision,
+  ServiceView,
+  TaskDefinition,
+  TaskView
+} from '../rollout/ports.js'
+
+const time = (d: Date | undefined): number => (d ? d.getTime() : 0)
+
+function serviceView(s: Service): ServiceView {
+  return {
+    name: s.serviceName ?? '',
+    arn: s.serviceArn ?? '',
+    status: s.status ?? '',
+    desiredCount: s.desiredCount ?? 0,
+    runningCount: s.runningCount ?? 0,
+    pendingCount: s.pendingCount ?? 0,
+    taskDefinitionArn: s.taskDefinition ?? '',
+    loadBalancers: (s.loadBalancers ?? []).flatMap((lb) =>
+      lb.targetGroupArn
+        ? [
+            {
+              targetGroupArn: lb.targetGroupArn,
+              containerName: lb.containerName,
+              containerPort: lb.containerPort
+            }
+          ]
+        : []
+    ),
+    deployments: (s.deployments ?? []).map((d) => ({
+      id: d.id ?? '',
+      status: d.status ?? '',
+      taskDefinitionArn: d.taskDefinition ?? '',
+      desiredCount: d.desiredCount ?? 0,
+      runningCount: d.runningCount ?? 0,
+      pendingCount: d.pendingCount ?? 0,
+      failedTasks: d.failedTasks ?? 0,
+      rolloutState: d.rolloutState,
+      rolloutStateReason: d.rolloutStateReason,
+      createdAt: time(d.createdAt),
+      updatedAt: time(d.updatedAt)
+    })),
+    events: (s.events ?? []).map((e) => ({ at: time(e.createdAt), message: e.message ?? '' }))
+  }
+}
+
+/** The task's ENI address: its target id in an `ip` target group (awsvpc, Fargate). */
+function privateIp(t: Task): string | undefined {
+  for (const a of t.attachments ?? []) {
+    if (a.type !== 'ElasticNetworkInterface') continue
+    const ip = a.details?.find((d) => d.name === 'privateIPv4Address')?.value
+    if (ip) return ip
+  }
+  for (const c of t.containers ?? []) {
+    const ip = c.networkInterfaces?.find((n) => n.privateIpv4Address)?.privateIpv4Address
+    if (ip) return ip
+  }
+  return undefined
+}
+
+function taskView(t: Task): TaskView {
+  return {
+    arn: t.taskArn ?? '',
+    taskDefinitionArn: t.taskDefinitionArn ?? '',
+    lastStatus: t.lastStatus ?? '',
+    desiredStatus: t.desiredStatus ?? '',
+    privateIp: privateIp(t),
+    startedBy: t.startedBy,
+    stoppedReason: t.stoppedReason,
+    stopCode: t.stopCode,
+    containers: (t.containers ?? []).map((c) => ({
+      name: c.name ?? '',
+      image: c.image,
+      lastStatus: c.lastStatus,
+      exitCode: c.exitCode,
+      reason: c.reason
+    })),
+    createdAt: t.createdAt ? time(t.createdAt) : undefined,
+    startedAt: t.startedAt ? time(t.startedAt) : undefined,
+    stoppedAt: t.stoppedAt ? time(t.stoppedAt) : undefined
+  }
+}
+
+const nameOf = (arnOrName: string): string => arnOrName.slice(arnOrName.lastIndexOf('/') + 1)
+
+export class EcsAdapter implements EcsPort {
+  constructor(private readonly client: ECSClient) {}
+
+  async describeServices(
+    cluster: string,
+    names: string[]
+  ): Promise<(ServiceView | MissingService)[]> {
+    const out = await this.client.send(new DescribeServicesCommand({ cluster, services: names }))
+    const found = (out.services ?? []).map(serviceView)
+    return names.map((name): ServiceView | MissingService => {
+      const service = found.find((s) => s.name === nameOf(name))
+      if (service) return service
+      const failure = (out.failures ?? []).find((f) => f.arn && nameOf(f.arn) === nameOf(name))
+      return { name, missing: true, reason: failure?.reason ?? 'MISSING' }
+    })
+  }
+
+  async describeTaskDefinition(taskDefinition: string): Promise<TaskDefinition> {
+    const out = await this.client.send(new DescribeTaskDefinitionCommand({ taskDefinition }))
+    if (!out.taskDefinition) throw new Error(`DescribeTaskDefinition returned no ${taskDefinition}`)
+    return out.taskDefinition as unknown as TaskDefinition
+  }
+
+  async registerTaskDefinition(definition: TaskDefinition): Promise<RegisteredRevision> {
+    const input = definition as unknown as RegisterTaskDefinitionCommandInput
+    const out = await this.client.send(new RegisterTaskDefinitionCommand(input))
+    const td = out.taskDefinition
+    if (!td?.taskDefinitionArn) throw new Error('RegisterTaskDefinition returned no ARN')
+    return { arn: td.taskDefinitionArn, family: td.family ?? '', revision: td.revision ?? 0 }
+  }
+
+  async updateService(
+    cluster: string,
+    service: string,
+    change: { taskDefinitionArn?: string; desiredCount?: number }
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateServiceCommand({
+        cluster,
+        service,
+        taskDefinition: change.taskDefinitionArn,
+        desiredCount: change.desiredCount
+      })
+    )
+  }
+
+  async listTasks(
+    cluster: string,
+    service: string,
+    desiredStatus: 'RUNNING' | 'STOPPED'
+  ): Promise<string[]> {
+    const arns: string[] = []
+    let nextToken: string | undefined
+    do {
+      const out = await this.client.send(
+        new ListTasksCommand({ cluster, serviceName: service, desiredStatus, nextToken })
+      )
+      arns.push(...(out.taskArns ?? []))
+      nextToken = out.nextToken
+    } while (nextToken)
+    return arns
+  }
+
+  async describeTasks(cluster: string, taskArns: string[]): Promise<TaskView[]> {
+    const views: TaskView[] = []
+    // DescribeTasks takes at most 100 tasks a call
+    for (let i = 0; i < taskArns.length; i += 100) {
+      const out = await this.client.send(
+        new DescribeTasksCommand({ cluster, tasks: taskArns.slice(i, i + 100) })
+      )
+      views.push(...(out.tasks ?? []).map(taskView))
+    }
+    return views
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * What the rollout domain needs from the outside world. `src/aws/` implements these with the
+ * AWS SDK; tests implement them in memory. Nothing here knows HTTP, the SDK or GitHub.
+ */
+
+// ---------- task definitions (the describe-task-definition shape, camelCase) ----------
+
+export interface KeyValue {
+  name: string
+  value: string
+}
+
+export interface ContainerDefinition {
+  name: string
+  image?: string
+  environment?: KeyValue[]
+  portMappings?: { containerPort?: number; hostPort?: number; protocol?: string; name?: string }[]
+  essential?: boolean
+  [field: string]: unknown
+}
+
+export interface TaskDefinition {
+  family: string
+  containerDefinitions: ContainerDefinition[]
+  taskDefinitionArn?: string
+  revision?: number
+  [field: string]: unknown
+}
+
+export interface RegisteredRevision {
+  arn: string
+  family: string
+  revision: number
+}
+
+// ---------- ECS ----------
+
+export interface DeploymentView {
+  id: string
+  /** PRIMARY is the newest; ACTIVE ones are older deployments still draining */
+  status: string
+  taskDefinitionArn: string
+  desiredCount: number
+  runningCount: number
+  pendingCount: number
+  failedTasks: number
+  /** IN_PROGRESS | COMPLETED | FAILED (absent on services without the ECS deployment controller) */
+  rolloutState?: string
+  rolloutStateReason?: string
+  createdAt: number
+  updatedAt: number
+}
+
+export interface ServiceView {
+  name: string
+  arn: string
+  /** ACTIVE | DRAINING | INACTIVE */
+  status: string
+  desiredCount: number
+  runningCount: number
+  pendingCount: number
+  taskDefinitionArn: string
+  /** target groups the service registers its tasks in, with the container and port */
+  loadBalancers: { targetGroupArn: string; containerName?: string; containerPort?: number }[]
+  deployments: DeploymentView[]
+  /** newest first, as ECS returns them */
+  events: { at: number; message: string }[]
+}
+
+/** A service name that DescribeServices did not find (reported in `failures`). */
+export interface MissingService {
+  name: string
+  missing: true
+  reason: string
+}
+
+export interface ContainerView {
+  name: string
+  image?: string
+  lastStatus?: string
+  exitCode?: number
+  reason?: string
+}
+
+export interface TaskView {
+  arn: string
+  taskDefinitionArn: string
+  /** PROVISIONING | PENDING | ACTIVATING | RUNNING | DEACTIVATING | STOPPING | DEPROVISIONING | STOPPED */
+  lastStatus: string
+  desiredStatus: string
+  /** the private IPv4 address of the task's ENI (awsvpc), which is its target id in an ip target group */
+  privateIp?: string
+  startedBy?: string
+  stoppedReason?: string
+  stopCode?: string
+  containers: ContainerView[]
+  createdAt?: number
+  startedAt?: number
+  stoppedAt?: number
+}
+
+export interface EcsPort {
+  describeServices(cluster: string, names: string[]): Promise<(ServiceView | MissingService)[]>
+  describeTaskDefinition(taskDefinition: string): Promise<TaskDefinition>
+  registerTaskDefinition(definition: TaskDefinition): Promise<RegisteredRevision>
+  updateService(
+    cluster: string,
+    service: string,
+    change: { taskDefinitionArn?: string; desiredCount?: number }
+  ): Promise<void>
+  /** task ARNs of a service with that desired status (ECS keeps STOPPED tasks for about an hour) */
+  listTasks(cluster: string, service: string, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]>
+  describeTasks(cluster: string, taskArns: string[]): Promise<TaskView[]>
+}
+
+// ---------- ELBv2 ----------
+
+export interface WeightedTargetGroup {
+  targetGroupArn: string
+  weight: number
+}
+
+export interface Stickiness {
+  enabled: boolean
+  durationSeconds?: number
+}
+
+/** A forward action's config: the target groups with their weights, and stickiness. */
+export interface Forward {
+  targetGroups: WeightedTargetGroup[]
+  stickiness?: Stickiness
+}
+
+/**
+ * The listener's default actions, or a listener rule's actions. `forward` is the forward
+ * action among them (null when there is none); `actionTypes` lists every action's type in
+ * order, so a refusal can say what was found instead.
+ */
+export interface Route {
+  arn: string
+  kind: 'listener' | 'rule'
+  /** for a rule, the listener it belongs to; for a listener, itself */
+  listenerArn: string
+  actionTypes: string[]
+  forward: Forward | null
+  /** the adapter's own copy of the raw actions, so a write keeps everything it does not change */
+  raw?: unknown
+}
+
+export interface TargetView {
+  id: string
+  port?: number
+  /** initial | healthy | unhealthy | unused | draining | unavailable */
+  state: string
+  reason?: string
+  description?: string
+}
+
+export interface TargetGroupView {
+  arn: string
+  name: string
+  port?: number
+  protocol?: string
+  loadBalancerArns: string[]
+  /** deregistration_delay.timeout_seconds */
+  deregistrationDelaySeconds: number
+}
+
+export interface ElbPort {
+  readRoute(routeArn: string): Promise<Route>
+  /**
+   * Rewrites the route's forward action with these target groups, weights and stickiness,
+   * keeping every other action (and every other field of the forward action) as read.
+   */
+  writeForward(route: Route, forward: Forward): Promise<void>
+  describeTargetHealth(targetGroupArn: string): Promise<TargetView[]>
+  describeTargetGroups(targetGroupArns: string[]): Promise<TargetGroupView[]>
+}
+
+// ---------- time and reporting ----------
+
+export interface Clock {
+  /** milliseconds since the epoch */
+  now(): number
+  /** resolves after ms, or early (without throwing) when the signal aborts */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export interface SideHealth {
+  healthy: number
+  total: number
+}
+
+export interface TimelineEntry {
+  at: number
+  /** what happened, in the user's words: "idle side healthy", "shifted to 25%", "reverted" */
+  event: string
+  /** weight on the side that was live when the run started, and on the side being deployed */
+  liveWeight: number
+  idleWeight: number
+  live: SideHealth
+  idle: SideHealth
+}
+
+/** Where the engine tells what it is doing; main.ts maps it onto @actions/core logging. */
+export interface RolloutObserver {
+  /** starts a named phase (a log group); the previous one ends */
+  phase(name: string): void
+  info(line: string): void
+  warn(line: string): void
+  timeline(entry: TimelineEntry): void
+}

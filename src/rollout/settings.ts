@@ -1,0 +1,85 @@
+import type { TaskDefinition, KeyValue } from './ports.js'
+
+export type Command =
+  | 'deploy'
+  | 'promote'
+  | 'abort'
+  | 'rollback'
+  | 'status'
+  | 'preview'
+  | 'preview-destroy'
+
+/** One item of `traffic-steps`: a weight (1-100) for the new side, or a pause. */
+export type TrafficStep = { kind: 'weight'; percent: number } | { kind: 'pause' }
+
+/** What to render into the new revision. */
+export interface ReleaseSpec {
+  /** the task definition read from the `task-definition` file; undefined: the live revision */
+  taskDefinition?: TaskDefinition
+  /** where that file was, for messages */
+  taskDefinitionPath?: string
+  /** the container whose image is replaced; undefined: the only container */
+  container?: string
+  image: string
+  /** `environment` entries, set (added or replaced) on that container */
+  environment: KeyValue[]
+}
+
+/** Every input, parsed and validated. Nothing downstream re-reads raw inputs. */
+export interface Settings {
+  command: Command
+  cluster: string
+  /** the two services of the pair, as given */
+  services: [string, string]
+  /** ARN of the listener or of the listener rule that forwards to the pair */
+  routeArn: string
+  routeKind: 'listener' | 'rule'
+  release: ReleaseSpec
+  steps: TrafficStep[]
+  stepWaitMs: number
+  timeoutMs: number
+  /** null: `never` (keep the old side warm); undefined: the target groups' deregistration delay */
+  scaleDownDelayMs: number | null | undefined
+  pollIntervalMs: number
+  dryRun: boolean
+  githubToken: string
+}
+
+export type RolloutResultKind =
+  | 'promoted'
+  | 'reverted'
+  | 'paused'
+  | 'planned'
+  | 'aborted'
+  | 'rolled-back'
+  | 'unchanged'
+
+export interface StoppedTaskReport {
+  taskArn: string
+  stoppedReason?: string
+  stopCode?: string
+  containers: { name: string; exitCode?: number; reason?: string }[]
+}
+
+export interface RolloutOutcome {
+  result: RolloutResultKind
+  /** why it reverted (or other non-success); absent on success */
+  reason?: string
+  taskDefinitionArn?: string
+  previousTaskDefinitionArn?: string
+  /** after the run: the service carrying the traffic, and the other one */
+  liveService?: string
+  idleService?: string
+  liveTargetGroupArn?: string
+  idleTargetGroupArn?: string
+  image?: string
+  stoppedTasks: StoppedTaskReport[]
+  /** recent ECS service events of the deployed side, when a failure makes them useful */
+  serviceEvents: string[]
+  /** the plan, in words, one line a step */
+  plan: string[]
+  /** a unified-style diff of the live revision against the rendered one (dry run) */
+  taskDefinitionDiff?: string
+  /** when the old side is (or was) scaled down, in words */
+  scaleDown?: string
+}
