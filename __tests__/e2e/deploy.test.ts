@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  calls,
+  currentWeights,
+  deployInputs,
+  freshTopology,
+  run,
+  setImage,
+  startHarness,
+  weightWrites,
+  type Harness
+} from './harness.js'
+
+let h: Harness
+
+beforeAll(async () => {
+  h = await startHarness()
+})
+
+afterAll(async () => {
+  await h.emulator.stop()
+})
+
+const NEW_IMAGE = 'registry.example.com/app:2.0.0'
+
+describe('deploy through the bundled action against the emulator', () => {
+  it('promotes a good release, writing each step in order and reading it back', async () => {
+    const t = await freshTopology(h)
+    const result = await run(h, deployInputs(t))
+    expect(result.stderr).not.toMatch(/Error/)
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.result).toBe('promoted')
+    expect(result.outputs['live-service']).toBe(t.services.green)
+    expect(result.outputs['idle-service']).toBe(t.services.blue)
+    expect(result.outputs['task-definition-arn']).toMatch(/task-definition\/app\d+:2$/)
+    expect(result.outputs['previous-task-definition-arn']).toBe(t.taskDefinitionArn)
+
+    const writes = await weightWrites(h)
+    expect(writes.map((w) => w.weights[t.targetGroups.green])).toEqual([10, 50, 100])
+    expect(writes.map((w) => w.weights[t.targetGroups.blue])).toEqual([90, 50, 0])
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 0,
+      [t.targetGroups.green]: 100
+    })
+
+    // the old side is scaled down only after promotion, and its revision is never deregistered
+    const log = await calls(h.url)
+    const mutating = log.filter((c) => c.mutating).map((c) => c.operation)
+    expect(mutating).not.toContain('DeregisterTaskDefinition')
+    const lastShift = log.findLastIndex((c) => c.operation === 'ModifyListener')
+    const scaleDown = log.findIndex(
+      (c) =>
+        c.operation === 'UpdateService' &&
+        (c.params as { service: string; desiredCount?: number }).service === t.services.blue
+    )
+    expect(scaleDown).toBeGreaterThan(lastShift)
+    expect((log[scaleDown]!.params as { desiredCount: number }).desiredCount).toBe(0)
+
+    expect(result.summary).toContain('Promoted')
+    expect(result.summary).toContain('```mermaid')
+  })
+
+  it('reverts an unhealthy release before any weight reaches it', async () => {
+    const t = await freshTopology(h)
+    await setImage(h.url, { image: NEW_IMAGE, behavior: 'unhealthy' })
+    const result = await run(h, deployInputs(t))
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.result).toBe('reverted')
+    expect(result.outputs.reason).toMatch(/unhealthy|health check/i)
+    const writes = await weightWrites(h)
+    expect(writes.every((w) => !w.weights[t.targetGroups.green])).toBe(true)
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
+  })
+
+  it('fails a crashing release fast, with its stop reason and exit code', async () => {
+    const t = await freshTopology(h)
+    await setImage(h.url, { image: NEW_IMAGE, behavior: 'crash', exitCode: 3 })
+    const started = Date.now()
+    const result = await run(h, deployInputs(t, { timeout: '10m' }))
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(result.outputs.result).toBe('reverted')
+    expect(result.outputs.reason).toMatch(/Essential container in task exited/)
+    expect(result.outputs.reason).toMatch(/exit code 3/)
+    expect(result.summary).toMatch(/Essential container in task exited/)
+    expect(await weightWrites(h)).toEqual([])
+  })
+
+  it('reverts a release that degrades after the first shift back to 100/0', async () => {
+    const t = await freshTopology(h)
+    // healthy through bring-up and the first step (simulated seconds), then failing
+    await setImage(h.url, { image: NEW_IMAGE, behavior: 'degrade', afterSeconds: 40 })
+    const result = await run(h, deployInputs(t, { 'step-wait': '4s' }))
+    expect(result.outputs.result).toBe('reverted')
+    const writes = await weightWrites(h)
+    expect(writes[0]!.weights[t.targetGroups.green]).toBe(10)
+    expect(writes.at(-1)!.weights).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
+  })
+
+  it('on SIGTERM during a bake, the next mutating call returns all traffic', async () => {
+    const t = await freshTopology(h)
+    let signalled = false
+    const result = await run(h, deployInputs(t, { 'step-wait': '30s' }), {
+      onOutput: (text, child) => {
+        if (!signalled && /Bake at 10%/.test(text)) {
+          signalled = true
+          setTimeout(() => child.kill('SIGTERM'), 300)
+        }
+      }
+    })
+    expect(signalled).toBe(true)
+    expect(result.outputs.result).toBe('reverted')
+    expect(result.outputs.reason).toMatch(/SIGTERM/)
+    const log = await calls(h.url)
+    const mutating = log.filter((c) => c.mutating)
+    const firstShift = mutating.findIndex((c) => c.operation === 'ModifyListener')
+    const next = mutating[firstShift + 1]!
+    expect(next.operation).toBe('ModifyListener')
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
+  })
+
+  it('deploys through a listener rule, keeping its stickiness', async () => {
+    const t = await freshTopology(h, { useRule: true })
+    const result = await run(h, deployInputs(t, { 'traffic-steps': '50,100' }))
+    expect(result.outputs.result).toBe('promoted')
+    const writes = await weightWrites(h)
+    expect(writes.map((w) => w.operation)).toEqual(['ModifyRule', 'ModifyRule'])
+    expect(writes.map((w) => w.weights[t.targetGroups.green])).toEqual([50, 100])
+  })
+
+  it('refuses bad inputs with zero mutating calls', async () => {
+    const t = await freshTopology(h)
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ 'traffic-steps': '50,10,100' }, /traffic-steps/],
+      [{ services: t.services.blue }, /services/],
+      [
+        {
+          listener:
+            'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/0123456789abcdef'
+        },
+        /listener/
+      ],
+      [{ 'step-wait': 'soon' }, /step-wait/],
+      [{ container: 'nope' }, /container/],
+      [{ image: '' }, /image/]
+    ]
+    for (const [overrides, message] of cases) {
+      const result = await run(h, deployInputs(t, overrides))
+      expect(result.exitCode).not.toBe(0)
+      expect(result.stdout).toMatch(message)
+    }
+    const mutating = (await calls(h.url)).filter((c) => c.mutating)
+    expect(mutating).toEqual([])
+  })
+
+  it('dry run prints the plan and the diff and changes nothing', async () => {
+    const t = await freshTopology(h)
+    const result = await run(h, deployInputs(t, { 'dry-run': 'true' }))
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs.result).toBe('planned')
+    expect(result.summary).toContain('app:2.0.0')
+    expect((await calls(h.url)).filter((c) => c.mutating)).toEqual([])
+  })
+
+  it('an image that is already live is unchanged', async () => {
+    const t = await freshTopology(h)
+    const result = await run(h, deployInputs(t, { image: 'registry.example.com/app:1.0.0' }))
+    expect(result.outputs.result).toBe('unchanged')
+    expect((await calls(h.url)).filter((c) => c.mutating)).toEqual([])
+  })
+
+  it('the post step returns traffic when the main step was killed mid-rollout', async () => {
+    const t = await freshTopology(h)
+    let killed = false
+    const main = await run(h, deployInputs(t, { 'step-wait': '30s' }), {
+      onOutput: (text, child) => {
+        if (!killed && /Bake at 10%/.test(text)) {
+          killed = true
+          child.kill('SIGKILL')
+        }
+      }
+    })
+    expect(main.signal).toBe('SIGKILL')
+    expect((await currentWeights(h, t))[t.targetGroups.green]).toBe(10)
+    const post = await run(h, deployInputs(t), { state: main.state })
+    expect(post.exitCode).toBe(0)
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
+  })
+})

@@ -1,0 +1,117 @@
+/**
+ * One emulator per test file, a fresh blue/green topology per test, and the bundled action run
+ * as GitHub runs it. Assertions read the emulator's call log and the real API state, never
+ * what the test itself wrote.
+ */
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
+import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
+import { runAction, type ActionRun, type RunOptions } from '../../scripts/lib/github-runner.js'
+import { calls, clearCalls, setImage, clientConfig } from '../helpers/emulator.js'
+
+export const TIME_SCALE = 0.05
+
+export interface Harness {
+  emulator: RunningEmulator
+  url: string
+}
+
+export async function startHarness(): Promise<Harness> {
+  const emulator = await startEmulator({ port: 0, timeScale: TIME_SCALE })
+  return { emulator, url: emulator.url }
+}
+
+let counter = 0
+
+/** A topology with a unique prefix, blue live at 100 with `desiredCount` healthy tasks. */
+export async function freshTopology(
+  h: Harness,
+  options: { useRule?: boolean; desiredCount?: number } = {}
+): Promise<Topology> {
+  counter++
+  const topology = await createBlueGreenTopology({
+    endpoint: h.url,
+    prefix: `app${counter}`,
+    image: 'registry.example.com/app:1.0.0',
+    desiredCount: options.desiredCount ?? 2,
+    useRule: options.useRule
+  })
+  await clearCalls(h.url)
+  return topology
+}
+
+export function deployInputs(t: Topology, overrides: Record<string, string> = {}) {
+  return {
+    command: 'deploy',
+    cluster: t.cluster,
+    services: `${t.services.blue},${t.services.green}`,
+    listener: t.routeArn,
+    image: 'registry.example.com/app:2.0.0',
+    'traffic-steps': '10,50,100',
+    'step-wait': '1s',
+    'poll-interval': '250ms',
+    timeout: '2m',
+    'scale-down-delay': '1s',
+    'dry-run': 'false',
+    ...overrides
+  }
+}
+
+export function run(
+  h: Harness,
+  inputs: Record<string, string>,
+  options: Partial<RunOptions> = {}
+): Promise<ActionRun> {
+  return runAction(inputs, { endpoint: h.url, ...options })
+}
+
+export { calls, setImage }
+
+export interface WeightWrite {
+  operation: string
+  weights: Record<string, number>
+}
+
+/** Every weight write (ModifyListener/ModifyRule) in the call log, in order, as tg -> weight. */
+export async function weightWrites(h: Harness): Promise<WeightWrite[]> {
+  const log = await calls(h.url)
+  return log
+    .filter((c) => c.operation === 'ModifyListener' || c.operation === 'ModifyRule')
+    .filter((c) => c.status < 400)
+    .map((c) => {
+      const params = c.params as Record<string, unknown>
+      const actions = (params.DefaultActions ?? params.Actions) as {
+        Type: string
+        ForwardConfig?: { TargetGroups?: { TargetGroupArn: string; Weight: string }[] }
+      }[]
+      const forward = actions.find((a) => a.Type === 'forward')
+      const weights: Record<string, number> = {}
+      for (const g of forward?.ForwardConfig?.TargetGroups ?? []) {
+        weights[g.TargetGroupArn] = Number(g.Weight)
+      }
+      return { operation: c.operation, weights }
+    })
+}
+
+/** The weights the route forwards with now, read back through the SDK. */
+export async function currentWeights(h: Harness, t: Topology): Promise<Record<string, number>> {
+  const elb = new ElasticLoadBalancingV2Client(clientConfig(h.url))
+  try {
+    const actions = t.ruleArn
+      ? (await elb.send(new DescribeRulesCommand({ RuleArns: [t.ruleArn] }))).Rules?.[0]?.Actions
+      : (await elb.send(new DescribeListenersCommand({ ListenerArns: [t.listenerArn] })))
+          .Listeners?.[0]?.DefaultActions
+    const forward = actions?.find((a) => a.Type === 'forward')
+    const weights: Record<string, number> = {}
+    for (const g of forward?.ForwardConfig?.TargetGroups ?? []) {
+      weights[g.TargetGroupArn ?? ''] = g.Weight ?? 0
+    }
+    return weights
+  } finally {
+    elb.destroy()
+  }
+}

@@ -1,0 +1,463 @@
+import type { TaskDefinition } from './rollout/ports.js'
+import type { Command, Settings, TrafficStep } from './rollout/settings.js'
+import { InputError } from './rollout/errors.js'
+import { formatDuration, parseDuration } from './rollout/duration.js'
+import { chooseContainer } from './taskdef/container.js'
+import { parseEnvironmentLines } from './taskdef/environment.js'
+import { readTaskDefinitionFile } from './taskdef/file.js'
+import { checkImageReference, IMAGE_FORM } from './taskdef/image.js'
+import { quote } from './taskdef/quote.js'
+
+/**
+ * Every input is parsed and checked here, before anything talks to AWS, and every problem is an
+ * InputError that names the input, quotes what was given (shortened) and says what is valid.
+ */
+
+export interface SettingsOptions {
+  /** reads a whole file as UTF-8; default: node:fs */
+  readFile?: (path: string) => string
+  /** the region the AWS clients use; ARNs of another region are refused when it is known */
+  region?: string
+  /** what the task-definition path is relative to; default: the current directory */
+  workspace?: string
+}
+
+/** action.yml's defaults, applied to '' so that parsing works the same outside GitHub. */
+const DEFAULTS = {
+  command: 'deploy',
+  cluster: '',
+  services: '',
+  listener: '',
+  'task-definition': '',
+  container: '',
+  image: '',
+  environment: '',
+  'traffic-steps': '10,50,100',
+  'step-wait': '1m',
+  timeout: '30m',
+  'scale-down-delay': 'auto',
+  'poll-interval': '5s',
+  'github-token': '',
+  'dry-run': 'false'
+} as const
+
+type InputName = keyof typeof DEFAULTS
+
+const COMMANDS: readonly Command[] = [
+  'deploy',
+  'promote',
+  'abort',
+  'rollback',
+  'status',
+  'preview',
+  'preview-destroy'
+]
+
+const RELEASE: readonly InputName[] = ['task-definition', 'container', 'image', 'environment']
+const ROLLOUT: readonly InputName[] = [
+  'traffic-steps',
+  'step-wait',
+  'timeout',
+  'scale-down-delay',
+  'poll-interval'
+]
+const WAITING: readonly InputName[] = ['timeout', 'poll-interval']
+
+/**
+ * The inputs each command reads besides cluster, services, listener, dry-run and github-token.
+ * The others are left at their defaults, unchecked: an urgent rollback must not fail because an
+ * image or step list shared with the deploy step is wrong.
+ */
+const READS: Record<Command, readonly InputName[]> = {
+  deploy: [...RELEASE, ...ROLLOUT],
+  preview: [...RELEASE, ...ROLLOUT],
+  promote: ROLLOUT,
+  abort: [...WAITING, 'scale-down-delay'],
+  rollback: [...WAITING, 'scale-down-delay'],
+  status: [],
+  'preview-destroy': WAITING
+}
+
+const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov']
+const NAME = /^[A-Za-z0-9_-]{1,255}$/
+const NAME_RULE = '1-255 letters, digits, hyphens or underscores'
+const ARN = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/
+const ACCOUNT = /^\d{12}$/
+const MAX_STEPS = 20
+/** longer than any GitHub job runs (5 days on a self-hosted runner); also keeps timers exact */
+const MAX_DURATION_MS = 120 * 3_600_000
+
+export function parseSettings(
+  input: (name: string) => string,
+  options: SettingsOptions = {}
+): Settings {
+  const given = (name: InputName): string => input(name).trim()
+  const command = parseCommand(given('command') || DEFAULTS.command)
+  const value = (name: InputName): string =>
+    (READS[command].includes(name) ? given(name) : '') || DEFAULTS[name]
+  const region = options.region || undefined
+
+  const cluster = parseCluster(required('cluster', given('cluster')), region)
+  const services = parseServices(required('services', given('services')), cluster.name, region)
+  const route = parseRoute(required('listener', given('listener')), region)
+
+  const path = value('task-definition')
+  const taskDefinition = path === '' ? undefined : readTaskDefinitionFile(path, options)
+  const container = parseContainer(value('container'), taskDefinition)
+  const image = READS[command].includes('image')
+    ? checkImageReference(required('image', value('image')))
+    : ''
+  const environment = parseEnvironmentLines(value('environment'))
+
+  const steps = parseSteps(value('traffic-steps'))
+  const stepWaitMs = parseDurationInput('step-wait', value('step-wait'), STEP_WAIT)
+  const timeoutMs = parseDurationInput('timeout', value('timeout'), TIMEOUT)
+  if (READS[command].includes('traffic-steps')) {
+    checkTimeout(value('timeout'), timeoutMs, steps, stepWaitMs)
+  }
+  const scaleDownDelayMs = parseScaleDownDelay(value('scale-down-delay'))
+  const pollIntervalMs = parseDurationInput('poll-interval', value('poll-interval'), POLL_INTERVAL)
+
+  return {
+    command,
+    cluster: cluster.given,
+    services,
+    routeArn: route.arn,
+    routeKind: route.kind,
+    release: {
+      ...(taskDefinition ? { taskDefinition, taskDefinitionPath: path } : {}),
+      ...(container ? { container } : {}),
+      image,
+      environment
+    },
+    steps,
+    stepWaitMs,
+    timeoutMs,
+    scaleDownDelayMs,
+    pollIntervalMs,
+    dryRun: parseBoolean('dry-run', given('dry-run') || DEFAULTS['dry-run']),
+    githubToken: given('github-token')
+  }
+}
+
+function required(name: InputName, text: string): string {
+  if (text !== '') return text
+  const what: Partial<Record<InputName, string>> = {
+    cluster: 'the ECS cluster name or ARN, e.g. "production"',
+    services: 'the two ECS services of the pair, comma-separated, e.g. "web-blue,web-green"',
+    listener:
+      'the ARN of the ALB listener or listener rule that forwards to the pair, e.g. ' +
+      '"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/0123456789abcdef/0123456789abcdef"',
+    image: `the new image for deploy and preview, ${IMAGE_FORM}`
+  }
+  throw new InputError(name, `is required: ${what[name] ?? 'give a value'}`)
+}
+
+// ---------- command ----------
+
+function parseCommand(text: string): Command {
+  const command = COMMANDS.find((known) => known === text)
+  if (command) return command
+  throw new InputError(
+    'command',
+    `${quote(text)} is not a command; use one of ${COMMANDS.join(', ')}`
+  )
+}
+
+// ---------- ARNs: cluster, services, listener ----------
+
+interface Arn {
+  partition: string
+  service: string
+  region: string
+  account: string
+  resource: string
+}
+
+function splitArn(text: string): Arn | undefined {
+  const match = ARN.exec(text)
+  if (!match) return undefined
+  const [, partition = '', service = '', region = '', account = '', resource = ''] = match
+  return { partition, service, region, account, resource }
+}
+
+/** Problems every ARN input shares: partition, account, and a region other than the action's. */
+function checkArn(name: InputName, text: string, arn: Arn, region: string | undefined): void {
+  if (!PARTITIONS.includes(arn.partition)) {
+    throw new InputError(
+      name,
+      `${quote(text, 200)} has partition ${quote(arn.partition)}; expected one of ${PARTITIONS.join(', ')}`
+    )
+  }
+  if (!ACCOUNT.test(arn.account)) {
+    throw new InputError(
+      name,
+      `${quote(text, 200)} has account ${quote(arn.account)}; an account ID is 12 digits`
+    )
+  }
+  if (region !== undefined && arn.region !== region) {
+    throw new InputError(
+      name,
+      `${quote(text, 200)} is in region ${quote(arn.region)}, but the action works in region ` +
+        `${quote(region)}; give an ARN in ${region}, or set AWS_REGION to ${arn.region}`
+    )
+  }
+}
+
+function parseCluster(text: string, region: string | undefined): { given: string; name: string } {
+  const expected = `a cluster name (${NAME_RULE}) or a cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)`
+  if (NAME.test(text)) return { given: text, name: text }
+  const arn = splitArn(text)
+  const name = arn?.resource.match(/^cluster\/(.+)$/)?.[1]
+  if (!arn || arn.service !== 'ecs' || name === undefined || !NAME.test(name)) {
+    throw new InputError('cluster', `${quote(text, 200)} is not ${expected}`)
+  }
+  checkArn('cluster', text, arn, region)
+  return { given: text, name }
+}
+
+function parseServices(
+  text: string,
+  cluster: string,
+  region: string | undefined
+): [string, string] {
+  const expected = 'two ECS service names (or ARNs), comma-separated, e.g. "web-blue,web-green"'
+  const items = text
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  if (items.length !== 2) {
+    const count = items.length === 1 ? 'one service' : `${items.length} services`
+    throw new InputError('services', `${quote(text, 200)} names ${count}; expected ${expected}`)
+  }
+  const [first = '', second = ''] = items.map((item) => serviceName(item, cluster, region))
+  if (first === second) {
+    throw new InputError(
+      'services',
+      `${quote(text, 200)} names ${quote(first)} twice; the pair is two different services, e.g. "web-blue,web-green"`
+    )
+  }
+  return [first, second]
+}
+
+function serviceName(text: string, cluster: string, region: string | undefined): string {
+  if (NAME.test(text)) return text
+  const arn = splitArn(text)
+  // the long ARN format names the cluster; the old short one does not
+  const match = arn?.resource.match(/^service\/(?:([^/]+)\/)?([^/]+)$/)
+  const name = match?.[2]
+  if (!arn || arn.service !== 'ecs' || name === undefined || !NAME.test(name)) {
+    throw new InputError(
+      'services',
+      `${quote(text, 200)} is not a service name (${NAME_RULE}) or a service ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<name>)`
+    )
+  }
+  checkArn('services', text, arn, region)
+  const arnCluster = match?.[1]
+  if (arnCluster !== undefined && arnCluster !== cluster) {
+    throw new InputError(
+      'services',
+      `${quote(text, 200)} is a service of cluster ${quote(arnCluster)}, but input 'cluster' is ${quote(cluster)}; both services must be in that cluster`
+    )
+  }
+  return name
+}
+
+const LISTENER_FORMS =
+  'the ARN of an Application Load Balancer listener ' +
+  '(arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<load-balancer>/<16 hex>/<16 hex>) ' +
+  'or listener rule (...:listener-rule/app/<load-balancer>/<16 hex>/<16 hex>/<16 hex>)'
+const LB_NAME = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?'
+const HEX = '[0-9a-f]{16}'
+const LISTENER = new RegExp(`^listener/app/${LB_NAME}/${HEX}/${HEX}$`)
+const LISTENER_RULE = new RegExp(`^listener-rule/app/${LB_NAME}/${HEX}/${HEX}/${HEX}$`)
+
+function parseRoute(
+  text: string,
+  region: string | undefined
+): { arn: string; kind: 'listener' | 'rule' } {
+  const arn = splitArn(text)
+  if (!arn)
+    throw new InputError(
+      'listener',
+      `${quote(text, 200)} is not an ARN; expected ${LISTENER_FORMS}`
+    )
+  if (arn.service !== 'elasticloadbalancing') {
+    throw new InputError(
+      'listener',
+      `${quote(text, 200)} is an ARN of service ${quote(arn.service)}, not of a load balancer listener; expected ${LISTENER_FORMS}`
+    )
+  }
+  const wrongKind = wrongResourceKind(arn.resource)
+  if (wrongKind)
+    throw new InputError('listener', `${quote(text, 200)} ${wrongKind}; expected ${LISTENER_FORMS}`)
+  const kind = LISTENER.test(arn.resource)
+    ? 'listener'
+    : LISTENER_RULE.test(arn.resource)
+      ? 'rule'
+      : undefined
+  if (!kind) {
+    throw new InputError(
+      'listener',
+      `${quote(text, 200)} is not a well-formed listener or rule ARN; expected ${LISTENER_FORMS}`
+    )
+  }
+  checkArn('listener', text, arn, region)
+  return { arn: text, kind }
+}
+
+/** Says what a load balancing ARN that is not an ALB listener or rule is, so the fix is clear. */
+function wrongResourceKind(resource: string): string | undefined {
+  const [type, lbType] = resource.split('/')
+  const lbKind =
+    lbType === 'net'
+      ? 'Network Load Balancer'
+      : lbType === 'gwy'
+        ? 'Gateway Load Balancer'
+        : 'load balancer'
+  if (type === 'targetgroup') {
+    return 'is a target group ARN; give the listener (or rule) that forwards to the two target groups instead'
+  }
+  if (type === 'loadbalancer') {
+    return lbType === 'app'
+      ? "is an Application Load Balancer's ARN; give the ARN of its listener (or listener rule) that forwards to the pair"
+      : `is a ${lbKind}'s ARN; this action needs an Application Load Balancer listener`
+  }
+  if ((type === 'listener' || type === 'listener-rule') && lbType !== 'app') {
+    return `is a ${lbKind} listener; only Application Load Balancer listeners forward to two target groups by weight`
+  }
+  return undefined
+}
+
+// ---------- the release: task definition file, container, image, environment ----------
+
+function parseContainer(text: string, definition: TaskDefinition | undefined): string | undefined {
+  if (definition) {
+    chooseContainer(definition, text)
+    return text || undefined
+  }
+  if (text === '') return undefined
+  if (!NAME.test(text)) {
+    throw new InputError(
+      'container',
+      `${quote(text)} is not a container name; a name is ${NAME_RULE}`
+    )
+  }
+  return text
+}
+
+// ---------- the rollout: steps, durations ----------
+
+const STEPS_RULE =
+  'weights for the new side (integers 1-100, strictly increasing, the last one 100), separated by commas, with optional \'pause\' items between them, e.g. "10,25,50,100" or "pause,10,pause,50,100"'
+
+function parseSteps(text: string): TrafficStep[] {
+  const refuse = (problem: string) =>
+    new InputError('traffic-steps', `${problem}; expected ${STEPS_RULE}`)
+  const items = text
+    .replace(/,[ \t]*\r?\n/g, '\n')
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+  if (items.length > MAX_STEPS)
+    throw refuse(`${quote(text)} has ${items.length} items, more than ${MAX_STEPS}`)
+  const steps: TrafficStep[] = []
+  let lastPercent = 0
+  items.forEach((item, index) => {
+    const where = `item ${index + 1}`
+    const previous = steps[steps.length - 1]
+    if (item === '') throw refuse(`${quote(text)} has an empty ${where}`)
+    if (item.toLowerCase() === 'pause') {
+      if (previous?.kind === 'pause')
+        throw refuse(`${quote(text)} has two pauses in a row at ${where}`)
+      steps.push({ kind: 'pause' })
+      return
+    }
+    const match = /^(\d{1,3})%?$/.exec(item)
+    const percent = match ? Number(match[1]) : NaN
+    if (!(percent >= 1 && percent <= 100)) {
+      throw refuse(
+        `${quote(text)} has ${where} ${quote(item)}, which is neither a weight from 1 to 100 nor 'pause'`
+      )
+    }
+    if (lastPercent === 100) throw refuse(`${quote(text)} goes on after 100`)
+    if (percent <= lastPercent) {
+      throw refuse(`${quote(text)} has ${percent} after ${lastPercent}; weights must increase`)
+    }
+    steps.push({ kind: 'weight', percent })
+    lastPercent = percent
+  })
+  if (steps[steps.length - 1]?.kind === 'pause') {
+    throw refuse(
+      `${quote(text)} ends with a pause; a run pauses before a weight, and the last item is 100`
+    )
+  }
+  if (lastPercent !== 100) throw refuse(`${quote(text)} ends at ${lastPercent}, not 100`)
+  return steps
+}
+
+interface Range {
+  min: number
+  max: number
+  words: string
+}
+
+const STEP_WAIT: Range = { min: 0, max: MAX_DURATION_MS, words: 'from 0s to 120h' }
+const TIMEOUT: Range = { min: 1, max: MAX_DURATION_MS, words: 'longer than 0s, up to 120h' }
+const POLL_INTERVAL: Range = { min: 100, max: 300_000, words: 'from 100ms to 5m' }
+
+function parseDurationInput(name: InputName, text: string, range: Range): number {
+  const ms = parseDuration(text)
+  if (ms === undefined) {
+    throw new InputError(
+      name,
+      `${quote(text)} is not a duration; write a number with a unit (ms, s, m or h), e.g. "30s", "5m" or "1m30s", ${range.words}`
+    )
+  }
+  if (ms < range.min || ms > range.max) {
+    throw new InputError(name, `${quote(text)} is out of range; use a duration ${range.words}`)
+  }
+  return ms
+}
+
+/** Each weight step bakes for step-wait, so a timeout shorter than all of them always fires. */
+function checkTimeout(
+  text: string,
+  timeoutMs: number,
+  steps: TrafficStep[],
+  stepWaitMs: number
+): void {
+  const weights = steps.filter((step) => step.kind === 'weight').length
+  const bakingMs = weights * stepWaitMs
+  if (timeoutMs > bakingMs) return
+  throw new InputError(
+    'timeout',
+    `${quote(text)} is not longer than the baking it must include ` +
+      `(${weights} steps × step-wait ${formatDuration(stepWaitMs)} = ${formatDuration(bakingMs)}); ` +
+      `use more than ${formatDuration(bakingMs)}, with room for the new side to start`
+  )
+}
+
+function parseScaleDownDelay(text: string): number | null | undefined {
+  if (text === 'auto') return undefined
+  if (text === 'never') return null
+  const ms = parseDuration(text)
+  if (ms === undefined || ms > MAX_DURATION_MS) {
+    throw new InputError(
+      'scale-down-delay',
+      `${quote(text)} is not valid; use a duration up to 120h (e.g. "10m"), ` +
+        '"auto" (the target group\'s deregistration delay) or "never" (keep the old side running)'
+    )
+  }
+  return ms
+}
+
+// ---------- flags ----------
+
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+function parseBoolean(name: InputName, text: string): boolean {
+  if (TRUE.includes(text)) return true
+  if (FALSE.includes(text)) return false
+  throw new InputError(name, `${quote(text)} is not a boolean; use true or false`)
+}

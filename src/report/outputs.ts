@@ -1,0 +1,33 @@
+import type { RolloutOutcome } from '../rollout/settings.js'
+
+/** What the outputs are made from: a rollout's outcome, or a preview's with its URL. */
+export type OutputSource = Pick<
+  RolloutOutcome,
+  | 'result'
+  | 'reason'
+  | 'taskDefinitionArn'
+  | 'previousTaskDefinitionArn'
+  | 'liveService'
+  | 'idleService'
+> & { previewUrl?: string }
+
+/**
+ * The action's outputs by their action.yml names. An output that has no value is left out, so
+ * that `steps.x.outputs.reason != ''` means there is a reason.
+ */
+export function actionOutputs(outcome: OutputSource): Record<string, string> {
+  const outputs: Record<string, string | undefined> = {
+    result: outcome.result,
+    'task-definition-arn': outcome.taskDefinitionArn,
+    'previous-task-definition-arn': outcome.previousTaskDefinitionArn,
+    'live-service': outcome.liveService,
+    'idle-service': outcome.idleService,
+    reason: outcome.reason,
+    'preview-url': outcome.previewUrl
+  }
+  return Object.fromEntries(
+    Object.entries(outputs).filter(
+      (entry): entry is [string, string] => (entry[1] ?? '').trim() !== ''
+    )
+  )
+}
