@@ -109,7 +109,11 @@ export interface EcsPort {
     change: { taskDefinitionArn?: string; desiredCount?: number }
   ): Promise<void>
   /** task ARNs of a service with that desired status (ECS keeps STOPPED tasks for about an hour) */
-  listTasks(cluster: string, service: string, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<string[]>
+  listTasks(
+    cluster: string,
+    service: string,
+    desiredStatus: 'RUNNING' | 'STOPPED'
+  ): Promise<string[]>
   describeTasks(cluster: string, taskArns: string[]): Promise<TaskView[]>
 }
 

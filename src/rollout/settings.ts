@@ -1,13 +1,7 @@
 import type { TaskDefinition, KeyValue } from './ports.js'
 
 export type Command =
-  | 'deploy'
-  | 'promote'
-  | 'abort'
-  | 'rollback'
-  | 'status'
-  | 'preview'
-  | 'preview-destroy'
+  'deploy' | 'promote' | 'abort' | 'rollback' | 'status' | 'preview' | 'preview-destroy'
 
 /** One item of `traffic-steps`: a weight (1-100) for the new side, or a pause. */
 export type TrafficStep = { kind: 'weight'; percent: number } | { kind: 'pause' }
@@ -46,13 +40,7 @@ export interface Settings {
 }
 
 export type RolloutResultKind =
-  | 'promoted'
-  | 'reverted'
-  | 'paused'
-  | 'planned'
-  | 'aborted'
-  | 'rolled-back'
-  | 'unchanged'
+  'promoted' | 'reverted' | 'paused' | 'planned' | 'aborted' | 'rolled-back' | 'unchanged'
 
 export interface StoppedTaskReport {
   taskArn: string

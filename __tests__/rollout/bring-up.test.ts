@@ -1,0 +1,124 @@
+import { BlueGreen, MINUTE } from '../support/blue-green.js'
+
+describe('bringing up the idle side', () => {
+  it('fails fast on a crashing release, with each stop reason and exit code, and writes no weight', async () => {
+    const bg = new BlueGreen().image({ crashAfterMs: 2000, exitCode: 3 })
+    const outcome = await bg.deploy()
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toMatch(
+      /^\d+ new tasks stopped while bringing up web-green: Essential container in task exited \(exit code 3\)$/
+    )
+    expect(outcome.stoppedTasks.length).toBeGreaterThanOrEqual(2)
+    for (const task of outcome.stoppedTasks) {
+      expect(task).toMatchObject({
+        stoppedReason: 'Essential container in task exited',
+        stopCode: 'EssentialContainerExited',
+        containers: [{ name: 'web', exitCode: 3 }]
+      })
+    }
+    expect(outcome.serviceEvents.length).toBeGreaterThan(0)
+    expect(outcome.serviceEvents.length).toBeLessThanOrEqual(5)
+    expect(bg.clock.now() - bg.startedAt).toBeLessThan(MINUTE)
+    expect(bg.mutations()).toEqual([
+      'registerTaskDefinition web',
+      'updateService web-green web:42 x2',
+      'updateService web-green x0'
+    ])
+    expect(bg.checkpoints).toEqual([])
+    expect(outcome.liveService).toBe('web-blue')
+    expect(outcome.taskDefinitionArn).toMatch(/web:42$/)
+  })
+
+  it('finds tasks that crashed between two polls from the deployment’s failed count', async () => {
+    const bg = new BlueGreen().image({ startMs: 1000, crashAfterMs: 1000 })
+    const outcome = await bg.deploy({ pollIntervalMs: 30_000 })
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toMatch(/new tasks stopped while bringing up web-green/)
+    // at the first poll after the crashes, though no task it had seen went missing
+    const [update, scaleBack] = bg.aws.log.mutations().slice(-2)
+    expect(scaleBack!.at - update!.at).toBe(30_000)
+    expect(
+      bg.aws.calls.some(
+        (call) =>
+          call.op === 'listTasks' &&
+          (call.input as { desiredStatus: string }).desiredStatus === 'STOPPED'
+      )
+    ).toBe(true)
+  })
+
+  it('fails fast on an unhealthy target', async () => {
+    const bg = new BlueGreen().image({ unhealthy: true, healthReason: 'Target.Timeout' })
+    const outcome = await bg.deploy()
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toMatch(
+      /^target 10\.0\.2\.\d+:8080 unhealthy in web-green-tg while bringing up web-green: Target\.Timeout$/
+    )
+    expect(bg.clock.now() - bg.startedAt).toBeLessThan(MINUTE)
+    expect(bg.aws.weightWrites()).toEqual([])
+    expect(bg.mutations().at(-1)).toBe('updateService web-green x0')
+  })
+
+  it('waits for tasks that are slow to start, and moves no traffic until all are healthy', async () => {
+    const bg = new BlueGreen().image({ startMs: 4 * MINUTE, healthCheckMs: MINUTE })
+    const outcome = await bg.deploy()
+    expect(outcome.result).toBe('promoted')
+    const firstWrite = bg.aws.log.calls.find((call) => call.op === 'writeForward')!
+    expect(firstWrite.at - bg.startedAt).toBeGreaterThanOrEqual(5 * MINUTE)
+  })
+
+  it('times out, without writing any weight, when the tasks never get there', async () => {
+    const bg = new BlueGreen().image({ startMs: 20 * MINUTE })
+    const outcome = await bg.deploy({ timeoutMs: 10 * MINUTE })
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toBe('timed out after 10m while bringing up web-green')
+    expect(bg.clock.now() - bg.startedAt).toBe(10 * MINUTE)
+    expect(bg.aws.weightWrites()).toEqual([])
+    expect(bg.mutations().at(-1)).toBe('updateService web-green x0')
+  })
+
+  it('reads the idle side economically: at most three calls a poll, each task described once', async () => {
+    const bg = new BlueGreen({ desiredCount: 3 })
+    await bg.deploy()
+    const calls = bg.aws.calls
+    const count = (op: string) => calls.filter((call) => call.op === op).length
+    const polls = count('describeTargetHealth')
+    expect(polls).toBeGreaterThan(10)
+    // one DescribeServices at discovery, then one a poll
+    expect(count('describeServices')).toBe(polls + 1)
+    expect(count('listTasks')).toBe(polls)
+    const described = calls
+      .filter((call) => call.op === 'describeTasks')
+      .flatMap((call) => (call.input as { taskArns: string[] }).taskArns)
+    expect(described).toHaveLength(3)
+    expect(new Set(described).size).toBe(3)
+    expect(count('describeTargetGroups')).toBe(1)
+  })
+
+  it('logs one line a poll at most, and only when something changed', async () => {
+    const bg = new BlueGreen()
+    await bg.deploy({ steps: [{ kind: 'weight', percent: 100 }] })
+    const progress = bg.record.infos.filter((line) => line.startsWith('idle web-green:'))
+    expect(progress).toEqual([
+      'idle web-green: 0/2 running, 0/2 healthy',
+      'idle web-green: 2/2 running, 0/2 healthy',
+      'idle web-green: 2/2 running, 2/2 healthy',
+      'idle web-green: 2/2 running, 2/2 healthy'
+    ])
+  })
+})
+
+describe('the overall timeout', () => {
+  it('during a bake reverts, traffic first', async () => {
+    const bg = new BlueGreen()
+    const outcome = await bg.deploy({ stepWaitMs: 10 * MINUTE, timeoutMs: 15 * MINUTE })
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toBe('timed out after 15m during bake at 25%')
+    expect(bg.mutations().slice(-3)).toEqual([
+      'writeForward web-blue-tg=75 web-green-tg=25',
+      'writeForward web-blue-tg=100 web-green-tg=0',
+      'updateService web-green x0'
+    ])
+    const revert = bg.aws.log.mutations().at(-2)!
+    expect(revert.at - bg.startedAt).toBe(15 * MINUTE)
+  })
+})

@@ -1,0 +1,194 @@
+import {
+  deploy,
+  type RolloutDeps,
+  type RolloutState,
+  type TrafficCheckpoint
+} from '../../src/rollout/deploy.js'
+import type { Forward, Stickiness, TaskDefinition } from '../../src/rollout/ports.js'
+import type { RolloutOutcome, Settings } from '../../src/rollout/settings.js'
+import { FakeClock } from './fake-clock.js'
+import { MemoryAws, type ImageBehavior } from './memory-aws.js'
+import { recorder, type Recorder } from './recorder.js'
+
+export const OLD_IMAGE = 'registry.example.com/web:1.0.0'
+export const NEW_IMAGE = 'registry.example.com/web:2.0.0'
+export const MINUTE = 60_000
+
+export interface PairSetup {
+  /** weights as the route reads them, blue first (default 100/0: blue live) */
+  blueWeight?: number
+  greenWeight?: number
+  /** order of the target groups in the forward action (default blue first) */
+  greenFirst?: boolean
+  desiredCount?: number
+  stickiness?: Stickiness
+  deregistrationDelaySeconds?: number
+  kind?: 'listener' | 'rule'
+  /** replaces the forward action (null: none), for refusals */
+  forward?: (tgs: { blue: string; green: string }) => Forward | null
+  actionTypes?: string[]
+}
+
+/**
+ * A blue/green pair in a fresh in-memory AWS: web-blue and web-green in cluster prod, on
+ * web-blue-tg and web-green-tg, both on web:41 (OLD_IMAGE); blue carries the traffic and runs
+ * healthy tasks, green is at 0.
+ */
+export class BlueGreen {
+  readonly clock = new FakeClock()
+  readonly aws = new MemoryAws(this.clock)
+  readonly cluster = 'prod'
+  readonly blue = 'web-blue'
+  readonly green = 'web-green'
+  readonly blueTg: string
+  readonly greenTg: string
+  readonly routeArn: string
+  readonly liveRevision: string
+  readonly definition: TaskDefinition = {
+    family: 'web',
+    cpu: '256',
+    memory: '512',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    containerDefinitions: [
+      {
+        name: 'web',
+        image: OLD_IMAGE,
+        essential: true,
+        portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+        environment: [{ name: 'MODE', value: 'production' }]
+      }
+    ]
+  }
+  readonly checkpoints: (TrafficCheckpoint | null)[] = []
+  /** how many weight writes had been attempted when each checkpoint was told */
+  readonly writesAtCheckpoint: number[] = []
+  readonly controller = new AbortController()
+  /** every state the rollout entered, as it was told */
+  readonly states: RolloutState[] = []
+  record: Recorder
+
+  constructor(readonly setup: PairSetup = {}) {
+    const elb = this.aws.elbWorld
+    this.blueTg = elb.addTargetGroup('web-blue-tg', setup.deregistrationDelaySeconds ?? 300)
+    this.greenTg = elb.addTargetGroup('web-green-tg', setup.deregistrationDelaySeconds ?? 300)
+    const groups = [
+      { targetGroupArn: this.blueTg, weight: setup.blueWeight ?? 100 },
+      { targetGroupArn: this.greenTg, weight: setup.greenWeight ?? 0 }
+    ]
+    if (setup.greenFirst) groups.reverse()
+    const forward: Forward | null = setup.forward
+      ? setup.forward({ blue: this.blueTg, green: this.greenTg })
+      : { targetGroups: groups, ...(setup.stickiness ? { stickiness: setup.stickiness } : {}) }
+    this.routeArn = elb.addRoute(
+      setup.kind ?? 'listener',
+      setup.actionTypes ?? ['forward'],
+      forward
+    )
+    this.liveRevision = this.aws.ecsWorld.seedRevision(this.definition, 41)
+    const blueLive = (setup.blueWeight ?? 100) > 0 || (setup.greenWeight ?? 0) === 0
+    const count = setup.desiredCount ?? 2
+    this.aws.ecsWorld.addService({
+      name: this.blue,
+      taskDefinitionArn: this.liveRevision,
+      desiredCount: blueLive ? count : 0,
+      targetGroupArn: this.blueTg
+    })
+    this.aws.ecsWorld.addService({
+      name: this.green,
+      taskDefinitionArn: this.liveRevision,
+      desiredCount: blueLive ? 0 : count,
+      targetGroupArn: this.greenTg
+    })
+    this.record = recorder()
+  }
+
+  get startedAt(): number {
+    return this.aws.log.calls[0]?.at ?? this.clock.now()
+  }
+
+  image(behavior: ImageBehavior, image = NEW_IMAGE): this {
+    this.aws.ecsWorld.setImage(image, behavior)
+    return this
+  }
+
+  settings(overrides: Partial<Settings> = {}): Settings {
+    return {
+      command: 'deploy',
+      cluster: this.cluster,
+      services: [this.blue, this.green],
+      routeArn: this.routeArn,
+      routeKind: this.setup.kind ?? 'listener',
+      release: { image: NEW_IMAGE, environment: [] },
+      steps: [10, 25, 50, 100].map((percent) => ({ kind: 'weight', percent })),
+      stepWaitMs: MINUTE,
+      timeoutMs: 30 * MINUTE,
+      scaleDownDelayMs: undefined,
+      pollIntervalMs: 5000,
+      dryRun: false,
+      githubToken: '',
+      ...overrides
+    }
+  }
+
+  /** Aborts the run (as a SIGTERM would) when the named phase starts. */
+  cancelAtPhase(name: string): this {
+    this.record = recorder((phase) => {
+      if (phase === name) this.controller.abort('SIGTERM')
+    })
+    return this
+  }
+
+  /** Aborts the run (as a SIGTERM would) this long after it starts. */
+  cancelAfter(ms: number): this {
+    this.clock.at(this.clock.now() + ms, () => this.controller.abort('SIGTERM'))
+    return this
+  }
+
+  deploy(overrides: Partial<Settings> = {}): Promise<RolloutOutcome> {
+    return deploy(this.settings(overrides), this.deps())
+  }
+
+  deps(): RolloutDeps {
+    return {
+      ecs: this.aws.ecs,
+      elb: this.aws.elb,
+      clock: this.clock,
+      observer: this.record.observer,
+      signal: this.controller.signal,
+      onCheckpoint: (checkpoint) => {
+        this.checkpoints.push(checkpoint)
+        this.writesAtCheckpoint.push(this.aws.weightWrites().length)
+      },
+      onState: (state) => this.states.push(state)
+    }
+  }
+
+  /** the mutating calls, as `op service/target-group weights` lines, for readable assertions */
+  mutations(): string[] {
+    return this.aws.log.mutations().map((call) => describe(call.op, call.input, this.aws))
+  }
+}
+
+function describe(op: string, input: unknown, aws: MemoryAws): string {
+  if (op === 'writeForward') {
+    const { forward } = input as { forward: Forward }
+    const weights = forward.targetGroups
+      .map((group) => `${aws.elbWorld.targetGroupName(group.targetGroupArn)}=${group.weight}`)
+      .join(' ')
+    return `writeForward ${weights}`
+  }
+  if (op === 'updateService') {
+    const { service, taskDefinitionArn, desiredCount } = input as {
+      service: string
+      taskDefinitionArn?: string
+      desiredCount?: number
+    }
+    const revision = taskDefinitionArn ? ` ${taskDefinitionArn.split('/').at(-1)}` : ''
+    const count = desiredCount !== undefined ? ` x${desiredCount}` : ''
+    return `updateService ${service}${revision}${count}`
+  }
+  if (op === 'registerTaskDefinition')
+    return `registerTaskDefinition ${(input as TaskDefinition).family}`
+  return op
+}

@@ -1,0 +1,494 @@
+import type {
+  DeploymentView,
+  MissingService,
+  RegisteredRevision,
+  ServiceView,
+  TaskDefinition,
+  TaskView
+} from '../../src/rollout/ports.js'
+import type { MemoryElb } from './memory-elb.js'
+
+const ARN = 'arn:aws:ecs:us-east-1:123456789012'
+
+/**
+ * How tasks running an image behave. Times count from the task reaching RUNNING; weights are the
+ * target group's share of the route, in percent.
+ */
+export interface ImageBehavior {
+  /** launch to RUNNING (default 5s) */
+  startMs?: number
+  /** RUNNING to the first health check verdict (default 10s) */
+  healthCheckMs?: number
+  /** fails its health checks from the first one */
+  unhealthy?: boolean
+  /** passes, then fails its health checks this long after RUNNING */
+  unhealthyAfterMs?: number
+  /** fails its health checks once its target group gets this share of traffic */
+  unhealthyAtWeight?: number
+  /** the essential container exits this long after RUNNING */
+  crashAfterMs?: number
+  /** the essential container exits once its target group gets this share of traffic */
+  crashAtWeight?: number
+  /** the exit code of a crash (default 1) */
+  exitCode?: number
+  /** the health check's reason (default Target.ResponseCodeMismatch) */
+  healthReason?: string
+}
+
+interface Task {
+  arn: string
+  service: string
+  deploymentId: string
+  taskDefinitionArn: string
+  image: string
+  containerName: string
+  ip: string
+  lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED'
+  desiredStatus: 'RUNNING' | 'STOPPED'
+  createdAt: number
+  startedAt?: number
+  stoppedAt?: number
+  stoppedReason?: string
+  stopCode?: string
+  exitCode?: number
+  /** failing health checks from now on */
+  sick?: boolean
+}
+
+interface Service {
+  name: string
+  arn: string
+  status: string
+  desiredCount: number
+  loadBalancer: { targetGroupArn: string; containerName: string; containerPort: number }
+  extraTargetGroups: string[]
+  deployments: DeploymentView[]
+  events: { at: number; message: string }[]
+  ipBlock: number
+  nextIp: number
+}
+
+export interface ServiceSetup {
+  name: string
+  taskDefinitionArn: string
+  desiredCount: number
+  targetGroupArn: string
+  containerPort?: number
+  status?: string
+  /** more target groups the service is attached to */
+  extraTargetGroups?: string[]
+}
+
+/**
+ * ECS as a tenant sees it: services keep their desired count of tasks of their primary
+ * deployment, replace tasks that stop, register running tasks in their target group and drain
+ * the old deployment's tasks once the new ones are healthy. Tasks behave as their image is set to.
+ */
+export class MemoryEcs {
+  private readonly definitions = new Map<string, TaskDefinition & { registeredAt: number }>()
+  private readonly revisions = new Map<string, number>()
+  private readonly services = new Map<string, Service>()
+  private readonly tasks = new Map<string, Task>()
+  private readonly behaviors = new Map<string, ImageBehavior>()
+  private ids = 0
+  /** ListTasks lags this far behind a task stopping (ECS is eventually consistent) */
+  listingLagMs = 0
+  /** ECS's circuit breaker: the deployment fails after this many failed tasks */
+  circuitBreakerTasks = Infinity
+
+  constructor(
+    private readonly elb: MemoryElb,
+    private readonly now: () => number
+  ) {}
+
+  setImage(image: string, behavior: ImageBehavior): void {
+    this.behaviors.set(image, behavior)
+  }
+
+  /** Registers revisions of a family up to `revision` (the last one is returned). */
+  seedRevision(definition: TaskDefinition, revision: number): string {
+    this.revisions.set(definition.family, revision - 1)
+    return this.registerTaskDefinition(definition).arn
+  }
+
+  /** A service already at its desired count of running, healthy tasks. */
+  addService(setup: ServiceSetup): void {
+    const definition = this.definition(setup.taskDefinitionArn)
+    const container = definition.containerDefinitions[0]!
+    const service: Service = {
+      name: setup.name,
+      arn: `${ARN}:service/prod/${setup.name}`,
+      status: setup.status ?? 'ACTIVE',
+      desiredCount: setup.desiredCount,
+      loadBalancer: {
+        targetGroupArn: setup.targetGroupArn,
+        containerName: container.name,
+        containerPort: setup.containerPort ?? 8080
+      },
+      extraTargetGroups: setup.extraTargetGroups ?? [],
+      deployments: [],
+      events: [],
+      ipBlock: this.services.size + 1,
+      nextIp: 10
+    }
+    this.services.set(setup.name, service)
+    const deployment = this.newDeployment(service, setup.taskDefinitionArn)
+    deployment.rolloutState = 'COMPLETED'
+    const settledAt = this.now() - 3_600_000
+    for (let i = 0; i < setup.desiredCount; i++) {
+      const task = this.launch(service, deployment, settledAt)
+      task.lastStatus = 'RUNNING'
+      task.startedAt = settledAt
+      this.elb.setTarget(
+        setup.targetGroupArn,
+        task.ip,
+        service.loadBalancer.containerPort,
+        'healthy'
+      )
+    }
+  }
+
+  // ---------- the API ----------
+
+  describeServices(names: string[]): (ServiceView | MissingService)[] {
+    return names.map((name) => {
+      const service = this.services.get(name)
+      if (!service) return { name, missing: true, reason: 'MISSING' }
+      const tasks = this.tasksOf(name).filter((task) => task.desiredStatus === 'RUNNING')
+      const count = (status: string, deploymentId?: string): number =>
+        tasks.filter(
+          (task) =>
+            task.lastStatus === status && (!deploymentId || task.deploymentId === deploymentId)
+        ).length
+      const primary = service.deployments[0]!
+      return {
+        name,
+        arn: service.arn,
+        status: service.status,
+        desiredCount: service.desiredCount,
+        runningCount: count('RUNNING'),
+        pendingCount: count('PENDING'),
+        taskDefinitionArn: primary.taskDefinitionArn,
+        loadBalancers: [
+          { ...service.loadBalancer },
+          ...service.extraTargetGroups.map((targetGroupArn) => ({ targetGroupArn }))
+        ],
+        deployments: service.deployments.map((deployment) => ({
+          ...deployment,
+          runningCount: count('RUNNING', deployment.id),
+          pendingCount: count('PENDING', deployment.id)
+        })),
+        events: [...service.events]
+      }
+    })
+  }
+
+  describeTaskDefinition(arn: string): TaskDefinition {
+    const definition = this.definition(arn)
+    return {
+      ...structuredClone(definition),
+      status: 'ACTIVE',
+      compatibilities: ['EC2', 'FARGATE'],
+      requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.docker-remote-api.1.18' }]
+    }
+  }
+
+  registerTaskDefinition(definition: TaskDefinition): RegisteredRevision {
+    for (const field of [
+      'taskDefinitionArn',
+      'revision',
+      'status',
+      'registeredAt',
+      'compatibilities'
+    ]) {
+      if (field in definition)
+        throw new Error(`ClientException: Unexpected key '${field}' found in params`)
+    }
+    const revision = (this.revisions.get(definition.family) ?? 0) + 1
+    this.revisions.set(definition.family, revision)
+    const arn = `${ARN}:task-definition/${definition.family}:${revision}`
+    this.definitions.set(arn, {
+      ...structuredClone(definition),
+      taskDefinitionArn: arn,
+      revision,
+      registeredAt: this.now()
+    })
+    return { arn, family: definition.family, revision }
+  }
+
+  updateService(name: string, change: { taskDefinitionArn?: string; desiredCount?: number }): void {
+    const service = this.services.get(name)
+    if (!service || service.status !== 'ACTIVE')
+      throw new Error(`ServiceNotActiveException: ${name}`)
+    if (change.desiredCount !== undefined) service.desiredCount = change.desiredCount
+    const primary = service.deployments[0]!
+    if (change.taskDefinitionArn && change.taskDefinitionArn !== primary.taskDefinitionArn) {
+      this.definition(change.taskDefinitionArn)
+      this.newDeployment(service, change.taskDefinitionArn)
+    }
+    service.deployments[0]!.desiredCount = service.desiredCount
+  }
+
+  listTasks(service: string, desiredStatus: 'RUNNING' | 'STOPPED'): string[] {
+    const visible = this.now() - this.listingLagMs
+    return this.tasksOf(service)
+      .filter((task) => {
+        const stoppedLongEnough =
+          task.desiredStatus === 'STOPPED' && (task.stoppedAt ?? 0) <= visible
+        return desiredStatus === 'STOPPED' ? stoppedLongEnough : !stoppedLongEnough
+      })
+      .map((task) => task.arn)
+  }
+
+  describeTasks(arns: string[]): TaskView[] {
+    if (arns.length > 100) throw new Error('InvalidParameterException: at most 100 tasks')
+    return arns.flatMap((arn) => {
+      const task = this.tasks.get(arn)
+      if (!task) return []
+      return [
+        {
+          arn: task.arn,
+          taskDefinitionArn: task.taskDefinitionArn,
+          lastStatus: task.lastStatus,
+          desiredStatus: task.desiredStatus,
+          privateIp: task.ip,
+          startedBy: `ecs-svc/${task.deploymentId}`,
+          stoppedReason: task.stoppedReason,
+          stopCode: task.stopCode,
+          containers: [
+            {
+              name: task.containerName,
+              image: task.image,
+              lastStatus: task.lastStatus,
+              ...(task.exitCode !== undefined ? { exitCode: task.exitCode } : {})
+            }
+          ],
+          createdAt: task.createdAt,
+          startedAt: task.startedAt,
+          stoppedAt: task.stoppedAt
+        }
+      ]
+    })
+  }
+
+  // ---------- what ECS does on its own ----------
+
+  tick(at: number): void {
+    for (const task of this.tasks.values()) this.stepTask(task, at)
+    for (const service of this.services.values()) this.reconcile(service, at)
+  }
+
+  private stepTask(task: Task, at: number): void {
+    if (task.lastStatus === 'STOPPED') return
+    const behavior = this.behaviors.get(task.image) ?? {}
+    const service = this.services.get(task.service)!
+    const { targetGroupArn, containerPort } = service.loadBalancer
+    if (task.lastStatus === 'PENDING') {
+      if (at < task.createdAt + (behavior.startMs ?? 5000)) return
+      task.lastStatus = 'RUNNING'
+      task.startedAt = at
+      this.elb.setTarget(
+        targetGroupArn,
+        task.ip,
+        containerPort,
+        'initial',
+        'Elb.RegistrationInProgress'
+      )
+    }
+    const up = at - task.startedAt!
+    const share = this.elb.percentOf(targetGroupArn)
+    const crashes =
+      (behavior.crashAfterMs !== undefined && up >= behavior.crashAfterMs) ||
+      (behavior.crashAtWeight !== undefined && share >= behavior.crashAtWeight)
+    if (crashes) {
+      const exitCode = behavior.exitCode ?? 1
+      this.stop(
+        task,
+        at,
+        'Essential container in task exited',
+        'EssentialContainerExited',
+        exitCode
+      )
+      const deployment = service.deployments.find((entry) => entry.id === task.deploymentId)
+      if (deployment) deployment.failedTasks++
+      return
+    }
+    if (
+      (behavior.unhealthyAtWeight !== undefined && share >= behavior.unhealthyAtWeight) ||
+      (behavior.unhealthyAfterMs !== undefined && up >= behavior.unhealthyAfterMs)
+    ) {
+      task.sick = true
+    }
+    if (up < (behavior.healthCheckMs ?? 10_000)) return
+    if (behavior.unhealthy || task.sick) {
+      this.elb.setTarget(
+        targetGroupArn,
+        task.ip,
+        containerPort,
+        'unhealthy',
+        behavior.healthReason ?? 'Target.ResponseCodeMismatch'
+      )
+    } else {
+      this.elb.setTarget(targetGroupArn, task.ip, containerPort, 'healthy')
+    }
+  }
+
+  private reconcile(service: Service, at: number): void {
+    const primary = service.deployments[0]!
+    primary.desiredCount = service.desiredCount
+    const wanted = (): Task[] =>
+      this.tasksOf(service.name).filter((task) => task.desiredStatus === 'RUNNING')
+    const ours = wanted().filter((task) => task.deploymentId === primary.id)
+    for (let i = ours.length; i < service.desiredCount; i++) {
+      const task = this.launch(service, primary, at)
+      service.events.unshift({
+        at,
+        message: `(service ${service.name}) has started 1 tasks: (task ${taskId(task.arn)}).`
+      })
+    }
+    for (const task of ours.slice(service.desiredCount)) {
+      this.stop(
+        task,
+        at,
+        'Scaling activity initiated by (deployment ' + primary.id + ')',
+        'ServiceSchedulerInitiated',
+        0
+      )
+    }
+    const healthy = wanted().filter(
+      (task) => task.deploymentId === primary.id && this.isHealthy(service, task)
+    ).length
+    if (service.deployments.length > 1 && healthy >= service.desiredCount) {
+      for (const task of wanted().filter((entry) => entry.deploymentId !== primary.id)) {
+        this.stop(
+          task,
+          at,
+          'Scaling activity initiated by (deployment ' + primary.id + ')',
+          'ServiceSchedulerInitiated',
+          0
+        )
+      }
+      service.deployments = [primary]
+    }
+    if (primary.rolloutState === 'IN_PROGRESS' && primary.failedTasks >= this.circuitBreakerTasks) {
+      primary.rolloutState = 'FAILED'
+      primary.rolloutStateReason = `ECS deployment circuit breaker: ${primary.failedTasks} tasks failed to start.`
+    }
+    if (
+      primary.rolloutState === 'IN_PROGRESS' &&
+      service.deployments.length === 1 &&
+      healthy >= service.desiredCount
+    ) {
+      primary.rolloutState = 'COMPLETED'
+      primary.updatedAt = at
+      service.events.unshift({
+        at,
+        message: `(service ${service.name}) has reached a steady state.`
+      })
+    }
+  }
+
+  private isHealthy(service: Service, task: Task): boolean {
+    const { targetGroupArn, containerPort } = service.loadBalancer
+    return (
+      task.lastStatus === 'RUNNING' &&
+      this.elb
+        .describeTargetHealth(targetGroupArn)
+        .some(
+          (target) =>
+            target.id === task.ip && target.port === containerPort && target.state === 'healthy'
+        )
+    )
+  }
+
+  private launch(service: Service, deployment: DeploymentView, at: number): Task {
+    const definition = this.definition(deployment.taskDefinitionArn)
+    const container = definition.containerDefinitions[0]!
+    const task: Task = {
+      arn: `${ARN}:task/prod/${(++this.ids).toString(16).padStart(32, '0')}`,
+      service: service.name,
+      deploymentId: deployment.id,
+      taskDefinitionArn: deployment.taskDefinitionArn,
+      image: container.image ?? '',
+      containerName: container.name,
+      ip: `10.0.${service.ipBlock}.${service.nextIp++}`,
+      lastStatus: 'PENDING',
+      desiredStatus: 'RUNNING',
+      createdAt: at
+    }
+    this.tasks.set(task.arn, task)
+    return task
+  }
+
+  private stop(task: Task, at: number, reason: string, stopCode: string, exitCode: number): void {
+    const service = this.services.get(task.service)!
+    if (task.lastStatus === 'RUNNING') {
+      this.elb.deregister(
+        service.loadBalancer.targetGroupArn,
+        task.ip,
+        service.loadBalancer.containerPort,
+        at
+      )
+    }
+    Object.assign(task, {
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stoppedAt: at,
+      stoppedReason: reason,
+      stopCode,
+      exitCode
+    })
+    service.events.unshift({
+      at,
+      message: `(service ${service.name}) stopped 1 running tasks: (task ${taskId(task.arn)}) ${reason}.`
+    })
+  }
+
+  private newDeployment(service: Service, taskDefinitionArn: string): DeploymentView {
+    for (const deployment of service.deployments) deployment.status = 'ACTIVE'
+    const deployment: DeploymentView = {
+      id: `ecs-svc/${(++this.ids).toString().padStart(19, '0')}`,
+      status: 'PRIMARY',
+      taskDefinitionArn,
+      desiredCount: service.desiredCount,
+      runningCount: 0,
+      pendingCount: 0,
+      failedTasks: 0,
+      rolloutState: 'IN_PROGRESS',
+      createdAt: this.now(),
+      updatedAt: this.now()
+    }
+    service.deployments.unshift(deployment)
+    return deployment
+  }
+
+  private tasksOf(service: string): Task[] {
+    return [...this.tasks.values()].filter((task) => task.service === service)
+  }
+
+  private definition(arn: string): TaskDefinition {
+    const definition = this.definitions.get(arn)
+    if (!definition) throw new Error(`ClientException: Unable to describe task definition ${arn}`)
+    return definition
+  }
+
+  // ---------- for assertions ----------
+
+  /** the service as ECS holds it now */
+  service(name: string): { desiredCount: number; taskDefinitionArn: string; runningCount: number } {
+    const view = this.describeServices([name])[0] as ServiceView
+    return {
+      desiredCount: view.desiredCount,
+      taskDefinitionArn: view.taskDefinitionArn,
+      runningCount: view.runningCount
+    }
+  }
+
+  registeredRevisions(): string[] {
+    return [...this.definitions.keys()]
+  }
+}
+
+function taskId(arn: string): string {
+  return arn.split('/').at(-1) ?? arn
+}

@@ -1,0 +1,150 @@
+import type { Forward, Route, TargetGroupView, TargetView } from '../../src/rollout/ports.js'
+
+const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
+
+interface Target extends TargetView {
+  /** a deregistered target drains until then, and is gone after */
+  drainUntil?: number
+}
+
+interface TargetGroup {
+  arn: string
+  name: string
+  deregistrationDelaySeconds: number
+  targets: Target[]
+}
+
+interface StoredRoute {
+  arn: string
+  kind: 'listener' | 'rule'
+  listenerArn: string
+  /** action types in order; 'forward' marks where the forward action is */
+  actionTypes: string[]
+  forward: Forward | null
+}
+
+/** Listeners, rules and target groups, with ALB's own validation of a forward action. */
+export class MemoryElb {
+  private readonly groups = new Map<string, TargetGroup>()
+  private readonly routes = new Map<string, StoredRoute>()
+  private ids = 0
+
+  addTargetGroup(name: string, deregistrationDelaySeconds = 300): string {
+    const arn = `${ARN}:targetgroup/${name}/${(++this.ids).toString(16).padStart(16, '0')}`
+    this.groups.set(arn, { arn, name, deregistrationDelaySeconds, targets: [] })
+    return arn
+  }
+
+  addRoute(kind: 'listener' | 'rule', actionTypes: string[], forward: Forward | null): string {
+    const id = (++this.ids).toString(16).padStart(16, '0')
+    const listenerArn = `${ARN}:listener/app/web/50dc6c495c0c9188/${id}`
+    const arn =
+      kind === 'rule'
+        ? `${ARN}:listener-rule/app/web/50dc6c495c0c9188/${id}/9683b2d02a6cabee`
+        : listenerArn
+    this.routes.set(arn, { arn, kind, listenerArn, actionTypes, forward })
+    return arn
+  }
+
+  readRoute(arn: string): Route {
+    const route = this.route(arn)
+    return { ...structuredClone(route), raw: { actionTypes: route.actionTypes } }
+  }
+
+  writeForward(route: Route, forward: Forward): void {
+    const stored = this.route(route.arn)
+    if (!stored.forward)
+      throw new Error('ValidationError: the route has no forward action to modify')
+    for (const group of forward.targetGroups) {
+      if (!this.groups.has(group.targetGroupArn)) {
+        throw new Error(`TargetGroupNotFound: ${group.targetGroupArn}`)
+      }
+      if (!Number.isInteger(group.weight) || group.weight < 0 || group.weight > 999) {
+        throw new Error(`ValidationError: weight ${group.weight} is not an integer from 0 to 999`)
+      }
+    }
+    stored.forward = {
+      targetGroups: forward.targetGroups.map((group) => ({ ...group })),
+      // like the adapter: stickiness not given is kept as it was
+      stickiness: forward.stickiness ? { ...forward.stickiness } : stored.forward.stickiness
+    }
+  }
+
+  /** someone else's change, written straight to the route */
+  setForward(arn: string, forward: Forward): void {
+    this.route(arn).forward = structuredClone(forward)
+  }
+
+  describeTargetHealth(arn: string): TargetView[] {
+    return this.group(arn).targets.map(({ drainUntil: _drain, ...target }) => ({ ...target }))
+  }
+
+  describeTargetGroups(arns: string[]): TargetGroupView[] {
+    return arns.map((arn) => {
+      const group = this.group(arn)
+      return {
+        arn,
+        name: group.name,
+        port: 8080,
+        protocol: 'HTTP',
+        loadBalancerArns: [`${ARN}:loadbalancer/app/web/50dc6c495c0c9188`],
+        deregistrationDelaySeconds: group.deregistrationDelaySeconds
+      }
+    })
+  }
+
+  /** the target group's share of the route's traffic, in percent */
+  percentOf(targetGroupArn: string): number {
+    for (const route of this.routes.values()) {
+      const groups = route.forward?.targetGroups ?? []
+      const total = groups.reduce((sum, group) => sum + group.weight, 0)
+      const own = groups.find((group) => group.targetGroupArn === targetGroupArn)
+      if (own && total > 0) return (own.weight / total) * 100
+    }
+    return 0
+  }
+
+  setTarget(arn: string, id: string, port: number, state: string, reason?: string): void {
+    const group = this.group(arn)
+    const existing = group.targets.find((target) => target.id === id && target.port === port)
+    const next: Target = { id, port, state, ...(reason ? { reason } : {}) }
+    if (existing) Object.assign(existing, { reason: undefined }, next)
+    else group.targets.push(next)
+  }
+
+  deregister(arn: string, id: string, port: number, at: number): void {
+    const group = this.group(arn)
+    const target = group.targets.find((entry) => entry.id === id && entry.port === port)
+    if (!target || target.drainUntil !== undefined) return
+    Object.assign(target, {
+      state: 'draining',
+      reason: 'Target.DeregistrationInProgress',
+      drainUntil: at + group.deregistrationDelaySeconds * 1000
+    })
+  }
+
+  /** drained targets leave their group */
+  tick(at: number): void {
+    for (const group of this.groups.values()) {
+      group.targets = group.targets.filter(
+        (target) => target.drainUntil === undefined || target.drainUntil > at
+      )
+    }
+  }
+
+  targetGroupName(arn: string): string {
+    return this.group(arn).name
+  }
+
+  private route(arn: string): StoredRoute {
+    const route = this.routes.get(arn)
+    if (!route) throw new Error(`ListenerNotFound: ${arn}`)
+    return route
+  }
+
+  private group(arn: string): TargetGroup {
+    const group = this.groups.get(arn)
+    if (!group) throw new Error(`TargetGroupNotFound: ${arn}`)
+    return group
+  }
+}

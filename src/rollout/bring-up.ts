@@ -1,0 +1,51 @@
+import { errorText, recordTimeline, type RunContext } from './context.js'
+import type { Observed } from './decide.js'
+import { bringUpVerdict, progressLine } from './gates.js'
+import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
+import { pollUntil } from './poll.js'
+import type { RolloutState } from './state.js'
+
+/**
+ * Puts the new revision on the idle service at the live side's size and waits until every new
+ * task is running and healthy in the idle target group, failing as soon as a task stops, a
+ * target turns unhealthy or ECS gives up, rather than at the timeout.
+ */
+export async function bringUp(
+  state: Extract<RolloutState, { phase: 'bring-up' }>,
+  run: RunContext
+): Promise<Observed> {
+  const { deps } = run
+  const { pair, release, startedAt } = state
+  const idle = pair.idle.service
+  const where = `while bringing up ${idle}`
+  deps.observer.phase('Bring up idle side')
+  deps.observer.info(`starting ${pair.live.desiredCount} tasks of ${release.label} on ${idle}`)
+  try {
+    await deps.ecs.updateService(pair.cluster, idle, {
+      taskDefinitionArn: release.taskDefinitionArn,
+      desiredCount: pair.live.desiredCount
+    })
+  } catch (error) {
+    return failed(run, startedAt, 'idle', `could not update ${idle}: ${errorText(error)}`)
+  }
+  const watcher = watcherFor(run, pair, release)
+  const gate = gateFor(pair, release, where)
+  const log = changeLogger(run)
+  const result = await pollUntil(run, {
+    what: `${idle}'s health`,
+    where,
+    read: () => watcher.read(),
+    judge: (snapshot) => {
+      run.last = snapshot
+      log(progressLine(snapshot, gate))
+      const verdict = bringUpVerdict(snapshot, gate)
+      return verdict.kind === 'waiting' ? undefined : verdict
+    }
+  })
+  if (!result.ok) return failed(run, startedAt, 'idle', result.reason)
+  if (result.value.kind === 'failed') {
+    return failed(run, startedAt, 'idle', result.value.reason, result.value.stoppedTasks)
+  }
+  recordTimeline(run, pair, 'idle side healthy', 0)
+  return { kind: 'idle-healthy' }
+}

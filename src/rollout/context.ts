@@ -1,0 +1,89 @@
+import { formatDuration } from './duration.js'
+import type { Clock, EcsPort, ElbPort, RolloutObserver, SideHealth } from './ports.js'
+import type { IdleSnapshot, IdleWatcher } from './observe.js'
+import type { Settings } from './settings.js'
+import type { Pair, RolloutState } from './state.js'
+import { idleHealth } from './gates.js'
+
+export interface RolloutDeps {
+  ecs: EcsPort
+  elb: ElbPort
+  clock: Clock
+  observer: RolloutObserver
+  /** aborted on SIGINT/SIGTERM (a GitHub cancel); a string reason ('SIGTERM') is quoted in the outcome */
+  signal?: AbortSignal
+  /** told when a run starts to need a traffic restore if it dies (before the first shift) and when it no longer does (null) */
+  onCheckpoint?: (checkpoint: TrafficCheckpoint | null) => void
+  /** told each state the rollout enters: plain data, to be stored and resumed with runRollout */
+  onState?: (state: RolloutState) => void
+}
+
+/** Enough to put all traffic back on the live side from another process (the post: step). */
+export interface TrafficCheckpoint {
+  routeArn: string
+  liveTargetGroupArn: string
+  idleTargetGroupArn: string
+  startedAt: number
+}
+
+/** What one run keeps besides its state: the ports, the deadline and the idle side's watcher. */
+export interface RunContext {
+  settings: Settings
+  deps: RolloutDeps
+  deadline: number
+  watcher?: IdleWatcher
+  /** the latest successful poll of the idle side, for the timeline */
+  last?: IdleSnapshot
+}
+
+/** Why the run has to stop now, if it has to: a cancel or the overall timeout. */
+export function interruption(run: RunContext, where: string): string | undefined {
+  const { signal, clock } = run.deps
+  if (signal?.aborted) return `${cancelWords(signal)} ${where}`
+  if (clock.now() >= run.deadline) {
+    return `timed out after ${formatDuration(run.settings.timeoutMs)} ${where}`
+  }
+  return undefined
+}
+
+function cancelWords(signal: AbortSignal): string {
+  const reason: unknown = signal.reason
+  if (typeof reason === 'string' && reason !== '') return `cancelled (${reason})`
+  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message !== '') {
+    return `cancelled (${reason.message})`
+  }
+  return 'cancelled'
+}
+
+/**
+ * A timeline entry with the health of each side from the latest poll. The live side's health is
+ * its running count out of desired: reading its target health as well would double the calls
+ * of every poll for a number only the report shows.
+ */
+export function recordTimeline(
+  run: RunContext,
+  pair: Pair,
+  event: string,
+  idleWeight: number
+): void {
+  const last = run.last
+  const liveView = last?.live
+  const live: SideHealth = liveView
+    ? { healthy: liveView.runningCount, total: liveView.desiredCount }
+    : { healthy: pair.live.runningCount, total: pair.live.desiredCount }
+  const idle: SideHealth = last
+    ? idleHealth(last, pair.idle)
+    : { healthy: pair.idle.runningCount, total: pair.idle.desiredCount }
+  run.deps.observer.timeline({
+    at: run.deps.clock.now(),
+    event,
+    liveWeight: 100 - idleWeight,
+    idleWeight,
+    live,
+    idle
+  })
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,225 @@
+import { planLines, trafficSteps } from './plan.js'
+import type { RegisteredRevision, Route, TaskDefinition } from './ports.js'
+import type { RolloutOutcome, RolloutResultKind, Settings } from './settings.js'
+import {
+  moreChanged,
+  type Changed,
+  type Failure,
+  type Pair,
+  type Release,
+  type RolloutState
+} from './state.js'
+
+/** What the work of a state reported: the input of `decide`. */
+export type Observed =
+  | { kind: 'discovered'; pair: Pair }
+  | { kind: 'rendered'; rendered: TaskDefinition; same: boolean; diff?: string }
+  | { kind: 'registered'; revision: RegisteredRevision }
+  | { kind: 'idle-healthy' }
+  | { kind: 'shifted'; route: Route; at: number }
+  | { kind: 'baked' }
+  | { kind: 'paused' }
+  | { kind: 'promoted'; at: number }
+  | { kind: 'scaled-down'; note: string }
+  | { kind: 'reverted'; landed: true }
+  | { kind: 'reverted'; landed: false; error: string }
+  /** `changed`: how far the failing work itself got (an update or write that may have landed) */
+  | ({ kind: 'failed'; changed: Changed } & Failure)
+
+/**
+ * The one place that decides what a rollout does next, from the state it is in and what the work
+ * of that state observed. Pure: no I/O, no clock, so every path through a rollout can be read
+ * here and tested without AWS.
+ */
+export function decide(state: RolloutState, observed: Observed, settings: Settings): RolloutState {
+  if (observed.kind === 'failed') return onFailure(state, observed, settings)
+  const steps = trafficSteps(settings.steps)
+  switch (state.phase) {
+    case 'discover':
+      if (observed.kind !== 'discovered') break
+      return { phase: 'render', startedAt: state.startedAt, pair: observed.pair }
+    case 'render': {
+      if (observed.kind !== 'rendered') break
+      const { pair } = state
+      const family = observed.rendered.family
+      if (observed.same) {
+        return done(settings, pair, 'unchanged', {
+          taskDefinitionArn: pair.live.taskDefinitionArn,
+          previousTaskDefinitionArn: pair.live.taskDefinitionArn,
+          plan: []
+        })
+      }
+      if (settings.dryRun) {
+        return done(settings, pair, 'planned', {
+          previousTaskDefinitionArn: pair.live.taskDefinitionArn,
+          plan: planLines(settings, pair, `a new revision of ${family}`),
+          taskDefinitionDiff: observed.diff
+        })
+      }
+      return {
+        phase: 'register',
+        startedAt: state.startedAt,
+        pair,
+        rendered: observed.rendered,
+        family
+      }
+    }
+    case 'register': {
+      if (observed.kind !== 'registered') break
+      const { revision } = observed
+      const release: Release = {
+        taskDefinitionArn: revision.arn,
+        label: `${revision.family}:${revision.revision}`,
+        previousTaskDefinitionArn: state.pair.live.taskDefinitionArn
+      }
+      return {
+        phase: 'bring-up',
+        startedAt: state.startedAt,
+        pair: state.pair,
+        release,
+        changed: 'nothing'
+      }
+    }
+    case 'bring-up':
+      if (observed.kind !== 'idle-healthy') break
+      return enterStep(state, 0, 'idle', steps)
+    case 'shift':
+      if (observed.kind !== 'shifted') break
+      return {
+        ...running(state),
+        pair: { ...state.pair, route: observed.route },
+        phase: 'bake',
+        step: state.step,
+        bakeStartedAt: observed.at,
+        changed: 'traffic'
+      }
+    case 'bake': {
+      if (observed.kind !== 'baked') break
+      const step = steps[state.step]
+      if (step?.kind === 'weight' && step.percent >= 100)
+        return { ...running(state), phase: 'promote' }
+      return enterStep(state, state.step + 1, state.changed, steps)
+    }
+    case 'pause':
+      if (observed.kind !== 'paused') break
+      return done(settings, state.pair, 'paused', releaseFields(state.release))
+    case 'promote':
+      if (observed.kind !== 'promoted') break
+      return { ...running(state), phase: 'scale-down', promotedAt: observed.at }
+    case 'scale-down':
+      if (observed.kind !== 'scaled-down') break
+      return done(settings, state.pair, 'promoted', {
+        ...releaseFields(state.release),
+        scaleDown: observed.note
+      })
+    case 'revert': {
+      if (observed.kind !== 'reverted') break
+      const { failure } = state
+      const reason = observed.landed
+        ? failure.reason
+        : `${failure.reason}; then returning all traffic to ${state.pair.live.service} failed ` +
+          `(${observed.error}): run the action with command: abort`
+      return done(settings, state.pair, 'reverted', {
+        ...releaseFields(state.release),
+        reason,
+        stoppedTasks: failure.stoppedTasks,
+        serviceEvents: failure.serviceEvents
+      })
+    }
+    case 'done':
+      break
+  }
+  throw new Error(`rollout bug: '${observed.kind}' observed in state '${state.phase}'`)
+}
+
+function onFailure(
+  state: RolloutState,
+  failed: Extract<Observed, { kind: 'failed' }>,
+  settings: Settings
+): RolloutState {
+  const failure: Failure = {
+    reason: failed.reason,
+    stoppedTasks: failed.stoppedTasks,
+    serviceEvents: failed.serviceEvents
+  }
+  switch (state.phase) {
+    case 'discover':
+      throw new Error(`${failure.reason}; nothing was changed`)
+    case 'render':
+    case 'register':
+      return done(settings, state.pair, 'reverted', {
+        reason: `${failure.reason}; nothing was changed`,
+        previousTaskDefinitionArn: state.pair.live.taskDefinitionArn
+      })
+    case 'bring-up':
+    case 'shift':
+    case 'bake': {
+      const changed = moreChanged(state.changed, failed.changed)
+      if (changed === 'nothing') {
+        return done(settings, state.pair, 'reverted', {
+          ...releaseFields(state.release),
+          ...failure,
+          reason: `${failure.reason}; nothing was changed`
+        })
+      }
+      return { ...running(state), phase: 'revert', changed, failure }
+    }
+    default:
+      throw new Error(
+        `rollout bug: a failure reported in state '${state.phase}': ${failure.reason}`
+      )
+  }
+}
+
+/** The next traffic step, or the end of the run at a pause. */
+function enterStep(
+  state: Extract<RolloutState, { phase: 'bring-up' | 'bake' }>,
+  step: number,
+  changed: Changed,
+  steps: ReturnType<typeof trafficSteps>
+): RolloutState {
+  const next = steps[step]
+  if (!next) return { ...running(state), phase: 'promote' }
+  if (next.kind === 'pause') return { ...running(state), phase: 'pause', step, changed }
+  return { ...running(state), phase: 'shift', step, changed }
+}
+
+function running(state: { startedAt: number; pair: Pair; release: Release }) {
+  return { startedAt: state.startedAt, pair: state.pair, release: state.release }
+}
+
+/** After promotion the deployed side is the live one. */
+function swap(pair: Pair): Pair {
+  return { ...pair, live: pair.idle, idle: pair.live }
+}
+
+function releaseFields(release: Release): Partial<RolloutOutcome> {
+  return {
+    taskDefinitionArn: release.taskDefinitionArn,
+    previousTaskDefinitionArn: release.previousTaskDefinitionArn
+  }
+}
+
+/** `pair` as the run found it; a promoted outcome names the sides as they are after it. */
+function done(
+  settings: Settings,
+  pair: Pair,
+  result: RolloutResultKind,
+  fields: Partial<RolloutOutcome>
+): RolloutState {
+  const revision = fields.taskDefinitionArn?.split('/').at(-1)
+  const after = result === 'promoted' ? swap(pair) : pair
+  const outcome: RolloutOutcome = {
+    result,
+    liveService: after.live.service,
+    idleService: after.idle.service,
+    liveTargetGroupArn: after.live.targetGroupArn,
+    idleTargetGroupArn: after.idle.targetGroupArn,
+    image: settings.release.image,
+    stoppedTasks: [],
+    serviceEvents: [],
+    plan: revision ? planLines(settings, pair, revision) : [],
+    ...fields
+  }
+  return { phase: 'done', outcome }
+}

@@ -1,0 +1,51 @@
+import type { Forward, Route } from './ports.js'
+
+/**
+ * The forward action with `idlePercent` on the idle group and the rest on the live one: the same
+ * two target groups in the order read, weights summing to 100, stickiness as read.
+ */
+export function forwardWith(
+  route: Route,
+  liveTargetGroupArn: string,
+  idleTargetGroupArn: string,
+  idlePercent: number
+): Forward {
+  const read = route.forward?.targetGroups.map((group) => group.targetGroupArn) ?? []
+  const pair = [liveTargetGroupArn, idleTargetGroupArn]
+  // keep the order read, but never carry over a group that is not one of the pair
+  const ordered = read.length === 2 && pair.every((arn) => read.includes(arn)) ? read : pair
+  const forward: Forward = {
+    targetGroups: ordered.map((arn) => ({
+      targetGroupArn: arn,
+      weight: arn === idleTargetGroupArn ? idlePercent : 100 - idlePercent
+    }))
+  }
+  if (route.forward?.stickiness) forward.stickiness = { ...route.forward.stickiness }
+  return forward
+}
+
+/** Whether the route forwards to exactly these two groups with exactly these weights. */
+export function readsAs(route: Route, expected: Forward): boolean {
+  const groups = route.forward?.targetGroups ?? []
+  return (
+    groups.length === expected.targetGroups.length &&
+    expected.targetGroups.every((want) =>
+      groups.some((got) => got.targetGroupArn === want.targetGroupArn && got.weight === want.weight)
+    )
+  )
+}
+
+/** "90/10" as the route reads, live first. */
+export function weightsRead(
+  route: Route,
+  liveTargetGroupArn: string,
+  idleTargetGroupArn: string
+): string {
+  const groups = route.forward?.targetGroups ?? []
+  const weight = (arn: string): string =>
+    String(groups.find((group) => group.targetGroupArn === arn)?.weight ?? 'none')
+  const others =
+    groups.length -
+    groups.filter((g) => [liveTargetGroupArn, idleTargetGroupArn].includes(g.targetGroupArn)).length
+  return `${weight(liveTargetGroupArn)}/${weight(idleTargetGroupArn)}${others > 0 ? ` and ${others} other target groups` : ''}`
+}

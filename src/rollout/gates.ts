@@ -1,0 +1,160 @@
+import type { SideHealth, TargetView, TaskView } from './ports.js'
+import type { IdleSnapshot } from './observe.js'
+import type { StoppedTaskReport } from './settings.js'
+
+/** What the gates need to know besides the snapshot. */
+export interface GateContext {
+  service: string
+  targetGroupName: string
+  /** the port the service registers its tasks on; undefined matches any */
+  containerPort?: number
+  taskDefinitionArn: string
+  /** where the run is, for the reason: "while bringing up web-green", "at step 2 (25%)" */
+  where: string
+}
+
+export type Verdict =
+  | { kind: 'ready' }
+  | { kind: 'waiting' }
+  | { kind: 'failed'; reason: string; stoppedTasks: StoppedTaskReport[] }
+
+/** Bring-up: fail fast on anything that will not get better; ready once every new task serves. */
+export function bringUpVerdict(snapshot: IdleSnapshot, gate: GateContext): Verdict {
+  const failed = failure(snapshot, gate)
+  if (failed) return failed
+  const { service, primary, tasks } = snapshot
+  const desired = service.desiredCount
+  const settled = primary?.rolloutState === undefined || primary.rolloutState === 'COMPLETED'
+  const ready =
+    settled &&
+    desired > 0 &&
+    service.runningCount === desired &&
+    tasks.length >= desired &&
+    tasks.every((task) => targetOf(task, snapshot.targets, gate)?.state === 'healthy')
+  return ready ? { kind: 'ready' } : { kind: 'waiting' }
+}
+
+/** Bake: the new side has to keep every task running and every target healthy. */
+export function bakeVerdict(snapshot: IdleSnapshot, gate: GateContext): Verdict {
+  const failed = failure(snapshot, gate)
+  if (failed) return failed
+  const { service, tasks } = snapshot
+  if (service.runningCount < service.desiredCount || tasks.length === 0) {
+    return fail(
+      `${gate.service} is running ${service.runningCount} of ${service.desiredCount} tasks ${gate.where}`
+    )
+  }
+  for (const task of tasks) {
+    const target = targetOf(task, snapshot.targets, gate)
+    if (target?.state !== 'healthy') return fail(targetWords(task, target, gate))
+  }
+  return { kind: 'ready' }
+}
+
+function failure(snapshot: IdleSnapshot, gate: GateContext): Verdict | undefined {
+  if (snapshot.stopped.length > 0) {
+    return {
+      kind: 'failed',
+      reason: stoppedWords(snapshot.stopped, gate.where),
+      stoppedTasks: snapshot.stopped.map(stoppedReport)
+    }
+  }
+  const primary = snapshot.primary
+  if (primary && primary.taskDefinitionArn !== gate.taskDefinitionArn) {
+    return fail(
+      `${gate.service} was changed to ${revisionOf(primary.taskDefinitionArn)} by someone else ${gate.where}`
+    )
+  }
+  if (primary?.rolloutState === 'FAILED') {
+    const why = primary.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ''
+    return fail(`ECS marked the deployment on ${gate.service} failed ${gate.where}${why}`)
+  }
+  for (const task of snapshot.tasks) {
+    const target = targetOf(task, snapshot.targets, gate)
+    if (target?.state === 'unhealthy') return fail(targetWords(task, target, gate))
+  }
+  return undefined
+}
+
+function fail(reason: string): Verdict {
+  return { kind: 'failed', reason, stoppedTasks: [] }
+}
+
+/** A task's target in an ip target group is its private IP on the service's container port. */
+export function targetOf(
+  task: TaskView,
+  targets: TargetView[],
+  gate: Pick<GateContext, 'containerPort'>
+): TargetView | undefined {
+  if (!task.privateIp) return undefined
+  return targets.find(
+    (target) =>
+      target.id === task.privateIp &&
+      (gate.containerPort === undefined ||
+        target.port === undefined ||
+        target.port === gate.containerPort)
+  )
+}
+
+function targetWords(task: TaskView, target: TargetView | undefined, gate: GateContext): string {
+  const address = `${task.privateIp ?? task.arn}${gate.containerPort ? `:${gate.containerPort}` : ''}`
+  const state = target ? target.state : 'not registered'
+  const why = target?.reason ?? target?.description
+  return `target ${address} ${state} in ${gate.targetGroupName} ${gate.where}${why ? `: ${why}` : ''}`
+}
+
+/** "2 new tasks stopped at step 1 (10%): Essential container in task exited (exit code 1)" */
+function stoppedWords(stopped: TaskView[], where: string): string {
+  const causes = [...new Set(stopped.map(causeOf))]
+  const count = `${stopped.length} new ${stopped.length === 1 ? 'task' : 'tasks'} stopped`
+  return `${count} ${where}: ${causes.join('; ')}`
+}
+
+function causeOf(task: TaskView): string {
+  const why = task.stoppedReason ?? task.stopCode ?? 'no reason given'
+  const exits = [
+    ...new Set(
+      task.containers
+        .filter((container) => container.exitCode !== undefined && container.exitCode !== 0)
+        .map((container) => `exit code ${container.exitCode}`)
+    )
+  ]
+  return exits.length > 0 ? `${why} (${exits.join(', ')})` : why
+}
+
+function stoppedReport(task: TaskView): StoppedTaskReport {
+  return {
+    taskArn: task.arn,
+    stoppedReason: task.stoppedReason,
+    stopCode: task.stopCode,
+    containers: task.containers.map((container) => ({
+      name: container.name,
+      exitCode: container.exitCode,
+      reason: container.reason
+    }))
+  }
+}
+
+/** Healthy/total of the idle side in a snapshot: new tasks serving out of those wanted. */
+export function idleHealth(
+  snapshot: IdleSnapshot,
+  gate: Pick<GateContext, 'containerPort'>
+): SideHealth {
+  const healthy = snapshot.tasks.filter(
+    (task) => targetOf(task, snapshot.targets, gate)?.state === 'healthy'
+  ).length
+  return { healthy, total: snapshot.service.desiredCount }
+}
+
+/** "idle web-green: 1/2 running, 1/2 healthy" */
+export function progressLine(snapshot: IdleSnapshot, gate: GateContext): string {
+  const health = idleHealth(snapshot, gate)
+  const running = snapshot.primary?.runningCount ?? snapshot.service.runningCount
+  const desired = snapshot.service.desiredCount
+  return `idle ${gate.service}: ${running}/${desired} running, ${health.healthy}/${desired} healthy`
+}
+
+/** `arn:...:task-definition/web:42` -> `web:42` */
+export function revisionOf(taskDefinitionArn: string): string {
+  return taskDefinitionArn.split('/').at(-1) ?? taskDefinitionArn
+}

@@ -1,0 +1,124 @@
+import type {
+  DeploymentView,
+  EcsPort,
+  ElbPort,
+  ServiceView,
+  TargetView,
+  TaskView
+} from './ports.js'
+import type { Pair } from './state.js'
+
+/** What one poll saw of the idle side (and, from the same DescribeServices call, the live one). */
+export interface IdleSnapshot {
+  at: number
+  service: ServiceView
+  live?: ServiceView
+  /** the idle service's PRIMARY deployment */
+  primary?: DeploymentView
+  /** tasks of the new revision that ECS wants running (PENDING ones included) */
+  tasks: TaskView[]
+  targets: TargetView[]
+  /** tasks of the new revision found stopped since watching began */
+  stopped: TaskView[]
+}
+
+/** DescribeTasks takes at most 100 ARNs. */
+const DESCRIBE_BATCH = 100
+
+/**
+ * Reads the idle side's health at a steady cost per poll: DescribeServices, DescribeTargetHealth
+ * and ListTasks(RUNNING); DescribeTasks only for tasks not seen before (a task's IP never
+ * changes), and the stopped tasks only when a task went missing or the deployment counted a
+ * failure. Caches are updated only by a poll that completed, so a failed read loses nothing.
+ */
+export class IdleWatcher {
+  private readonly known = new Map<string, TaskView>()
+  private listed = new Set<string>()
+  /** listed once, gone since, not yet found among the stopped tasks */
+  private missing = new Set<string>()
+  private readonly stoppedSeen = new Set<string>()
+  private readonly stopped = new Map<string, TaskView>()
+  private failedTasks = 0
+  private deploymentId?: string
+
+  constructor(
+    private readonly ecs: EcsPort,
+    private readonly elb: ElbPort,
+    private readonly pair: Pair,
+    private readonly taskDefinitionArn: string,
+    private readonly now: () => number
+  ) {}
+
+  async read(): Promise<IdleSnapshot> {
+    const { cluster, idle, live } = this.pair
+    const [views, arns, targets] = await Promise.all([
+      this.ecs.describeServices(cluster, [idle.service, live.service]),
+      this.ecs.listTasks(cluster, idle.service, 'RUNNING'),
+      this.elb.describeTargetHealth(idle.targetGroupArn)
+    ])
+    const service = views.find(
+      (view): view is ServiceView => view.name === idle.service && !('missing' in view)
+    )
+    if (!service) throw new Error(`DescribeServices did not return ${idle.service}`)
+    const liveView = views.find(
+      (view): view is ServiceView => view.name === live.service && !('missing' in view)
+    )
+
+    const fresh = await this.describe(arns.filter((arn) => !this.known.has(arn)))
+    const tasks = arns
+      .map((arn) => this.known.get(arn) ?? fresh.get(arn))
+      .filter((task): task is TaskView => task?.taskDefinitionArn === this.taskDefinitionArn)
+
+    const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY')
+    const ours = primary?.taskDefinitionArn === this.taskDefinitionArn ? primary : undefined
+    const baseline = ours && ours.id === this.deploymentId ? this.failedTasks : 0
+    const listedNow = new Set(tasks.map((task) => task.arn))
+    const missing = new Set([
+      ...this.missing,
+      ...[...this.listed].filter((arn) => !listedNow.has(arn))
+    ])
+    const newlyStopped =
+      missing.size > 0 || (ours?.failedTasks ?? 0) > baseline ? await this.readStopped() : []
+
+    // the poll completed: only now is it safe to remember what it saw
+    for (const [arn, task] of fresh) if (task.privateIp) this.known.set(arn, task)
+    for (const task of newlyStopped) {
+      this.stoppedSeen.add(task.arn)
+      missing.delete(task.arn)
+      if (task.taskDefinitionArn === this.taskDefinitionArn) this.stopped.set(task.arn, task)
+    }
+    this.listed = listedNow
+    this.missing = missing
+    if (ours) {
+      this.deploymentId = ours.id
+      this.failedTasks = ours.failedTasks
+    }
+    return {
+      at: this.now(),
+      service,
+      live: liveView,
+      primary,
+      tasks,
+      targets,
+      stopped: [...this.stopped.values()]
+    }
+  }
+
+  private async readStopped(): Promise<TaskView[]> {
+    const arns = await this.ecs.listTasks(this.pair.cluster, this.pair.idle.service, 'STOPPED')
+    const described = await this.describe(arns.filter((arn) => !this.stoppedSeen.has(arn)))
+    return [...described.values()]
+  }
+
+  private async describe(arns: string[]): Promise<Map<string, TaskView>> {
+    const found = new Map<string, TaskView>()
+    for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
+      const tasks = await this.ecs.describeTasks(
+        this.pair.cluster,
+        arns.slice(i, i + DESCRIBE_BATCH)
+      )
+      for (const task of tasks) found.set(task.arn, task)
+    }
+    return found
+  }
+}

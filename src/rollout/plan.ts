@@ -1,0 +1,53 @@
+import { formatDuration } from './duration.js'
+import type { Settings, TrafficStep } from './settings.js'
+import type { Pair } from './state.js'
+
+/**
+ * The steps a run walks through. Promotion needs all traffic on the new side, so steps that stop
+ * short of 100 without a pause get a final 100 step rather than a run that cannot finish.
+ */
+export function trafficSteps(steps: TrafficStep[]): TrafficStep[] {
+  const last = steps.at(-1)
+  if (last?.kind === 'pause') return steps
+  if (last?.kind === 'weight' && last.percent >= 100) return steps
+  return [...steps, { kind: 'weight', percent: 100 }]
+}
+
+/** The new side's weight once the steps up to index `step` have run (a pause keeps the last). */
+export function percentAt(steps: TrafficStep[], step: number): number {
+  for (let i = Math.min(step, steps.length - 1); i >= 0; i--) {
+    const item = steps[i]
+    if (item?.kind === 'weight') return item.percent
+  }
+  return 0
+}
+
+/** "step 2 (25%)": counted as the user wrote `traffic-steps`, from 1. */
+export function stepLabel(steps: TrafficStep[], step: number): string {
+  return `step ${step + 1} (${percentAt(steps, step)}%)`
+}
+
+/** The plan in words, one line a step: what a dry run prints and every outcome carries. */
+export function planLines(settings: Settings, pair: Pair, revision: string): string[] {
+  const steps = trafficSteps(settings.steps)
+  const idle = pair.idle.service
+  const tasks = pair.live.desiredCount
+  const lines = [`bring up ${idle} on ${revision} (${tasks} ${tasks === 1 ? 'task' : 'tasks'})`]
+  steps.forEach((step, i) => {
+    if (step.kind === 'pause') {
+      lines.push(`pause with ${percentAt(steps, i)}% on ${idle}; continue with command: promote`)
+    } else {
+      const bake =
+        settings.stepWaitMs > 0 ? `bake ${formatDuration(settings.stepWaitMs)}` : 'check health'
+      lines.push(`shift ${step.percent}% to ${idle}, ${bake}`)
+    }
+  })
+  lines.push(`promote; ${scaleDownWords(pair)}`)
+  return lines.map((line, i) => `${i + 1}. ${line}`)
+}
+
+function scaleDownWords(pair: Pair): string {
+  const old = pair.live.service
+  if (pair.scaleDownDelayMs === null) return `keep ${old} warm (scale-down-delay: never)`
+  return `scale ${old} to 0 after ${formatDuration(pair.scaleDownDelayMs)}`
+}

@@ -1,0 +1,58 @@
+import { formatDuration } from './duration.js'
+import { errorText, interruption, type RunContext } from './context.js'
+
+/** Read errors back off, doubling, up to this. */
+const MAX_BACKOFF_MS = 30_000
+/** A zero interval would spin; nobody means that. */
+const MIN_INTERVAL_MS = 100
+
+export type PollResult<T> = { ok: true; value: T } | { ok: false; reason: string }
+
+export interface PollSpec<S, T> {
+  /** what is being read, for warnings: "web-green's health" */
+  what: string
+  /** where the run is, for a timeout or cancel: "during bake at 25%" */
+  where: string
+  read: () => Promise<S>
+  /** a value ends the poll; undefined polls again */
+  judge: (seen: S) => T | undefined
+  /** a time to wake at even if the interval has not passed (the end of a bake) */
+  wakeAt?: number
+}
+
+/**
+ * Reads every poll interval until `judge` settles, the deadline passes or the run is cancelled.
+ * A read that throws (throttling after the SDK's own retries, a network blip) is a warning and
+ * another try after a backoff, never a verdict: only what was actually seen can fail a release.
+ */
+export async function pollUntil<S, T>(
+  run: RunContext,
+  spec: PollSpec<S, T>
+): Promise<PollResult<T>> {
+  const { clock, observer, signal } = run.deps
+  const interval = Math.max(run.settings.pollIntervalMs, MIN_INTERVAL_MS)
+  let backoff = 0
+  for (;;) {
+    const stop = interruption(run, spec.where)
+    if (stop) return { ok: false, reason: stop }
+    let delay = interval
+    try {
+      const seen = await spec.read()
+      backoff = 0
+      const value = spec.judge(seen)
+      if (value !== undefined) return { ok: true, value }
+      if (spec.wakeAt !== undefined) delay = Math.min(delay, spec.wakeAt - clock.now())
+    } catch (error) {
+      backoff = Math.min(
+        backoff === 0 ? interval * 2 : backoff * 2,
+        Math.max(MAX_BACKOFF_MS, interval)
+      )
+      delay = backoff
+      observer.warn(
+        `could not read ${spec.what}: ${errorText(error)}; trying again in ${formatDuration(backoff)}`
+      )
+    }
+    delay = Math.min(delay, run.deadline - clock.now())
+    await clock.sleep(Math.max(delay, 0), signal)
+  }
+}

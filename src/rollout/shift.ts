@@ -1,0 +1,70 @@
+import { errorText, interruption, recordTimeline, type RunContext } from './context.js'
+import type { Observed } from './decide.js'
+import { forwardWith, readsAs, weightsRead } from './forward.js'
+import { failed } from './idle-side.js'
+import { trafficSteps, percentAt } from './plan.js'
+import { pollUntil } from './poll.js'
+import type { RolloutState } from './state.js'
+
+/**
+ * Writes the step's weights (the pair in the order read, summing to 100, stickiness kept) and
+ * reads them back: a route that does not read exactly what was written is someone else's change
+ * racing this run, and the run stops there.
+ */
+export async function shift(
+  state: Extract<RolloutState, { phase: 'shift' }>,
+  run: RunContext
+): Promise<Observed> {
+  const { deps, settings } = run
+  const { pair, startedAt } = state
+  const percent = percentAt(trafficSteps(settings.steps), state.step)
+  const where = `during the shift to ${percent}%`
+  deps.observer.phase(`Shift to ${percent}%`)
+  const forward = forwardWith(
+    pair.route,
+    pair.live.targetGroupArn,
+    pair.idle.targetGroupArn,
+    percent
+  )
+  const weights = `${100 - percent}/${percent}`
+  // a cancel that arrived while the phase began must not be followed by a write that moves traffic
+  const stop = interruption(run, where)
+  if (stop) return failed(run, startedAt, state.changed, stop)
+  if (state.changed !== 'traffic') {
+    deps.onCheckpoint?.({
+      routeArn: pair.route.arn,
+      liveTargetGroupArn: pair.live.targetGroupArn,
+      idleTargetGroupArn: pair.idle.targetGroupArn,
+      startedAt
+    })
+  }
+  try {
+    await deps.elb.writeForward(pair.route, forward)
+  } catch (error) {
+    return failed(
+      run,
+      startedAt,
+      'traffic',
+      `could not write ${weights} ${where}: ${errorText(error)}`
+    )
+  }
+  const read = await pollUntil(run, {
+    what: 'the listener',
+    where,
+    read: () => deps.elb.readRoute(pair.route.arn),
+    judge: (route) => route
+  })
+  if (!read.ok) return failed(run, startedAt, 'traffic', read.reason)
+  if (!readsAs(read.value, forward)) {
+    const found = weightsRead(read.value, pair.live.targetGroupArn, pair.idle.targetGroupArn)
+    return failed(
+      run,
+      startedAt,
+      'traffic',
+      `the listener reads ${found} instead of ${weights} ${where}; someone else is changing it`
+    )
+  }
+  deps.observer.info(`${pair.live.service} ${100 - percent}%, ${pair.idle.service} ${percent}%`)
+  recordTimeline(run, pair, `shifted to ${percent}%`, percent)
+  return { kind: 'shifted', route: read.value, at: deps.clock.now() }
+}

@@ -1,0 +1,86 @@
+import type { Route, TaskDefinition } from './ports.js'
+import type { RolloutOutcome, StoppedTaskReport } from './settings.js'
+
+/**
+ * The rollout as plain data: everything a run needs to carry on from a state, so that a state
+ * written to AWS tags can be resumed by another runner. No class instances, no functions.
+ */
+
+/** One service of the pair, as discovery found it. */
+export interface Side {
+  service: string
+  targetGroupArn: string
+  /** from the ARN (`targetgroup/<name>/<id>`), for messages */
+  targetGroupName: string
+  /** the container and port the service registers in its target group */
+  containerName?: string
+  containerPort?: number
+  taskDefinitionArn: string
+  desiredCount: number
+  runningCount: number
+}
+
+export interface Pair {
+  cluster: string
+  /** the route as last read; writes go through it so the adapter keeps every other action */
+  route: Route
+  /** carrying all traffic when the run started */
+  live: Side
+  /** the side the release goes to */
+  idle: Side
+  /** resolved: null keeps the old side warm */
+  scaleDownDelayMs: number | null
+}
+
+export interface Release {
+  taskDefinitionArn: string
+  /** `family:revision`, as people say it */
+  label: string
+  previousTaskDefinitionArn: string
+}
+
+/**
+ * How far this run has changed AWS, which decides what a revert has to undo: `idle` means the
+ * idle service was updated, `traffic` that a weight may have been written.
+ */
+export type Changed = 'nothing' | 'idle' | 'traffic'
+
+export interface Failure {
+  reason: string
+  stoppedTasks: StoppedTaskReport[]
+  serviceEvents: string[]
+}
+
+interface Running {
+  startedAt: number
+  pair: Pair
+  release: Release
+}
+
+export type RolloutState =
+  | { phase: 'discover'; startedAt: number }
+  | { phase: 'render'; startedAt: number; pair: Pair }
+  | {
+      phase: 'register'
+      startedAt: number
+      pair: Pair
+      rendered: TaskDefinition
+      family: string
+    }
+  | (Running & { phase: 'bring-up'; changed: Changed })
+  /** `step` indexes the run's traffic steps (see trafficSteps) */
+  | (Running & { phase: 'shift'; step: number; changed: Changed })
+  | (Running & { phase: 'bake'; step: number; bakeStartedAt: number; changed: 'traffic' })
+  | (Running & { phase: 'pause'; step: number; changed: Changed })
+  | (Running & { phase: 'promote' })
+  | (Running & { phase: 'scale-down'; promotedAt: number })
+  | (Running & { phase: 'revert'; changed: Changed; failure: Failure })
+  | { phase: 'done'; outcome: RolloutOutcome }
+
+export type Phase = RolloutState['phase']
+
+const ORDER: Changed[] = ['nothing', 'idle', 'traffic']
+
+export function moreChanged(a: Changed, b: Changed): Changed {
+  return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b
+}
