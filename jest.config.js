@@ -14,5 +14,6 @@ export default {
       }
     ]
   },
+  setupFiles: ['<rootDir>/__tests__/setup-env.ts'],
   testTimeout: 60000
 }

@@ -13,6 +13,10 @@ import {
 
 let h: Harness
 
+// image behaviours live until the emulator resets: each test deploys an image of its own
+let images = 0
+const uniqueImage = (): string => `registry.example.com/app:2.0.${++images}`
+
 beforeAll(async () => {
   h = await startHarness()
 })
@@ -20,8 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.emulator.stop()
 })
-
-const NEW_IMAGE = 'registry.example.com/app:2.0.0'
 
 describe('deploy through the bundled action against the emulator', () => {
   it('promotes a good release, writing each step in order and reading it back', async () => {
@@ -62,8 +64,9 @@ describe('deploy through the bundled action against the emulator', () => {
 
   it('reverts an unhealthy release before any weight reaches it', async () => {
     const t = await freshTopology(h)
-    await setImage(h.url, { image: NEW_IMAGE, behavior: 'unhealthy' })
-    const result = await run(h, deployInputs(t))
+    const image = uniqueImage()
+    await setImage(h.url, { image, behavior: 'unhealthy' })
+    const result = await run(h, deployInputs(t, { image }))
     expect(result.exitCode).not.toBe(0)
     expect(result.outputs.result).toBe('reverted')
     expect(result.outputs.reason).toMatch(/unhealthy|health check/i)
@@ -77,9 +80,10 @@ describe('deploy through the bundled action against the emulator', () => {
 
   it('fails a crashing release fast, with its stop reason and exit code', async () => {
     const t = await freshTopology(h)
-    await setImage(h.url, { image: NEW_IMAGE, behavior: 'crash', exitCode: 3 })
+    const image = uniqueImage()
+    await setImage(h.url, { image, behavior: 'crash', exitCode: 3 })
     const started = Date.now()
-    const result = await run(h, deployInputs(t, { timeout: '10m' }))
+    const result = await run(h, deployInputs(t, { image, timeout: '10m' }))
     expect(Date.now() - started).toBeLessThan(30_000)
     expect(result.outputs.result).toBe('reverted')
     expect(result.outputs.reason).toMatch(/Essential container in task exited/)
@@ -91,8 +95,9 @@ describe('deploy through the bundled action against the emulator', () => {
   it('reverts a release that degrades after the first shift back to 100/0', async () => {
     const t = await freshTopology(h)
     // healthy through bring-up and the first step (simulated seconds), then failing
-    await setImage(h.url, { image: NEW_IMAGE, behavior: 'degrade', afterSeconds: 40 })
-    const result = await run(h, deployInputs(t, { 'step-wait': '4s' }))
+    const image = uniqueImage()
+    await setImage(h.url, { image, behavior: 'degrade', afterSeconds: 40 })
+    const result = await run(h, deployInputs(t, { image, 'step-wait': '4s' }))
     expect(result.outputs.result).toBe('reverted')
     const writes = await weightWrites(h)
     expect(writes[0]!.weights[t.targetGroups.green]).toBe(10)

@@ -1,0 +1,108 @@
+/**
+ * A typed client for the emulator's control API (`/_emulator/`), for tests and scripts, and the
+ * SDK settings that point the real AWS clients at an emulator.
+ */
+import type { CallFilter, CallRecord } from '../../emulator/control/call-log.js'
+import type { ActiveFault, FaultRule } from '../../emulator/control/faults.js'
+import type { ImageBehavior } from '../../emulator/core/contracts.js'
+
+export type { ActiveFault, CallFilter, CallRecord, FaultRule, ImageBehavior }
+
+export const REGION = 'us-east-1'
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
+
+/** The config for any AWS SDK v3 client to talk to the emulator at `url`. */
+export function clientConfig(url: string): {
+  endpoint: string
+  region: string
+  credentials: { accessKeyId: string; secretAccessKey: string }
+} {
+  return { endpoint: url, region: REGION, credentials: { ...CREDENTIALS } }
+}
+
+/** The environment for a child process (e.g. the bundled action) whose SDK should use the emulator. */
+export function sdkEnv(url: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'
+  }
+}
+
+export async function reset(url: string): Promise<void> {
+  await control(url, 'POST', 'reset')
+}
+
+export async function setTimeScale(url: string, timeScale: number): Promise<void> {
+  await control(url, 'PUT', 'config', { timeScale })
+}
+
+export async function getTimeScale(url: string): Promise<number> {
+  return (await control<{ timeScale: number }>(url, 'GET', 'config')).timeScale
+}
+
+export async function setImage(url: string, behavior: ImageBehavior): Promise<void> {
+  await control(url, 'PUT', 'images', behavior)
+}
+
+/** Adds a fault rule; returns its id. */
+export async function addFault(
+  url: string,
+  rule: Partial<FaultRule> & Pick<FaultRule, 'fault'>
+): Promise<string> {
+  return (await control<{ id: string }>(url, 'POST', 'faults', rule)).id
+}
+
+export async function listFaults(url: string): Promise<ActiveFault[]> {
+  return control<ActiveFault[]>(url, 'GET', 'faults')
+}
+
+export async function removeFault(url: string, id: string): Promise<void> {
+  await control(url, 'DELETE', `faults/${encodeURIComponent(id)}`)
+}
+
+export async function clearFaults(url: string): Promise<void> {
+  await control(url, 'DELETE', 'faults')
+}
+
+/** The AWS calls the emulator received, in the order they took effect. */
+export async function calls(url: string, filter: CallFilter = {}): Promise<CallRecord[]> {
+  const query = new URLSearchParams()
+  if (filter.service !== undefined) query.set('service', filter.service)
+  if (filter.operation !== undefined) query.set('operation', filter.operation)
+  if (filter.mutating !== undefined) query.set('mutating', String(filter.mutating))
+  const suffix = query.size > 0 ? `?${query}` : ''
+  return control<CallRecord[]>(url, 'GET', `calls${suffix}`)
+}
+
+export async function clearCalls(url: string): Promise<void> {
+  await control(url, 'DELETE', 'calls')
+}
+
+/** Calls the control API; a refusal throws with the emulator's message. */
+export async function control<T = unknown>(
+  url: string,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown
+): Promise<T> {
+  const response = await fetch(`${url}/_emulator/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  const text = await response.text()
+  if (!response.ok) {
+    let message = text
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text
+    } catch {
+      // not JSON: the text itself is the best message there is
+    }
+    throw new Error(`emulator ${method} /_emulator/${path}: ${response.status} ${message}`)
+  }
+  return JSON.parse(text) as T
+}

@@ -1,0 +1,88 @@
+import type { SimClock } from '../core/clock.js'
+import type { CallContext, ServiceBackend } from '../core/contracts.js'
+import { AwsError } from '../core/errors.js'
+import type { HealthProbe } from '../elbv2/probe.js'
+import type { ImageBook } from '../images.js'
+import { createClusterOp, describeClustersOp } from './clusters.js'
+import type { LoadBalancing } from './load-balancing.js'
+import { EcsModel } from './model.js'
+import type { Params } from './params.js'
+import { probeTasks } from './probe.js'
+import { advanceService } from './scheduler.js'
+import {
+  createServiceOp,
+  deleteServiceOp,
+  describeServicesOp,
+  listServicesOp,
+  updateServiceOp
+} from './services.js'
+import { listTagsForResourceOp, tagResourceOp, untagResourceOp } from './tags.js'
+import {
+  deregisterTaskDefinitionOp,
+  describeTaskDefinitionOp,
+  listTaskDefinitionsOp,
+  registerTaskDefinitionOp
+} from './task-definitions.js'
+import { describeTasksOp, listTasksOp } from './tasks.js'
+
+type Operation = (model: EcsModel, params: Params, ctx: CallContext) => object
+
+const OPERATIONS: Record<string, Operation> = {
+  CreateCluster: createClusterOp,
+  DescribeClusters: describeClustersOp,
+  RegisterTaskDefinition: registerTaskDefinitionOp,
+  DescribeTaskDefinition: describeTaskDefinitionOp,
+  DeregisterTaskDefinition: deregisterTaskDefinitionOp,
+  ListTaskDefinitions: listTaskDefinitionsOp,
+  CreateService: createServiceOp,
+  UpdateService: updateServiceOp,
+  DescribeServices: describeServicesOp,
+  DeleteService: deleteServiceOp,
+  ListServices: listServicesOp,
+  ListTasks: listTasksOp,
+  DescribeTasks: describeTasksOp,
+  TagResource: tagResourceOp,
+  UntagResource: untagResourceOp,
+  ListTagsForResource: listTagsForResourceOp
+}
+
+/** Amazon ECS (services on Fargate, rolling deployments), in memory. */
+export class EcsBackend implements ServiceBackend {
+  readonly service = 'ecs'
+  readonly model: EcsModel
+  /** what the load balancer's health checks find at a task's address */
+  readonly probe: HealthProbe
+
+  constructor(clock: SimClock, images: ImageBook, lb: LoadBalancing) {
+    this.model = new EcsModel(clock, images, lb)
+    this.probe = probeTasks(this.model)
+  }
+
+  handles(operation: string): boolean {
+    return Object.hasOwn(OPERATIONS, operation)
+  }
+
+  isMutating(operation: string): boolean {
+    return !/^(Describe|List)/.test(operation)
+  }
+
+  call(operation: string, params: Record<string, unknown>, ctx: CallContext): unknown {
+    const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined
+    if (!run) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`)
+    return run(this.model, params ?? {}, ctx)
+  }
+
+  /** runs every service's scheduler and tasks up to simulated time `simNow` */
+  advance(simNow: number): void {
+    for (const cluster of this.model.clusters.values()) {
+      for (const service of cluster.services.values()) {
+        if (service.status === 'INACTIVE' && service.tasks.size === 0) continue
+        advanceService(this.model, service, simNow)
+      }
+    }
+  }
+
+  reset(): void {
+    this.model.clear()
+  }
+}

@@ -1,0 +1,200 @@
+import { ecsArn, hex32, uuid } from './ids.js'
+import type { EcsModel } from './model.js'
+import type { StepNotes } from './step-notes.js'
+import type { Deployment, Service, Task } from './state.js'
+
+const KEEP_STOPPED_PER_SERVICE = 100
+
+export interface StopCause {
+  reason: string
+  stopCode: 'ServiceSchedulerInitiated' | 'TaskFailedToStart' | 'EssentialContainerExited'
+  /** a failure counts against the task's deployment (and its circuit breaker) */
+  failed: boolean
+  /** the essential container's exit code, when it exited by itself */
+  exitCode?: number
+}
+
+/** Starts a task of `deployment` at simulated time `simAt`: PROVISIONING, then PENDING, then RUNNING. */
+export function launchTask(
+  model: EcsModel,
+  service: Service,
+  deployment: Deployment,
+  simAt: number
+): Task {
+  const definition = model.taskDefinitionByArn(deployment.taskDefinitionArn)
+  const containers = definition.body.containerDefinitions
+  const essential = containers.find((container) => container.essential !== false) ?? containers[0]
+  const image = essential?.image ?? ''
+  const startMs = model.images.get(image).startSeconds * 1000
+  const { cluster } = service
+  const id = hex32()
+  const arn = ecsArn(cluster, `task/${cluster.name}/${id}`)
+  const network = service.networkConfiguration as
+    { awsvpcConfiguration?: { subnets?: string[] } } | undefined
+  const ports = new Set<number>()
+  for (const container of containers) {
+    for (const mapping of container.portMappings ?? []) {
+      if (typeof mapping.containerPort === 'number') ports.add(mapping.containerPort)
+    }
+  }
+  const task: Task = {
+    arn,
+    id,
+    cluster,
+    service,
+    deploymentId: deployment.id,
+    taskDefinitionArn: deployment.taskDefinitionArn,
+    image,
+    ports,
+    ip: model.nextIp(),
+    subnetId: network?.awsvpcConfiguration?.subnets?.[0] ?? 'subnet-0a1b2c3d4e5f60001',
+    availabilityZone: `${cluster.region}a`,
+    eniId: `eni-${hex32().slice(0, 17)}`,
+    attachmentId: uuid(),
+    launchType: deployment.launchType,
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    containers: containers.map((container) => ({
+      name: container.name,
+      image: container.image,
+      essential: container.essential !== false,
+      containerArn: ecsArn(cluster, `container/${cluster.name}/${id}/${uuid()}`),
+      runtimeId: `${id}-${hex32().slice(0, 10)}`,
+      lastStatus: 'PENDING'
+    })),
+    targets: [],
+    version: 1,
+    tags: service.extras.propagateTags === 'SERVICE' ? new Map(service.tags) : new Map(),
+    createdAt: model.clock.wallAt(simAt),
+    pendingDueSim: simAt + startMs / 3,
+    runningDueSim: simAt + startMs
+  }
+  if (typeof definition.body.cpu === 'string') task.cpu = definition.body.cpu
+  if (typeof definition.body.memory === 'string') task.memory = definition.body.memory
+  if (service.extras.propagateTags === 'TASK_DEFINITION') task.tags = new Map(definition.tags)
+  service.tasks.set(id, task)
+  cluster.tasks.set(id, task)
+  model.tasksByIp.set(task.ip, task)
+  return task
+}
+
+/** Moves a task along its lifecycle up to simulated time `simNow`. */
+export function advanceTask(model: EcsModel, task: Task, simNow: number, notes: StepNotes): void {
+  if (task.desiredStatus === 'RUNNING') {
+    if (task.lastStatus === 'PROVISIONING' && simNow >= task.pendingDueSim) {
+      task.lastStatus = 'PENDING'
+      task.pullStartedAt = model.clock.wallAt(task.pendingDueSim)
+      task.version++
+    }
+    if (task.lastStatus === 'PENDING' && simNow >= task.runningDueSim) {
+      const behavior = model.images.get(task.image)
+      if (behavior.behavior === 'crash' && behavior.afterSeconds <= 0) {
+        stopTask(model, task, task.runningDueSim, notes, {
+          reason: 'Essential container in task exited',
+          stopCode: 'TaskFailedToStart',
+          failed: true,
+          exitCode: behavior.exitCode
+        })
+        return
+      }
+      startRunning(model, task, task.runningDueSim, notes)
+    }
+    if (task.lastStatus === 'RUNNING' && task.runningSim !== undefined) {
+      const behavior = model.images.get(task.image)
+      const exitAt = task.runningSim + behavior.afterSeconds * 1000
+      if (behavior.behavior === 'crash' && simNow >= exitAt) {
+        stopTask(model, task, exitAt, notes, {
+          reason: 'Essential container in task exited',
+          stopCode: 'EssentialContainerExited',
+          failed: true,
+          exitCode: behavior.exitCode
+        })
+      }
+    }
+  }
+  if (task.lastStatus === 'DEACTIVATING') {
+    const drained = task.targets.every(
+      ({ targetGroupArn, port }) =>
+        model.lb.targetState(targetGroupArn, task.ip, port) === undefined
+    )
+    if (drained) finishStop(model, task, simNow)
+  }
+}
+
+function startRunning(model: EcsModel, task: Task, simAt: number, notes: StepNotes): void {
+  const at = model.clock.wallAt(simAt)
+  task.lastStatus = 'RUNNING'
+  task.runningSim = simAt
+  task.pullStoppedAt = at
+  task.startedAt = at
+  task.version++
+  for (const container of task.containers) container.lastStatus = 'RUNNING'
+  for (const { targetGroupArn, containerPort } of task.service.loadBalancers) {
+    model.lb.register(targetGroupArn, task.ip, containerPort, simAt)
+    task.targets.push({ targetGroupArn, port: containerPort })
+    notes.count(notes.registered, targetGroupArn)
+  }
+}
+
+/**
+ * Stops a task: a running one deregisters its targets and stays DEACTIVATING while they drain;
+ * one that never ran is STOPPED at once.
+ */
+export function stopTask(
+  model: EcsModel,
+  task: Task,
+  simAt: number,
+  notes: StepNotes,
+  cause: StopCause
+): void {
+  if (task.desiredStatus === 'STOPPED') return
+  task.desiredStatus = 'STOPPED'
+  task.stoppingAt = model.clock.wallAt(simAt)
+  task.stoppedReason = cause.reason
+  task.stopCode = cause.stopCode
+  task.version++
+  if (cause.failed) {
+    const deployment = task.service.deployments.find((d) => d.id === task.deploymentId)
+    if (deployment) {
+      deployment.failedTasks++
+      deployment.updatedAt = task.stoppingAt
+    }
+  }
+  if (cause.exitCode !== undefined) {
+    const essential = task.containers.find((container) => container.essential) ?? task.containers[0]
+    if (essential) {
+      essential.lastStatus = 'STOPPED'
+      essential.exitCode = cause.exitCode
+      essential.reason = `Essential container exited with code ${cause.exitCode}`
+    }
+  }
+  if (task.lastStatus === 'RUNNING' && task.targets.length > 0) {
+    task.lastStatus = 'DEACTIVATING'
+    notes.draining.push(task)
+    for (const { targetGroupArn, port } of task.targets) {
+      model.lb.deregister(targetGroupArn, task.ip, port, simAt)
+      notes.count(notes.deregistered, targetGroupArn)
+    }
+  } else {
+    finishStop(model, task, simAt)
+  }
+}
+
+function finishStop(model: EcsModel, task: Task, simAt: number): void {
+  const wasRunning = task.runningSim !== undefined
+  task.lastStatus = 'STOPPED'
+  task.stoppedAt = model.clock.wallAt(simAt)
+  task.version++
+  for (const container of task.containers) {
+    if (container.lastStatus === 'RUNNING' && wasRunning) container.exitCode ??= 0
+    container.lastStatus = 'STOPPED'
+  }
+  const { service, cluster } = task
+  service.tasks.delete(task.id)
+  service.stopped.push(task)
+  if (service.stopped.length > KEEP_STOPPED_PER_SERVICE) {
+    const forgotten = service.stopped.shift()
+    if (forgotten) cluster.tasks.delete(forgotten.id)
+  }
+  if (model.tasksByIp.get(task.ip) === task) model.tasksByIp.delete(task.ip)
+}

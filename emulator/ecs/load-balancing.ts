@@ -1,0 +1,21 @@
+/**
+ * What the ECS simulation needs from the load balancers: whether a service's target group can be
+ * used, and registering its tasks as targets and reading their health, as ECS does through the
+ * ELBv2 API on the service's behalf.
+ */
+export interface TargetGroupFacts {
+  arn: string
+  port?: number
+  targetType: string
+  /** the load balancers whose listeners or rules forward to the group */
+  loadBalancerArns: string[]
+}
+
+export interface LoadBalancing {
+  targetGroup(arn: string): TargetGroupFacts | undefined
+  register(targetGroupArn: string, ip: string, port: number, simNow: number): void
+  /** starts draining; the target is gone once `targetState` returns undefined */
+  deregister(targetGroupArn: string, ip: string, port: number, simNow: number): void
+  /** initial | healthy | unhealthy | unused | draining | unavailable, or undefined when not registered */
+  targetState(targetGroupArn: string, ip: string, port: number): string | undefined
+}

@@ -1,0 +1,166 @@
+/** What the ECS model holds. Times are wall-clock milliseconds unless named `...Sim`. */
+
+/** tag key -> value, in the order the keys were first added */
+export type Tags = Map<string, string>
+
+export interface ContainerDefinition {
+  name: string
+  image: string
+  essential?: boolean
+  portMappings?: { containerPort?: number }[]
+  [field: string]: unknown
+}
+
+export interface TaskDefinitionRecord {
+  arn: string
+  family: string
+  revision: number
+  /** the registered fields, with the defaults ECS fills in */
+  body: Record<string, unknown> & { containerDefinitions: ContainerDefinition[] }
+  status: 'ACTIVE' | 'INACTIVE'
+  registeredAt: number
+  registeredBy: string
+  deregisteredAt?: number
+  tags: Tags
+}
+
+export interface Cluster {
+  arn: string
+  name: string
+  region: string
+  accountId: string
+  tags: Tags
+  settings: { name: string; value: string }[]
+  /** by service name; a name's newest service (an INACTIVE one stays until the name is reused) */
+  services: Map<string, Service>
+  /** every task ECS still reports, by task id: live ones and the last STOPPED ones */
+  tasks: Map<string, Task>
+}
+
+export interface LoadBalancerRef {
+  targetGroupArn: string
+  containerName: string
+  containerPort: number
+}
+
+export interface CircuitBreaker {
+  enable: boolean
+  rollback: boolean
+}
+
+export interface DeploymentConfiguration {
+  maximumPercent: number
+  minimumHealthyPercent: number
+  deploymentCircuitBreaker: CircuitBreaker
+  [field: string]: unknown
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'
+
+export interface Deployment {
+  id: string
+  status: 'PRIMARY' | 'ACTIVE'
+  taskDefinitionArn: string
+  failedTasks: number
+  rolloutState: RolloutState
+  rolloutStateReason: string
+  createdAt: number
+  updatedAt: number
+  launchType: string
+  networkConfiguration?: unknown
+  /** its circuit breaker tripped with nothing to roll back to: it launches no more tasks */
+  halted: boolean
+}
+
+export interface ServiceEvent {
+  id: string
+  createdAt: number
+  message: string
+}
+
+export interface Service {
+  arn: string
+  name: string
+  cluster: Cluster
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE'
+  desiredCount: number
+  launchType: string
+  networkConfiguration?: unknown
+  deploymentConfiguration: DeploymentConfiguration
+  loadBalancers: LoadBalancerRef[]
+  healthCheckGracePeriodSeconds?: number
+  /** fields kept as given and returned as they are */
+  extras: Record<string, unknown>
+  tags: Tags
+  createdAt: number
+  createdBy: string
+  /** the PRIMARY first */
+  deployments: Deployment[]
+  /** newest first, at most 100 */
+  events: ServiceEvent[]
+  /** tasks not yet STOPPED, by task id */
+  tasks: Map<string, Task>
+  /** the last STOPPED tasks, oldest first */
+  stopped: Task[]
+  /** a steady-state event has been posted since the last change */
+  steady: boolean
+  /** what a circuit-breaker rollback goes back to */
+  lastCompletedTaskDefinition?: string
+}
+
+export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPED'
+
+export interface TaskContainer {
+  name: string
+  image: string
+  essential: boolean
+  containerArn: string
+  runtimeId: string
+  lastStatus: string
+  exitCode?: number
+  reason?: string
+  cpu?: string
+  memory?: string
+}
+
+export interface Task {
+  arn: string
+  id: string
+  cluster: Cluster
+  service: Service
+  deploymentId: string
+  taskDefinitionArn: string
+  /** the essential container's image: its behaviour is the task's */
+  image: string
+  /** container ports the task listens on */
+  ports: Set<number>
+  ip: string
+  subnetId: string
+  availabilityZone: string
+  eniId: string
+  attachmentId: string
+  launchType: string
+  cpu?: string
+  memory?: string
+  lastStatus: TaskStatus
+  desiredStatus: 'RUNNING' | 'STOPPED'
+  containers: TaskContainer[]
+  /** the targets it registered when it started running */
+  targets: { targetGroupArn: string; port: number }[]
+  version: number
+  tags: Tags
+  createdAt: number
+  pullStartedAt?: number
+  pullStoppedAt?: number
+  startedAt?: number
+  stoppingAt?: number
+  stoppedAt?: number
+  stoppedReason?: string
+  stopCode?: string
+  /** simulated times of its lifecycle */
+  pendingDueSim: number
+  runningDueSim: number
+  runningSim?: number
+  /** when the scheduler first saw one of its targets unhealthy */
+  unhealthySinceSim?: number
+}

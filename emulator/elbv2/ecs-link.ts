@@ -1,0 +1,31 @@
+import type { LoadBalancing } from '../ecs/load-balancing.js'
+import type { Elbv2Model } from './model.js'
+import { targetKey } from './state.js'
+import { deregisterTarget, registerTarget } from './targets.js'
+
+/** The ELBv2 model as the ECS simulation sees it (ECS registers its tasks itself, without API calls). */
+export function linkForEcs(model: Elbv2Model): LoadBalancing {
+  return {
+    targetGroup(arn) {
+      const group = model.targetGroups.get(arn)
+      if (!group) return undefined
+      const facts = {
+        arn,
+        targetType: group.targetType,
+        loadBalancerArns: [...group.loadBalancerArns]
+      }
+      return group.port === undefined ? facts : { ...facts, port: group.port }
+    },
+    register(arn, ip, port, simNow) {
+      const group = model.targetGroups.get(arn)
+      if (group) registerTarget(group, ip, port, simNow)
+    },
+    deregister(arn, ip, port, simNow) {
+      const group = model.targetGroups.get(arn)
+      if (group) deregisterTarget(group, ip, port, simNow)
+    },
+    targetState(arn, ip, port) {
+      return model.targetGroups.get(arn)?.targets.get(targetKey(ip, port))?.state
+    }
+  }
+}

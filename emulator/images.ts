@@ -1,0 +1,47 @@
+import type { ImageBehavior } from './core/contracts.js'
+
+/** An image's behaviour with every default filled in. */
+export interface ResolvedBehavior {
+  behavior: ImageBehavior['behavior']
+  startSeconds: number
+  afterSeconds: number
+  exitCode: number
+}
+
+const DEFAULT_START_SECONDS = 3
+const DEFAULT_AFTER_SECONDS = { degrade: 20, crash: 2 } as const
+const DEFAULT_EXIT_CODE = 1
+
+/**
+ * How tasks running each image behave, keyed by the exact image string. Unknown images are
+ * healthy. The simulation reads the book when it needs an answer (start, each health check, the
+ * crash moment), so a behaviour set while tasks run changes them from then on.
+ */
+export class ImageBook {
+  private readonly book = new Map<string, ImageBehavior>()
+
+  set(behavior: ImageBehavior): void {
+    this.book.set(behavior.image, { ...behavior })
+  }
+
+  get(image: string | undefined): ResolvedBehavior {
+    const set = image === undefined ? undefined : this.book.get(image)
+    const behavior = set?.behavior ?? 'healthy'
+    return {
+      behavior,
+      startSeconds: set?.startSeconds ?? DEFAULT_START_SECONDS,
+      afterSeconds:
+        set?.afterSeconds ??
+        (behavior === 'crash' || behavior === 'degrade' ? DEFAULT_AFTER_SECONDS[behavior] : 0),
+      exitCode: set?.exitCode ?? DEFAULT_EXIT_CODE
+    }
+  }
+
+  list(): ImageBehavior[] {
+    return [...this.book.values()].map((behavior) => ({ ...behavior }))
+  }
+
+  clear(): void {
+    this.book.clear()
+  }
+}

@@ -1,0 +1,59 @@
+import { SimClock } from './core/clock.js'
+import type { ImageBehavior, World } from './core/contracts.js'
+import { EcsBackend } from './ecs/backend.js'
+import { Elbv2Backend } from './elbv2/backend.js'
+import type { HealthProbe } from './elbv2/probe.js'
+import { ImageBook } from './images.js'
+
+/** the longest simulated stretch one step covers; health checks and task starts are seconds apart */
+const STEP_MS = 1000
+/** after a long pause (a suspended laptop), steps grow so that one tick stays cheap */
+const MAX_STEPS_PER_TICK = 200
+
+export interface SimWorld extends World {
+  readonly ecs: EcsBackend
+  readonly elbv2: Elbv2Backend
+  readonly images: ImageBook
+}
+
+/**
+ * ECS and ELBv2 sharing one simulated clock and one book of image behaviours. `clock` lets a
+ * test bring a manual clock (`new SimClock({ manual: true })`).
+ */
+export function createWorld(options: { timeScale?: number; clock?: SimClock } = {}): SimWorld {
+  const clock = options.clock ?? new SimClock()
+  if (options.timeScale !== undefined) clock.timeScale = options.timeScale
+  const images = new ImageBook()
+  // the two simulations ask each other: ELBv2 probes tasks, ECS registers targets and reads health
+  const probe: HealthProbe = { check: (ip, port, at) => ecs.probe.check(ip, port, at) }
+  const elbv2: Elbv2Backend = new Elbv2Backend(clock, probe)
+  const ecs: EcsBackend = new EcsBackend(clock, images, elbv2.forEcs)
+  let simulatedTo = clock.simNow()
+
+  return {
+    clock,
+    backends: [ecs, elbv2],
+    ecs,
+    elbv2,
+    images,
+    setImageBehavior(behavior: ImageBehavior): void {
+      images.set(behavior)
+    },
+    tick(): void {
+      const target = clock.simNow()
+      const step = Math.max(STEP_MS, (target - simulatedTo) / MAX_STEPS_PER_TICK)
+      while (simulatedTo < target) {
+        simulatedTo = Math.min(target, simulatedTo + step)
+        // health first, so that ECS acts on this step's checks and drained targets at once
+        elbv2.advance(simulatedTo)
+        ecs.advance(simulatedTo)
+      }
+    },
+    reset(): void {
+      ecs.reset()
+      elbv2.reset()
+      images.clear()
+      simulatedTo = clock.simNow()
+    }
+  }
+}
