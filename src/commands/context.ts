@@ -1,0 +1,60 @@
+import * as core from '@actions/core'
+import { createClients, type AwsClients } from '../aws/clients.js'
+import { EcsAdapter } from '../aws/ecs.js'
+import { ElbAdapter } from '../aws/elb.js'
+import { GitHubObserver } from '../github-observer.js'
+import { systemClock } from '../rollout/clock.js'
+import type { RolloutDeps } from '../rollout/deploy.js'
+
+/** State names shared by the main and the post step. */
+export const STATE = { isPost: 'isPost', checkpoint: 'trafficCheckpoint' } as const
+
+/**
+ * What every command runs with: AWS ports, the GitHub observer, and an abort signal that fires
+ * on SIGINT/SIGTERM (what GitHub sends on cancel). `close()` releases all of it.
+ */
+export interface CommandContext {
+  clients: AwsClients
+  observer: GitHubObserver
+  deps: RolloutDeps
+  startedAt: number
+  close(): void
+}
+
+export function commandContext(): CommandContext {
+  const clients = createClients()
+  const observer = new GitHubObserver()
+  const cancel = new AbortController()
+  const onSignal = (signal: NodeJS.Signals): void => {
+    core.warning(`${signal} received: stopping safely`)
+    cancel.abort(signal)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    clients,
+    observer,
+    startedAt: Date.now(),
+    deps: {
+      ecs: new EcsAdapter(clients.ecs),
+      elb: new ElbAdapter(clients.elb),
+      clock: systemClock,
+      observer,
+      signal: cancel.signal,
+      onCheckpoint: (checkpoint) =>
+        core.saveState(STATE.checkpoint, checkpoint ? JSON.stringify(checkpoint) : '')
+    },
+    close() {
+      observer.close()
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      clients.destroy()
+    }
+  }
+}
+
+export function runUrl(): string | undefined {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env
+  if (!GITHUB_SERVER_URL || !GITHUB_REPOSITORY || !GITHUB_RUN_ID) return undefined
+  return `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
+}
