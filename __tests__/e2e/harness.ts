@@ -81,7 +81,7 @@ export async function weightWrites(h: Harness): Promise<WeightWrite[]> {
   const log = await calls(h.url)
   return log
     .filter((c) => c.operation === 'ModifyListener' || c.operation === 'ModifyRule')
-    .filter((c) => c.status < 400)
+    .filter((c) => c.error === null)
     .map((c) => {
       const params = c.params as Record<string, unknown>
       const actions = (params.DefaultActions ?? params.Actions) as {
