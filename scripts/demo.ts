@@ -9,6 +9,7 @@ import { startEmulator } from '../emulator/server.js'
 import { createBlueGreenTopology } from '../emulator/fixtures/topology.js'
 import { setImage } from '../__tests__/helpers/emulator.js'
 import { runAction } from './lib/github-runner.js'
+import { logViewer } from './lib/log-view.js'
 
 const TIME_SCALE = 0.05
 const outDir = resolve(import.meta.dirname, '../.demo')
@@ -40,9 +41,6 @@ try {
     timeout: '5m',
     'scale-down-delay': '2s'
   }
-  const show = (text: string): void => {
-    process.stdout.write(text.replace(/^/gm, '   | '))
-  }
 
   const releases = [
     { name: 'good', image: 'registry.example.com/web:2.0.0', behavior: 'healthy' as const },
@@ -58,7 +56,7 @@ try {
     say(`Deploying the ${release.name} release ${release.image} (${release.behavior})`)
     const run = await runAction(
       { ...inputs, image: release.image },
-      { endpoint: emulator.url, onOutput: show }
+      { endpoint: emulator.url, onOutput: logViewer((text) => process.stdout.write(text)) }
     )
     const summary = resolve(outDir, `summary-${release.name}.md`)
     copyFileSync(run.summaryPath, summary)

@@ -37,20 +37,20 @@ describe('the plan', () => {
     expect(
       planLines({ ...settings, steps: [w(50), w(100)], stepWaitMs: 0 }, pair(90_000), 'web:42')
     ).toEqual([
-      '1. bring up web-green on web:42 (1 task)',
-      '2. shift 50% to web-green, check health',
-      '3. shift 100% to web-green, check health',
-      '4. promote; scale web-blue to 0 after 1m30s'
+      'bring up web-green on web:42 (1 task)',
+      'shift 50% to web-green, check health',
+      'shift 100% to web-green, check health',
+      'promote; scale web-blue to 0 after 1m30s'
     ])
   })
 
   it('says where a pause holds traffic and when the old side is kept warm', () => {
     expect(planLines({ ...settings, steps: [pause, w(20), pause] }, pair(null), 'web:42')).toEqual([
-      '1. bring up web-green on web:42 (1 task)',
-      '2. pause with 0% on web-green; continue with command: promote',
-      '3. shift 20% to web-green, bake 1m',
-      '4. pause with 20% on web-green; continue with command: promote',
-      '5. promote; keep web-blue warm (scale-down-delay: never)'
+      'bring up web-green on web:42 (1 task)',
+      'pause with 0% on web-green; continue with command: promote',
+      'shift 20% to web-green, bake 1m',
+      'pause with 20% on web-green; continue with command: promote',
+      'promote; keep web-blue warm (scale-down-delay: never)'
     ])
   })
 

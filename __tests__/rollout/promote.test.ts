@@ -164,7 +164,7 @@ describe('scale-down after promotion', () => {
     expect(outcome.result).toBe('promoted')
     expect(outcome.scaleDown).toBe('web-blue kept warm with 2 tasks (scale-down-delay: never)')
     expect(bg.mutations().filter((line) => line.startsWith('updateService web-blue'))).toEqual([])
-    expect(outcome.plan.at(-1)).toBe('6. promote; keep web-blue warm (scale-down-delay: never)')
+    expect(outcome.plan.at(-1)).toBe('promote; keep web-blue warm (scale-down-delay: never)')
   })
 
   it('not when the route no longer reads 0/100 after the delay', async () => {
@@ -220,11 +220,11 @@ describe('a pause step', () => {
     expect(outcome.result).toBe('paused')
     expect(outcome.reason).toBeUndefined()
     expect(outcome.plan).toEqual([
-      '1. bring up web-green on web:42 (2 tasks)',
-      '2. shift 10% to web-green, bake 1m',
-      '3. pause with 10% on web-green; continue with command: promote',
-      '4. shift 100% to web-green, bake 1m',
-      '5. promote; scale web-blue to 0 after 5m5s'
+      'bring up web-green on web:42 (2 tasks)',
+      'shift 10% to web-green, bake 1m',
+      'pause with 10% on web-green; continue with command: promote',
+      'shift 100% to web-green, bake 1m',
+      'promote; scale web-blue to 0 after 5m5s'
     ])
     expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 90, 'web-green-tg': 10 })
     expect(bg.mutations().at(-1)).toBe('writeForward web-blue-tg=90 web-green-tg=10')

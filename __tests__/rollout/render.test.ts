@@ -72,12 +72,12 @@ describe('a dry run', () => {
     const outcome = await bg.deploy({ dryRun: true, scaleDownDelayMs: 5 * 60_000 })
     expect(outcome.result).toBe('planned')
     expect(outcome.plan).toEqual([
-      '1. bring up web-green on a new revision of web (2 tasks)',
-      '2. shift 10% to web-green, bake 1m',
-      '3. shift 25% to web-green, bake 1m',
-      '4. shift 50% to web-green, bake 1m',
-      '5. shift 100% to web-green, bake 1m',
-      '6. promote; scale web-blue to 0 after 5m'
+      'bring up web-green on a new revision of web (2 tasks)',
+      'shift 10% to web-green, bake 1m',
+      'shift 25% to web-green, bake 1m',
+      'shift 50% to web-green, bake 1m',
+      'shift 100% to web-green, bake 1m',
+      'promote; scale web-blue to 0 after 5m'
     ])
     expect(outcome.taskDefinitionDiff).toMatch(/web:1\.0\.0/)
     expect(outcome.taskDefinitionDiff).toMatch(/web:2\.0\.0/)

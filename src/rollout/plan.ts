@@ -27,7 +27,7 @@ export function stepLabel(steps: TrafficStep[], step: number): string {
   return `step ${step + 1} (${percentAt(steps, step)}%)`
 }
 
-/** The plan in words, one line a step: what a dry run prints and every outcome carries. */
+/** The plan in words, one line a step (unnumbered): what a dry run prints and every outcome carries. */
 export function planLines(settings: Settings, pair: Pair, revision: string): string[] {
   const steps = trafficSteps(settings.steps)
   const idle = pair.idle.service
@@ -43,7 +43,7 @@ export function planLines(settings: Settings, pair: Pair, revision: string): str
     }
   })
   lines.push(`promote; ${scaleDownWords(pair)}`)
-  return lines.map((line, i) => `${i + 1}. ${line}`)
+  return lines
 }
 
 function scaleDownWords(pair: Pair): string {

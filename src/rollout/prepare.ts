@@ -54,6 +54,8 @@ export async function register(
   const revision = await deps.ecs.registerTaskDefinition(state.rendered)
   const label = `${revision.family}:${revision.revision}`
   deps.observer.info(`registered ${label}`)
-  for (const line of planLines(settings, state.pair, label)) deps.observer.info(line)
+  planLines(settings, state.pair, label).forEach((line, i) =>
+    deps.observer.info(`${i + 1}. ${line}`)
+  )
   return { kind: 'registered', revision }
 }
