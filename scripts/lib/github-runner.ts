@@ -33,7 +33,7 @@ export interface RunOptions {
   onOutput?: (text: string, child: ChildProcess) => void
   /** a folder for the files; default: a new temp folder */
   workDir?: string
-  /** node binary; default: the one running this */
+  /** node binary; default: $ACTION_NODE, else the one running this (CI sets Node 24, as GitHub runs) */
   node?: string
 }
 
@@ -93,7 +93,7 @@ export function runAction(inputs: Record<string, string>, options: RunOptions): 
     ...options.env
   }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(options.node ?? process.execPath, [ACTION_ENTRY], {
+    const child = spawn(options.node ?? process.env.ACTION_NODE ?? process.execPath, [ACTION_ENTRY], {
       env,
       stdio: ['ignore', 'pipe', 'pipe']
     })
