@@ -6,11 +6,19 @@ export interface ResolvedBehavior {
   startSeconds: number
   afterSeconds: number
   exitCode: number
+  /** what the task answers a request the load balancer sends it */
+  errorRate: number
+  latencyMs: number
+  status: number
+  body: string
 }
 
 const DEFAULT_START_SECONDS = 3
 const DEFAULT_AFTER_SECONDS = { degrade: 20, crash: 2 } as const
 const DEFAULT_EXIT_CODE = 1
+const DEFAULT_LATENCY_MS = 10
+const DEFAULT_STATUS = 200
+const DEFAULT_BODY = 'ok'
 
 /**
  * How tasks running each image behave, keyed by the exact image string. Unknown images are
@@ -33,7 +41,11 @@ export class ImageBook {
       afterSeconds:
         set?.afterSeconds ??
         (behavior === 'crash' || behavior === 'degrade' ? DEFAULT_AFTER_SECONDS[behavior] : 0),
-      exitCode: set?.exitCode ?? DEFAULT_EXIT_CODE
+      exitCode: set?.exitCode ?? DEFAULT_EXIT_CODE,
+      errorRate: set?.errorRate ?? 0,
+      latencyMs: set?.latencyMs ?? DEFAULT_LATENCY_MS,
+      status: set?.status ?? DEFAULT_STATUS,
+      body: set?.body ?? DEFAULT_BODY
     }
   }
 

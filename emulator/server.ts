@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { gunzip } from 'node:zlib'
 import { handleControl, CONTROL_PREFIX, type ControlState } from './control/api.js'
 import { CallLog } from './control/call-log.js'
 import { FaultBook } from './control/faults.js'
+import { RateLimiter } from './control/rate-limits.js'
 import type { World } from './core/contracts.js'
 import { dispatch } from './protocol/dispatch.js'
 import { decodeAwsRequest } from './protocol/route.js'
@@ -42,6 +44,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     world,
     faults: new FaultBook(),
     calls: new CallLog(),
+    limits: new RateLimiter(),
     startTimeScale: world.clock.timeScale
   }
 
@@ -75,7 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   async function serve(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator')
     if (url.pathname.startsWith(CONTROL_PREFIX)) {
-      const { status, body: answer } = handleControl(req.method ?? 'GET', url, body, state)
+      const { status, body: answer } = await handleControl(req.method ?? 'GET', url, body, state)
       return send(res, jsonAnswer(status, answer))
     }
     const request = decodeAwsRequest(req.headers, body)
@@ -104,6 +107,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   })
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('emulator: no TCP address')
+  // listeners get their loopback sockets only from a running server, never from a bare world
+  world.dataPlane?.open()
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
 
   let stopping: Promise<void> | undefined
@@ -120,7 +125,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           resolveWait(false)
         }
         waits.clear()
-        server.close(() => resolve())
+        const planeClosed = world.dataPlane?.close()
+        server.close(() => void Promise.resolve(planeClosed).then(() => resolve()))
         // keep-alive connections would otherwise hold close() open until they time out
         for (const socket of sockets) socket.destroy()
       })
@@ -155,7 +161,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => {
+      // the SDK gzips large PutMetricData bodies (request compression)
+      const raw = Buffer.concat(chunks)
+      if (req.headers['content-encoding'] !== 'gzip') return resolve(raw.toString('utf8'))
+      gunzip(raw, (error, plain) => (error ? reject(error) : resolve(plain.toString('utf8'))))
+    })
     req.on('error', reject)
   })
 }

@@ -1,5 +1,8 @@
+import { CloudWatchBackend } from './cloudwatch/backend.js'
 import { SimClock } from './core/clock.js'
 import type { ImageBehavior, World } from './core/contracts.js'
+import { SimDataPlane } from './dataplane/plane.js'
+import { answerFromTasks } from './dataplane/tasks.js'
 import { EcsBackend } from './ecs/backend.js'
 import { Elbv2Backend } from './elbv2/backend.js'
 import type { HealthProbe } from './elbv2/probe.js'
@@ -14,11 +17,14 @@ export interface SimWorld extends World {
   readonly ecs: EcsBackend
   readonly elbv2: Elbv2Backend
   readonly images: ImageBook
+  readonly cloudwatch: CloudWatchBackend
+  readonly dataPlane: SimDataPlane
 }
 
 /**
- * ECS and ELBv2 sharing one simulated clock and one book of image behaviours. `clock` lets a
- * test bring a manual clock (`new SimClock({ manual: true })`).
+ * ECS, ELBv2 and CloudWatch sharing one simulated clock and one book of image behaviours; the
+ * load balancers' data plane routes requests to the tasks and CloudWatch counts what it served.
+ * `clock` lets a test bring a manual clock (`new SimClock({ manual: true })`).
  */
 export function createWorld(options: { timeScale?: number; clock?: SimClock } = {}): SimWorld {
   const clock = options.clock ?? new SimClock()
@@ -28,31 +34,49 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
   const probe: HealthProbe = { check: (ip, port, at) => ecs.probe.check(ip, port, at) }
   const elbv2: Elbv2Backend = new Elbv2Backend(clock, probe)
   const ecs: EcsBackend = new EcsBackend(clock, images, elbv2.forEcs)
+  const cloudwatch = new CloudWatchBackend(clock)
   let simulatedTo = clock.simNow()
+
+  const tick = (): void => {
+    const target = clock.simNow()
+    const step = Math.max(STEP_MS, (target - simulatedTo) / MAX_STEPS_PER_TICK)
+    while (simulatedTo < target) {
+      simulatedTo = Math.min(target, simulatedTo + step)
+      // health first, so that ECS acts on this step's checks and drained targets at once
+      elbv2.advance(simulatedTo)
+      ecs.advance(simulatedTo)
+      // traffic meets this step's health; alarms then see this step's traffic
+      dataPlane.advance(simulatedTo)
+      cloudwatch.advance(simulatedTo)
+    }
+    dataPlane.sync()
+  }
+  const dataPlane: SimDataPlane = new SimDataPlane({
+    clock,
+    elbv2: elbv2.model,
+    tasks: answerFromTasks(ecs.model),
+    record: (served) => cloudwatch.recordServed(served),
+    catchUp: tick
+  })
 
   return {
     clock,
-    backends: [ecs, elbv2],
+    backends: [ecs, elbv2, cloudwatch],
     ecs,
     elbv2,
     images,
+    cloudwatch,
+    dataPlane,
     setImageBehavior(behavior: ImageBehavior): void {
       images.set(behavior)
     },
-    tick(): void {
-      const target = clock.simNow()
-      const step = Math.max(STEP_MS, (target - simulatedTo) / MAX_STEPS_PER_TICK)
-      while (simulatedTo < target) {
-        simulatedTo = Math.min(target, simulatedTo + step)
-        // health first, so that ECS acts on this step's checks and drained targets at once
-        elbv2.advance(simulatedTo)
-        ecs.advance(simulatedTo)
-      }
-    },
+    tick,
     reset(): void {
       ecs.reset()
       elbv2.reset()
+      cloudwatch.reset()
       images.clear()
+      dataPlane.reset()
       simulatedTo = clock.simNow()
     }
   }

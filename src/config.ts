@@ -1,6 +1,7 @@
 import type { TaskDefinition } from './rollout/ports.js'
-import type { Command, Settings, TrafficStep } from './rollout/settings.js'
+import type { Command, PreviewSettings, Settings, TrafficStep } from './rollout/settings.js'
 import { InputError } from './rollout/errors.js'
+import { parseWatch, WATCH_DEFAULTS, WATCH_INPUTS } from './config-watch.js'
 import { formatDuration, parseDuration } from './rollout/duration.js'
 import { chooseContainer } from './taskdef/container.js'
 import { parseEnvironmentLines } from './taskdef/environment.js'
@@ -38,7 +39,18 @@ const DEFAULTS = {
   'scale-down-delay': 'auto',
   'poll-interval': '5s',
   'github-token': '',
-  'dry-run': 'false'
+  'dry-run': 'false',
+  'preview-base-service': '',
+  'preview-listener': '',
+  'preview-host': '',
+  'preview-path': '',
+  'preview-task-count': '1',
+  'preview-rule-priorities': '40000-49999',
+  'pr-number': '',
+  'stale-after': '5m',
+  'on-interrupted': 'revert',
+  'straight-to-100': 'false',
+  ...WATCH_DEFAULTS
 } as const
 
 type InputName = keyof typeof DEFAULTS
@@ -50,7 +62,8 @@ const COMMANDS: readonly Command[] = [
   'rollback',
   'status',
   'preview',
-  'preview-destroy'
+  'preview-destroy',
+  'preview-gc'
 ]
 
 const RELEASE: readonly InputName[] = ['task-definition', 'container', 'image', 'environment']
@@ -62,6 +75,17 @@ const ROLLOUT: readonly InputName[] = [
   'poll-interval'
 ]
 const WAITING: readonly InputName[] = ['timeout', 'poll-interval']
+/** where the previews are; enough to find and remove them */
+const PREVIEW_PLACE: readonly InputName[] = ['preview-listener']
+const PREVIEW: readonly InputName[] = [
+  ...PREVIEW_PLACE,
+  'preview-base-service',
+  'preview-host',
+  'preview-path',
+  'preview-task-count',
+  'preview-rule-priorities',
+  'pr-number'
+]
 
 /**
  * The inputs each command reads besides cluster, services, listener, dry-run and github-token.
@@ -69,13 +93,16 @@ const WAITING: readonly InputName[] = ['timeout', 'poll-interval']
  * image or step list shared with the deploy step is wrong.
  */
 const READS: Record<Command, readonly InputName[]> = {
-  deploy: [...RELEASE, ...ROLLOUT],
-  preview: [...RELEASE, ...ROLLOUT],
-  promote: ROLLOUT,
+  deploy: [...RELEASE, ...ROLLOUT, 'stale-after', 'on-interrupted', ...WATCH_INPUTS],
+  // a preview is not shifted step by step: it is up once healthy
+  preview: [...RELEASE, ...WAITING, ...PREVIEW],
+  // the steps a promote walks are watched as a deploy's are (its test traffic ran before them)
+  promote: [...ROLLOUT, 'stale-after', 'straight-to-100', ...WATCH_INPUTS],
   abort: [...WAITING, 'scale-down-delay'],
   rollback: [...WAITING, 'scale-down-delay'],
-  status: [],
-  'preview-destroy': WAITING
+  status: ['stale-after'],
+  'preview-destroy': [...WAITING, ...PREVIEW_PLACE, 'pr-number'],
+  'preview-gc': [...WAITING, ...PREVIEW_PLACE]
 }
 
 const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov']
@@ -117,6 +144,10 @@ export function parseSettings(
   }
   const scaleDownDelayMs = parseScaleDownDelay(value('scale-down-delay'))
   const pollIntervalMs = parseDurationInput('poll-interval', value('poll-interval'), POLL_INTERVAL)
+  const watch = parseWatch(value, (text, input) => parseRoute(text, region, input), route.arn)
+  const preview = command.startsWith('preview')
+    ? parsePreview(command, value, cluster.name, route, region)
+    : undefined
 
   return {
     command,
@@ -136,7 +167,45 @@ export function parseSettings(
     scaleDownDelayMs,
     pollIntervalMs,
     dryRun: parseBoolean('dry-run', given('dry-run') || DEFAULTS['dry-run']),
-    githubToken: given('github-token')
+    githubToken: given('github-token'),
+    ...(preview ? { preview } : {}),
+    ...(watch ? { watch } : {}),
+    ...parseDurableInputs(command, given)
+  }
+}
+
+// ---------- the rollout kept in tags: stale-after, on-interrupted, straight-to-100 ----------
+
+const STALE_AFTER: Range = { min: 1000, max: MAX_DURATION_MS, words: 'from 1s to 120h' }
+const ON_INTERRUPTED = ['revert', 'resume'] as const
+
+/**
+ * Only the inputs the command reads and the workflow set: left out, the domain's defaults
+ * (action.yml's) apply.
+ */
+function parseDurableInputs(
+  command: Command,
+  given: (name: InputName) => string
+): Pick<Settings, 'staleAfterMs' | 'onInterrupted' | 'straightTo100'> {
+  const set = (name: InputName): string | undefined =>
+    READS[command].includes(name) && given(name) !== '' ? given(name) : undefined
+  const staleAfter = set('stale-after')
+  const onInterrupted = set('on-interrupted')
+  const straight = set('straight-to-100')
+  const mode = ON_INTERRUPTED.find((known) => known === onInterrupted)
+  if (onInterrupted !== undefined && !mode) {
+    throw new InputError(
+      'on-interrupted',
+      `${quote(onInterrupted)} is not valid; use "revert" (return an interrupted rollout's ` +
+        'traffic to its previous side, then deploy) or "resume" (carry it on from its step)'
+    )
+  }
+  return {
+    ...(staleAfter === undefined
+      ? {}
+      : { staleAfterMs: parseDurationInput('stale-after', staleAfter, STALE_AFTER) }),
+    ...(mode ? { onInterrupted: mode } : {}),
+    ...(straight === undefined ? {} : { straightTo100: parseBoolean('straight-to-100', straight) })
   }
 }
 
@@ -230,7 +299,9 @@ function parseServices(
     const count = items.length === 1 ? 'one service' : `${items.length} services`
     throw new InputError('services', `${quote(text, 200)} names ${count}; expected ${expected}`)
   }
-  const [first = '', second = ''] = items.map((item) => serviceName(item, cluster, region))
+  const [first = '', second = ''] = items.map((item) =>
+    serviceName('services', item, cluster, region)
+  )
   if (first === second) {
     throw new InputError(
       'services',
@@ -240,7 +311,12 @@ function parseServices(
   return [first, second]
 }
 
-function serviceName(text: string, cluster: string, region: string | undefined): string {
+function serviceName(
+  input: InputName,
+  text: string,
+  cluster: string,
+  region: string | undefined
+): string {
   if (NAME.test(text)) return text
   const arn = splitArn(text)
   // the long ARN format names the cluster; the old short one does not
@@ -248,16 +324,16 @@ function serviceName(text: string, cluster: string, region: string | undefined):
   const name = match?.[2]
   if (!arn || arn.service !== 'ecs' || name === undefined || !NAME.test(name)) {
     throw new InputError(
-      'services',
+      input,
       `${quote(text, 200)} is not a service name (${NAME_RULE}) or a service ARN (arn:aws:ecs:<region>:<account>:service/<cluster>/<name>)`
     )
   }
-  checkArn('services', text, arn, region)
+  checkArn(input, text, arn, region)
   const arnCluster = match?.[1]
   if (arnCluster !== undefined && arnCluster !== cluster) {
     throw new InputError(
-      'services',
-      `${quote(text, 200)} is a service of cluster ${quote(arnCluster)}, but input 'cluster' is ${quote(cluster)}; both services must be in that cluster`
+      input,
+      `${quote(text, 200)} is a service of cluster ${quote(arnCluster)}, but input 'cluster' is ${quote(cluster)}; ${input === 'services' ? 'both services' : 'it'} must be in that cluster`
     )
   }
   return name
@@ -274,23 +350,21 @@ const LISTENER_RULE = new RegExp(`^listener-rule/app/${LB_NAME}/${HEX}/${HEX}/${
 
 function parseRoute(
   text: string,
-  region: string | undefined
+  region: string | undefined,
+  input: InputName = 'listener'
 ): { arn: string; kind: 'listener' | 'rule' } {
   const arn = splitArn(text)
   if (!arn)
-    throw new InputError(
-      'listener',
-      `${quote(text, 200)} is not an ARN; expected ${LISTENER_FORMS}`
-    )
+    throw new InputError(input, `${quote(text, 200)} is not an ARN; expected ${LISTENER_FORMS}`)
   if (arn.service !== 'elasticloadbalancing') {
     throw new InputError(
-      'listener',
+      input,
       `${quote(text, 200)} is an ARN of service ${quote(arn.service)}, not of a load balancer listener; expected ${LISTENER_FORMS}`
     )
   }
   const wrongKind = wrongResourceKind(arn.resource)
   if (wrongKind)
-    throw new InputError('listener', `${quote(text, 200)} ${wrongKind}; expected ${LISTENER_FORMS}`)
+    throw new InputError(input, `${quote(text, 200)} ${wrongKind}; expected ${LISTENER_FORMS}`)
   const kind = LISTENER.test(arn.resource)
     ? 'listener'
     : LISTENER_RULE.test(arn.resource)
@@ -298,11 +372,11 @@ function parseRoute(
       : undefined
   if (!kind) {
     throw new InputError(
-      'listener',
+      input,
       `${quote(text, 200)} is not a well-formed listener or rule ARN; expected ${LISTENER_FORMS}`
     )
   }
-  checkArn('listener', text, arn, region)
+  checkArn(input, text, arn, region)
   return { arn: text, kind }
 }
 
@@ -449,6 +523,174 @@ function parseScaleDownDelay(text: string): number | null | undefined {
     )
   }
   return ms
+}
+
+// ---------- previews ----------
+
+const PLACEHOLDER = '{number}'
+/** A pattern must still fit AWS's limits with the longest PR number there will be. */
+const WIDEST_NUMBER = '9999999999'
+/** ALB host-header and path-pattern condition values are at most 128 characters. */
+const CONDITION_MAX = 128
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
+const PATH_PREFIX = /^(?:\/[A-Za-z0-9._~-]+)+$/
+const MAX_PREVIEW_TASKS = 100
+const PRIORITY_MAX = 50000
+
+function parsePreview(
+  command: Command,
+  value: (name: InputName) => string,
+  cluster: string,
+  route: { arn: string; kind: 'listener' | 'rule' },
+  region: string | undefined
+): PreviewSettings {
+  const listenerText = value('preview-listener')
+  const listenerArn =
+    listenerText === '' ? listenerOf(route) : parsePreviewListener(listenerText, region)
+  const baseText = value('preview-base-service')
+  const host = parsePreviewHost(value('preview-host'))
+  const path = parsePreviewPath(value('preview-path'))
+  if (command === 'preview') checkPreviewAddress(host, path)
+  const prText = value('pr-number')
+  return {
+    listenerArn,
+    ...(baseText === ''
+      ? {}
+      : { baseService: serviceName('preview-base-service', baseText, cluster, region) }),
+    ...(host === undefined ? {} : { host }),
+    ...(path === undefined ? {} : { path }),
+    taskCount: parseTaskCount(value('preview-task-count')),
+    priorities: parsePriorities(value('preview-rule-priorities')),
+    ...(prText === '' ? {} : { prNumber: parsePrNumber(prText) })
+  }
+}
+
+/** `listener-rule/app/lb/id/listener/rule` -> `listener/app/lb/id/listener` */
+function listenerOf(route: { arn: string; kind: 'listener' | 'rule' }): string {
+  if (route.kind === 'listener') return route.arn
+  return route.arn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '')
+}
+
+function parsePreviewListener(text: string, region: string | undefined): string {
+  const route = parseRoute(text, region, 'preview-listener')
+  if (route.kind === 'rule') {
+    throw new InputError(
+      'preview-listener',
+      `${quote(text, 200)} is a listener rule; give the listener that the preview rules are added to ` +
+        '(arn:aws:elasticloadbalancing:<region>:<account>:listener/app/<load-balancer>/<16 hex>/<16 hex>)'
+    )
+  }
+  return route.arn
+}
+
+function otherPlaceholder(input: InputName, text: string, sample: string): void {
+  if (/[{}]/.test(sample)) {
+    throw new InputError(
+      input,
+      `${quote(text)} has a placeholder other than ${PLACEHOLDER}; ${PLACEHOLDER} is where the pull request number goes`
+    )
+  }
+}
+
+function parsePreviewHost(text: string): string | undefined {
+  if (text === '') return undefined
+  const host = text.toLowerCase()
+  const sample = host.replaceAll(PLACEHOLDER, WIDEST_NUMBER)
+  otherPlaceholder('preview-host', text, sample)
+  const labels = sample.split('.')
+  if (labels.length < 2 || !labels.every((label) => HOST_LABEL.test(label))) {
+    throw new InputError(
+      'preview-host',
+      `${quote(text)} is not a host name pattern; expected dot-separated labels of letters, digits ` +
+        `and hyphens with ${PLACEHOLDER} where the PR number goes, and no wildcard, scheme, port or ` +
+        'path, e.g. "pr-{number}.preview.example.com"'
+    )
+  }
+  if (sample.length > CONDITION_MAX) {
+    throw new InputError(
+      'preview-host',
+      `${quote(text)} is too long: with a 10-digit PR number it is ${sample.length} characters, ` +
+        `and a load balancer matches host names of at most ${CONDITION_MAX}`
+    )
+  }
+  return host
+}
+
+function parsePreviewPath(text: string): string | undefined {
+  if (text === '') return undefined
+  const sample = text.replaceAll(PLACEHOLDER, WIDEST_NUMBER)
+  otherPlaceholder('preview-path', text, sample)
+  if (!PATH_PREFIX.test(sample)) {
+    throw new InputError(
+      'preview-path',
+      `${quote(text)} is not a path prefix pattern; expected '/' and segments of letters, digits, ` +
+        `'.', '_', '~' or '-', with ${PLACEHOLDER} where the PR number goes, no trailing '/' and ` +
+        'no wildcard, e.g. "/pr-{number}"'
+    )
+  }
+  // the rule matches the prefix itself and everything below it: `<prefix>/*`
+  if (sample.length + 2 > CONDITION_MAX) {
+    throw new InputError(
+      'preview-path',
+      `${quote(text)} is too long: with a 10-digit PR number and '/*' it is ${sample.length + 2} ` +
+        `characters, and a load balancer matches paths of at most ${CONDITION_MAX}`
+    )
+  }
+  return text
+}
+
+/** Each preview needs an address of its own, so the PR number has to be in one of them. */
+function checkPreviewAddress(host: string | undefined, path: string | undefined): void {
+  if (host === undefined && path === undefined) {
+    throw new InputError(
+      'preview-host',
+      'is required for command: preview, unless preview-path is set: the host name each preview ' +
+        `answers on, with ${PLACEHOLDER} for the PR number, e.g. "pr-{number}.preview.example.com"`
+    )
+  }
+  if (!host?.includes(PLACEHOLDER) && !path?.includes(PLACEHOLDER)) {
+    throw new InputError(
+      host === undefined ? 'preview-path' : 'preview-host',
+      `${quote(host ?? path ?? '')} has no ${PLACEHOLDER}, so every pull request would get the same ` +
+        `address; put ${PLACEHOLDER} in preview-host or preview-path, e.g. "pr-{number}.preview.example.com"`
+    )
+  }
+}
+
+function parseTaskCount(text: string): number {
+  const count = /^\d{1,3}$/.test(text) ? Number(text) : NaN
+  if (!(count >= 1 && count <= MAX_PREVIEW_TASKS)) {
+    throw new InputError(
+      'preview-task-count',
+      `${quote(text)} is not a task count; use a whole number from 1 to ${MAX_PREVIEW_TASKS}`
+    )
+  }
+  return count
+}
+
+function parsePriorities(text: string): { min: number; max: number } {
+  const match = /^(\d{1,5})\s*-\s*(\d{1,5})$/.exec(text)
+  const min = Number(match?.[1])
+  const max = Number(match?.[2])
+  if (!match || min < 1 || max > PRIORITY_MAX || min > max) {
+    throw new InputError(
+      'preview-rule-priorities',
+      `${quote(text)} is not a range of listener rule priorities; write the lowest and the highest ` +
+        `(1 to ${PRIORITY_MAX}) with a hyphen between, e.g. "40000-49999"`
+    )
+  }
+  return { min, max }
+}
+
+function parsePrNumber(text: string): number {
+  const number = /^\d{1,10}$/.test(text) ? Number(text) : NaN
+  if (!(number >= 1)) {
+    throw new InputError(
+      'pr-number',
+      `${quote(text)} is not a pull request number; use the number only, e.g. "42"`
+    )
+  }
+  return number
 }
 
 // ---------- flags ----------

@@ -1,13 +1,29 @@
 import * as core from '@actions/core'
+import { runAbortCommand } from './commands/abort.js'
 import { runDeployCommand } from './commands/deploy.js'
+import { runPromoteCommand } from './commands/promote.js'
+import { runRollbackCommand } from './commands/rollback.js'
+import { runStatusCommand } from './commands/status.js'
 import { STATE } from './commands/context.js'
 import { runPostStep } from './commands/post.js'
+import {
+  runPreviewCommand,
+  runPreviewDestroyCommand,
+  runPreviewGcCommand
+} from './commands/preview.js'
 import { parseSettings } from './config.js'
 import type { Command, Settings } from './rollout/settings.js'
 
 /** Each command's glue: settings in, outputs and summary out. Commands not listed are planned. */
 const COMMANDS: Partial<Record<Command, (settings: Settings) => Promise<void>>> = {
-  deploy: runDeployCommand
+  deploy: runDeployCommand,
+  promote: runPromoteCommand,
+  abort: runAbortCommand,
+  rollback: runRollbackCommand,
+  status: runStatusCommand,
+  preview: runPreviewCommand,
+  'preview-destroy': runPreviewDestroyCommand,
+  'preview-gc': runPreviewGcCommand
 }
 
 /** The main step and the `post:` step run this same bundle; saved state tells them apart. */

@@ -11,7 +11,9 @@ import {
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
 import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/lib/github-runner.js'
-import { calls, clearCalls, setImage, clientConfig } from '../helpers/emulator.js'
+import { calls, clearCalls, setImage, clientConfig, control } from '../helpers/emulator.js'
+import type { CallRecord } from '../../emulator/control/call-log.js'
+import { placeholdersOf, policyProblems } from '../iam/check.js'
 
 export const TIME_SCALE = 0.05
 
@@ -61,12 +63,44 @@ export function deployInputs(t: Topology, overrides: Record<string, string> = {}
   }
 }
 
-export function run(
+/** A run of the bundled action, with the id its AWS calls carry in their User-Agent (`app/<id>`). */
+export type HarnessRun = ActionRun & { caller: string }
+
+let runs = 0
+
+/**
+ * Runs the bundled action, then checks that every AWS call it made is allowed by iam/policy.json
+ * (filled in with this run's region, account, cluster and load balancer): a call the policy does
+ * not allow fails the test that made it, with the IAM action to add.
+ */
+export async function run(
   h: Harness,
   inputs: Record<string, string>,
   options: Partial<RunOptions> = {}
-): Promise<ActionRun> {
-  return runAction(inputs, { endpoint: h.url, ...options })
+): Promise<HarnessRun> {
+  // fixed width, so that no id is a prefix of another in the User-Agent filter
+  const caller = `e2e-${process.pid}-${String(++runs).padStart(6, '0')}`
+  const result = await runAction(inputs, {
+    endpoint: h.url,
+    ...options,
+    env: { ...options.env, AWS_SDK_UA_APP_ID: caller }
+  })
+  const made = await callsOf(h, caller)
+  const values = placeholdersOf(inputs)
+  const problems = values ? policyProblems(made, values) : []
+  if (problems.length > 0) {
+    throw new Error(`IAM policy check failed:\n- ${problems.join('\n- ')}`)
+  }
+  return { ...result, caller }
+}
+
+/** The AWS calls one run made, in order (the call log's calls since it was last cleared). */
+export function callsOf(h: Harness, caller: string): Promise<CallRecord[]> {
+  return control<CallRecord[]>(
+    h.url,
+    'GET',
+    `calls?userAgent=${encodeURIComponent(`app/${caller}`)}`
+  )
 }
 
 export { calls, setImage }

@@ -4,9 +4,24 @@
  */
 import type { CallFilter, CallRecord } from '../../emulator/control/call-log.js'
 import type { ActiveFault, FaultRule } from '../../emulator/control/faults.js'
-import type { ImageBehavior } from '../../emulator/core/contracts.js'
+import { type Agent, request as httpRequest } from 'node:http'
+import type {
+  ImageBehavior,
+  ListenerEndpoint,
+  LoadSpec,
+  LoadStatus
+} from '../../emulator/core/contracts.js'
 
-export type { ActiveFault, CallFilter, CallRecord, FaultRule, ImageBehavior }
+export type {
+  ActiveFault,
+  CallFilter,
+  CallRecord,
+  FaultRule,
+  ImageBehavior,
+  ListenerEndpoint,
+  LoadSpec,
+  LoadStatus
+}
 
 export const REGION = 'us-east-1'
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
@@ -44,7 +59,11 @@ export async function getTimeScale(url: string): Promise<number> {
   return (await control<{ timeScale: number }>(url, 'GET', 'config')).timeScale
 }
 
-export async function setImage(url: string, behavior: ImageBehavior): Promise<void> {
+/** An image's behaviour; `behavior` may be left out (healthy), e.g. to set only an error share. */
+export async function setImage(
+  url: string,
+  behavior: Omit<ImageBehavior, 'behavior'> & Partial<Pick<ImageBehavior, 'behavior'>>
+): Promise<void> {
   await control(url, 'PUT', 'images', behavior)
 }
 
@@ -80,6 +99,77 @@ export async function calls(url: string, filter: CallFilter = {}): Promise<CallR
 
 export async function clearCalls(url: string): Promise<void> {
   await control(url, 'DELETE', 'calls')
+}
+
+/** Where each load balancer listener answers HTTP on the loopback interface. */
+export async function listeners(url: string): Promise<ListenerEndpoint[]> {
+  return control<ListenerEndpoint[]>(url, 'GET', 'listeners')
+}
+
+/** The loopback URL of one listener, e.g. http://127.0.0.1:41234. */
+export async function listenerUrl(url: string, listenerArn: string): Promise<string> {
+  const found = (await listeners(url)).find((endpoint) => endpoint.listenerArn === listenerArn)
+  if (!found) throw new Error(`the emulator has no socket for the listener ${listenerArn}`)
+  return found.url
+}
+
+/** Starts (or replaces) the built-in load on a listener. */
+export async function startLoad(url: string, spec: LoadSpec): Promise<LoadStatus> {
+  return control<LoadStatus>(url, 'PUT', 'load', spec)
+}
+
+export async function loads(url: string): Promise<LoadStatus[]> {
+  return control<LoadStatus[]>(url, 'GET', 'load')
+}
+
+/** Stops the load on one listener, or every load. */
+export async function stopLoad(url: string, listenerArn?: string): Promise<void> {
+  const query = listenerArn === undefined ? '' : `?listenerArn=${encodeURIComponent(listenerArn)}`
+  await control(url, 'DELETE', `load${query}`)
+}
+
+export interface HttpAnswer {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/**
+ * One HTTP request to a listener's URL. Unlike fetch, it can send any Host header, which
+ * host-header rules route by. A fresh connection per request unless `agent` is given.
+ */
+export function sendHttp(
+  baseUrl: string,
+  options: {
+    path?: string
+    method?: string
+    host?: string
+    headers?: Record<string, string>
+    agent?: Agent
+  } = {}
+): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.host !== undefined) headers.host = options.host
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      new URL(options.path ?? '/', baseUrl),
+      { method: options.method ?? 'GET', headers, agent: options.agent ?? false },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8')
+          })
+        )
+        res.on('error', reject)
+      }
+    )
+    req.on('error', reject)
+    req.end()
+  })
 }
 
 /** Calls the control API; a refusal throws with the emulator's message. */

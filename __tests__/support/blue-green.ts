@@ -4,6 +4,7 @@ import {
   type RolloutState,
   type TrafficCheckpoint
 } from '../../src/rollout/deploy.js'
+import type { DurableDeps } from '../../src/rollout/durable/keeper.js'
 import type { Forward, Stickiness, TaskDefinition } from '../../src/rollout/ports.js'
 import type { RolloutOutcome, Settings } from '../../src/rollout/settings.js'
 import { FakeClock } from './fake-clock.js'
@@ -160,8 +161,29 @@ export class BlueGreen {
         this.checkpoints.push(checkpoint)
         this.writesAtCheckpoint.push(this.aws.weightWrites().length)
       },
-      onState: (state) => this.states.push(state)
+      onState: (state) => {
+        this.states.push(state)
+      }
     }
+  }
+
+  /** Ports for the commands that keep state in tags, as the process `token` (another runner: another token). */
+  durableDeps(token = 'runner-1', overrides: Partial<DurableDeps> = {}): DurableDeps {
+    return {
+      ...this.deps(),
+      tags: this.aws.elb,
+      owner: {
+        token,
+        runId: token.replace(/\D/g, '') || '1',
+        runUrl: `https://github.com/acme/web/actions/runs/${token}`
+      },
+      ...overrides
+    }
+  }
+
+  /** the state tags on the route now */
+  tags(): Record<string, string> {
+    return this.aws.elbWorld.readTags(this.routeArn)
   }
 
   /** the mutating calls, as `op service/target-group weights` lines, for readable assertions */
@@ -187,6 +209,14 @@ function describe(op: string, input: unknown, aws: MemoryAws): string {
     const revision = taskDefinitionArn ? ` ${taskDefinitionArn.split('/').at(-1)}` : ''
     const count = desiredCount !== undefined ? ` x${desiredCount}` : ''
     return `updateService ${service}${revision}${count}`
+  }
+  if (op === 'writeTags') {
+    const { tags } = input as { tags: Record<string, string> }
+    const phase = tags['ecs-blue-green:phase']
+    if (phase !== undefined) return `writeTags ${phase || '(cleared)'}`
+    return `writeTags ${Object.keys(tags)
+      .map((key) => key.replace('ecs-blue-green:', ''))
+      .join(' ')}`
   }
   if (op === 'registerTaskDefinition')
     return `registerTaskDefinition ${(input as TaskDefinition).family}`

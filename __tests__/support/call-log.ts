@@ -15,7 +15,13 @@ export interface Fault {
   when?: (input: never) => boolean
 }
 
-const MUTATING = new Set(['registerTaskDefinition', 'updateService', 'writeForward'])
+const MUTATING = new Set([
+  'registerTaskDefinition',
+  'updateService',
+  'writeForward',
+  'writeTags',
+  'removeTags'
+])
 
 export class CallLog {
   readonly calls: Call[] = []

@@ -1,4 +1,4 @@
-import type { EcsPort, ElbPort, Forward, Route } from '../../src/rollout/ports.js'
+import type { EcsPort, ElbPort, Forward, Route, TagPort } from '../../src/rollout/ports.js'
 import { CallLog } from './call-log.js'
 import type { FakeClock } from './fake-clock.js'
 import { MemoryEcs } from './memory-ecs.js'
@@ -19,7 +19,7 @@ export class MemoryAws {
   readonly ecsWorld: MemoryEcs
   readonly elbWorld = new MemoryElb()
   readonly ecs: EcsPort
-  readonly elb: ElbPort
+  readonly elb: ElbPort & TagPort
   private ticked: number
 
   constructor(readonly clock: FakeClock) {
@@ -57,7 +57,10 @@ export class MemoryAws {
       describeTargetHealth: (arn) =>
         call('describeTargetHealth', { arn }, () => elb.describeTargetHealth(arn)),
       describeTargetGroups: (arns) =>
-        call('describeTargetGroups', { arns }, () => elb.describeTargetGroups(arns))
+        call('describeTargetGroups', { arns }, () => elb.describeTargetGroups(arns)),
+      readTags: (arn) => call('readTags', { arn }, () => elb.readTags(arn)),
+      writeTags: (arn, tags) => call('writeTags', { arn, tags }, () => elb.writeTags(arn, tags)),
+      removeTags: (arn, keys) => call('removeTags', { arn, keys }, () => elb.removeTags(arn, keys))
     }
   }
 

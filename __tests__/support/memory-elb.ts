@@ -27,6 +27,7 @@ interface StoredRoute {
 export class MemoryElb {
   private readonly groups = new Map<string, TargetGroup>()
   private readonly routes = new Map<string, StoredRoute>()
+  private readonly tags = new Map<string, Record<string, string>>()
   private ids = 0
 
   addTargetGroup(name: string, deregistrationDelaySeconds = 300): string {
@@ -73,6 +74,31 @@ export class MemoryElb {
   /** someone else's change, written straight to the route */
   setForward(arn: string, forward: Forward): void {
     this.route(arn).forward = structuredClone(forward)
+  }
+
+  readTags(arn: string): Record<string, string> {
+    this.route(arn)
+    return { ...(this.tags.get(arn) ?? {}) }
+  }
+
+  /** AddTags as ELBv2 checks it: at most 50 tags, values of at most 256 allowed characters. */
+  writeTags(arn: string, tags: Record<string, string>): void {
+    this.route(arn)
+    const current = this.tags.get(arn) ?? {}
+    for (const [key, value] of Object.entries(tags)) {
+      if (value.length > 256 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(value)) {
+        throw new Error(`ValidationError: tag value of ${key} is not allowed: ${value}`)
+      }
+    }
+    const next = { ...current, ...tags }
+    if (Object.keys(next).length > 50) throw new Error('TooManyTags: at most 50 tags a listener')
+    this.tags.set(arn, next)
+  }
+
+  removeTags(arn: string, keys: string[]): void {
+    const current = { ...(this.tags.get(arn) ?? {}) }
+    for (const key of keys) delete current[key]
+    this.tags.set(arn, current)
   }
 
   describeTargetHealth(arn: string): TargetView[] {

@@ -1,8 +1,10 @@
 import type { World } from '../core/contracts.js'
 import type { CallFilter, CallLog } from './call-log.js'
 import { type FaultBook, parseFaultRule } from './faults.js'
+import { routeDataPlane } from './dataplane.js'
 import { parseImageBehavior } from './images.js'
 import { asObject, ControlInputError, optionalNumber, rejectUnknownFields } from './input.js'
+import { parseRateLimits, type RateLimiter } from './rate-limits.js'
 
 export const CONTROL_PREFIX = '/_emulator/'
 
@@ -11,6 +13,8 @@ export interface ControlState {
   world: World
   faults: FaultBook
   calls: CallLog
+  /** AWS-like request rate limits; off unless the config sets them */
+  limits: RateLimiter
   /** the timeScale the server started with; `reset` returns to it */
   startTimeScale: number
 }
@@ -26,26 +30,35 @@ export interface ControlResponse {
  * - `GET  health`          `{ ok: true }`
  * - `POST reset`           forgets every resource, image behaviour, fault and logged call, and
  *                          puts timeScale back to the one the server was started with
- * - `GET|PUT config`       `{ timeScale }`
+ * - `GET|PUT config`       `{ timeScale, rateLimits }`: rateLimits true (AWS-like token buckets per
+ *                          account and region), false (none, the default) or a list of RateLimit
+ *                          rules; GET shows rateLimits only while some are set
  * - `PUT  images`          an ImageBehavior
  * - `GET|POST|DELETE faults`, `DELETE faults/<id>`: POST answers `{ id }`
- * - `GET|DELETE calls`     the call log; GET filters on `?service=&operation=&mutating=`
+ * - `GET|DELETE calls`     the call log; GET filters on `?service=&operation=&mutating=&userAgent=`
+ *                          (userAgent: a part of the caller's User-Agent)
+ * - `GET listeners`, `GET|PUT|DELETE load`: the data plane (see ./dataplane.ts)
  */
-export function handleControl(
+export async function handleControl(
   method: string,
   url: URL,
   body: string,
   state: ControlState
-): ControlResponse {
+): Promise<ControlResponse> {
   try {
-    return route(method, url, body, state)
+    return await route(method, url, body, state)
   } catch (error) {
     if (error instanceof ControlInputError) return { status: 400, body: { message: error.message } }
     throw error
   }
 }
 
-function route(method: string, url: URL, body: string, state: ControlState): ControlResponse {
+function route(
+  method: string,
+  url: URL,
+  body: string,
+  state: ControlState
+): ControlResponse | Promise<ControlResponse> {
   const path = url.pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, '')
   const { world, faults, calls } = state
   const ok = (result: unknown = { ok: true }): ControlResponse => ({ status: 200, body: result })
@@ -58,19 +71,22 @@ function route(method: string, url: URL, body: string, state: ControlState): Con
       world.clock.timeScale = state.startTimeScale
       faults.clear()
       calls.clear()
+      state.limits.set([])
       return ok()
     case 'GET config':
-      return ok({ timeScale: world.clock.timeScale })
+      return ok(config(state))
     case 'PUT config': {
       const input = asObject(parseJson(body), 'the config')
-      rejectUnknownFields(input, ['timeScale'], 'the config')
+      rejectUnknownFields(input, ['timeScale', 'rateLimits'], 'the config')
+      const limits = input.rateLimits === undefined ? undefined : parseRateLimits(input.rateLimits)
       const timeScale = optionalNumber(input.timeScale, 'timeScale', {
         min: 0,
         max: 1000,
         above: true
       })
       if (timeScale !== undefined) world.clock.timeScale = timeScale
-      return ok({ timeScale: world.clock.timeScale })
+      if (limits !== undefined) state.limits.set(limits)
+      return ok(config(state))
     }
     case 'PUT images': {
       const behavior = parseImageBehavior(parseJson(body))
@@ -90,6 +106,8 @@ function route(method: string, url: URL, body: string, state: ControlState): Con
       calls.clear()
       return ok()
   }
+  const dataPlane = routeDataPlane(method, path, url, () => parseJson(body), world)
+  if (dataPlane) return dataPlane
   const faultId = /^faults\/([^/]+)$/.exec(path)?.[1]
   if (method === 'DELETE' && faultId !== undefined) {
     return faults.remove(decodeURIComponent(faultId))
@@ -99,6 +117,14 @@ function route(method: string, url: URL, body: string, state: ControlState): Con
   return {
     status: 404,
     body: { message: `no control endpoint ${method} ${CONTROL_PREFIX}${path}` }
+  }
+}
+
+function config(state: ControlState): { timeScale: number; rateLimits?: unknown } {
+  const limits = state.limits.list()
+  return {
+    timeScale: state.world.clock.timeScale,
+    ...(limits.length > 0 ? { rateLimits: limits } : {})
   }
 }
 
@@ -117,6 +143,8 @@ function callFilter(query: URLSearchParams): CallFilter {
   const service = query.get('service')
   const operation = query.get('operation')
   const mutating = query.get('mutating')
+  const userAgent = query.get('userAgent')
+  if (userAgent) filter.userAgent = userAgent
   if (service) filter.service = service
   if (operation) filter.operation = operation
   if (mutating !== null) {

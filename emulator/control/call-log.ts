@@ -12,9 +12,11 @@ export interface CallRecord {
   status: number
   /** the AWS error code answered, 'ConnectionReset' for a reset, or null when the call succeeded */
   error: string | null
-  /** the injected fault that decided the answer, or null */
-  fault: FaultKind | null
+  /** the injected fault that decided the answer, 'rate-limit' when a rate limit did, or null */
+  fault: FaultKind | 'rate-limit' | null
   region: string
+  /** the caller's User-Agent header: the action's calls carry `ecs-blue-green-action/` */
+  userAgent: string
   /** when the call took effect (after any injected latency), ISO 8601 */
   at: string
 }
@@ -23,6 +25,8 @@ export interface CallFilter {
   service?: string
   operation?: string
   mutating?: boolean
+  /** a part of the User-Agent, e.g. `ecs-blue-green-action` or a run's `app/<id>` */
+  userAgent?: string
 }
 
 /** Every AWS call in the order it took effect, so tests can assert what was called and when. */
@@ -38,7 +42,8 @@ export class CallLog {
       (call) =>
         (filter.service === undefined || call.service === filter.service) &&
         (filter.operation === undefined || call.operation === filter.operation) &&
-        (filter.mutating === undefined || call.mutating === filter.mutating)
+        (filter.mutating === undefined || call.mutating === filter.mutating) &&
+        (filter.userAgent === undefined || call.userAgent.includes(filter.userAgent))
     )
   }
 

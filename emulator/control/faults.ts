@@ -25,6 +25,8 @@ export interface FaultRule {
   latencyMs?: number
   /** seeds the rate's random draws, so that a test sees the same calls fail every run */
   seed?: number
+  /** only calls whose User-Agent contains this, e.g. `ecs-blue-green-action`: the test's own calls pass */
+  userAgent?: string
 }
 
 export interface ActiveFault extends FaultRule {
@@ -40,7 +42,7 @@ export interface FaultHit {
   latencyMs: number
 }
 
-const FIELDS = ['service', 'operation', 'fault', 'rate', 'count', 'latencyMs', 'seed']
+const FIELDS = ['service', 'operation', 'fault', 'rate', 'count', 'latencyMs', 'seed', 'userAgent']
 const DEFAULT_LATENCY_MS = 1000
 
 /** Validates the body of `POST /_emulator/faults`. */
@@ -63,6 +65,7 @@ export function parseFaultRule(body: unknown): FaultRule {
   if (count !== undefined) rule.count = count
   if (latencyMs !== undefined) rule.latencyMs = latencyMs
   if (seed !== undefined) rule.seed = seed
+  if (input.userAgent !== undefined) rule.userAgent = nonEmptyString(input.userAgent, 'userAgent')
   return rule
 }
 
@@ -117,11 +120,12 @@ export class FaultBook {
   }
 
   /** The fault that hits this call, if any; spends one of the rule's count. */
-  hit(service: string, operation: string): FaultHit | undefined {
+  hit(service: string, operation: string, userAgent = ''): FaultHit | undefined {
     for (const entry of this.entries) {
       const { fault } = entry
       if (fault.service !== '*' && fault.service !== service) continue
       if (fault.operation !== '*' && fault.operation !== operation) continue
+      if (fault.userAgent !== undefined && !userAgent.includes(fault.userAgent)) continue
       if (entry.random() >= (fault.rate ?? 1)) continue
       if (fault.remaining !== undefined) {
         fault.remaining--

@@ -1,16 +1,35 @@
 import type { ImageBehavior } from '../core/contracts.js'
-import { asObject, nonEmptyString, oneOf, optionalNumber, rejectUnknownFields } from './input.js'
+import {
+  asObject,
+  ControlInputError,
+  nonEmptyString,
+  oneOf,
+  optionalNumber,
+  rejectUnknownFields
+} from './input.js'
 
 const BEHAVIORS = ['healthy', 'unhealthy', 'crash', 'degrade'] as const
-const FIELDS = ['image', 'behavior', 'startSeconds', 'afterSeconds', 'exitCode']
+const FIELDS = [
+  'image',
+  'behavior',
+  'startSeconds',
+  'afterSeconds',
+  'exitCode',
+  'errorRate',
+  'latencyMs',
+  'status',
+  'body'
+]
+/** a body larger than this is a mistake in a test, not a behaviour worth simulating */
+const MAX_BODY_LENGTH = 65_536
 
-/** Validates the body of `PUT /_emulator/images`. */
+/** Validates the body of `PUT /_emulator/images`; `behavior` defaults to healthy. */
 export function parseImageBehavior(body: unknown): ImageBehavior {
   const input = asObject(body, 'the image behaviour')
   rejectUnknownFields(input, FIELDS, 'the image behaviour')
   const behavior: ImageBehavior = {
     image: nonEmptyString(input.image, 'image'),
-    behavior: oneOf(input.behavior, 'behavior', BEHAVIORS)
+    behavior: oneOf(input.behavior, 'behavior', BEHAVIORS, 'healthy')
   }
   const startSeconds = optionalNumber(input.startSeconds, 'startSeconds', { min: 0 })
   const afterSeconds = optionalNumber(input.afterSeconds, 'afterSeconds', { min: 0 })
@@ -18,5 +37,19 @@ export function parseImageBehavior(body: unknown): ImageBehavior {
   if (startSeconds !== undefined) behavior.startSeconds = startSeconds
   if (afterSeconds !== undefined) behavior.afterSeconds = afterSeconds
   if (exitCode !== undefined) behavior.exitCode = exitCode
+  const errorRate = optionalNumber(input.errorRate, 'errorRate', { min: 0, max: 1 })
+  const latencyMs = optionalNumber(input.latencyMs, 'latencyMs', { min: 0, max: 600_000 })
+  const status = optionalNumber(input.status, 'status', { min: 200, max: 599, integer: true })
+  if (errorRate !== undefined) behavior.errorRate = errorRate
+  if (latencyMs !== undefined) behavior.latencyMs = latencyMs
+  if (status !== undefined) behavior.status = status
+  if (input.body !== undefined) {
+    if (typeof input.body !== 'string' || input.body.length > MAX_BODY_LENGTH) {
+      throw new ControlInputError(
+        `body must be a string of at most ${MAX_BODY_LENGTH} characters, got ${JSON.stringify(input.body).slice(0, 80)}`
+      )
+    }
+    behavior.body = input.body
+  }
   return behavior
 }

@@ -38,6 +38,14 @@ export interface ImageBehavior {
   afterSeconds?: number
   /** crash: the essential container's exit code (default 1) */
   exitCode?: number
+  /** share (0..1) of requests through the load balancer that the task answers with a 500 (default 0) */
+  errorRate?: number
+  /** how long (simulated) the task takes to answer a request (default 10) */
+  latencyMs?: number
+  /** the status of an answer that is not an error (default 200) */
+  status?: number
+  /** the body of an answer that is not an error (default `ok`) */
+  body?: string
 }
 
 /** Everything the emulator simulates; one per server. */
@@ -49,4 +57,66 @@ export interface World {
   tick(): void
   /** forgets every resource and behaviour */
   reset(): void
+  /** the load balancers' listeners answering HTTP, when the world simulates them */
+  readonly dataPlane?: DataPlane
+}
+
+/** A listener of a simulated load balancer as its loopback HTTP endpoint (GET /_emulator/listeners). */
+export interface ListenerEndpoint {
+  listenerArn: string
+  loadBalancerArn: string
+  /** the port the listener is configured with in ELBv2 (e.g. 80) */
+  listenerPort: number
+  /** the loopback port it answers on */
+  port: number
+  /** e.g. http://127.0.0.1:41234 */
+  url: string
+}
+
+/** Traffic the built-in load generator sends through a listener (PUT /_emulator/load). */
+export interface LoadSpec {
+  listenerArn: string
+  /** requests per simulated second */
+  rps: number
+  /** default: the load balancer's DNS name */
+  host?: string
+  /** default `/` (may carry a query string) */
+  path?: string
+  /** default GET */
+  method?: string
+  headers?: Record<string, string>
+  /** seeds the random draws (weights, error shares), so that a run repeats; default 1 */
+  seed?: number
+}
+
+/** A running load and what it has been answered so far. */
+export interface LoadStatus extends LoadSpec {
+  /** ISO 8601 */
+  startedAt: string
+  sent: number
+  /** answers by HTTP status, e.g. { "200": 180, "503": 4 } */
+  statuses: Record<string, number>
+  /**
+   * requests left out because the simulation fell too far behind (a stalled process), or
+   * beyond what the emulator sends per second of the wall clock (10 000, every load together)
+   */
+  skipped: number
+}
+
+/**
+ * Each listener answers real HTTP on a loopback port, routing by its rules and weights to the
+ * simulated tasks; the load generator sends traffic through the same routing in-process.
+ */
+export interface DataPlane {
+  /** from now on listeners get sockets (the server calls it; a world without a server opens none) */
+  open(): void
+  /** closes every socket and stops every load; leaves no timer */
+  close(): Promise<void>
+  /** every listener with its loopback endpoint, once its socket listens */
+  listeners(): Promise<ListenerEndpoint[]>
+  /** starts or replaces the load on `spec.listenerArn`; undefined when there is no such listener */
+  setLoad(spec: LoadSpec): LoadStatus | undefined
+  /** stops the load on one listener, or every load; false when there was none to stop */
+  stopLoad(listenerArn?: string): boolean
+  loads(): LoadStatus[]
 }

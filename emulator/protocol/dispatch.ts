@@ -2,6 +2,7 @@ import type { CallContext, World } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import type { CallLog } from '../control/call-log.js'
 import type { FaultBook, FaultKind } from '../control/faults.js'
+import type { RateLimiter } from '../control/rate-limits.js'
 import type { AwsRequest, WireResponse } from './wire.js'
 
 export const ACCOUNT_ID = '123456789012'
@@ -13,6 +14,7 @@ export interface DispatchDeps {
   world: World
   faults: FaultBook
   calls: CallLog
+  limits: RateLimiter
   /** resolves true after ms, or false if the server stopped meanwhile */
   wait(ms: number): Promise<boolean>
   /** where a backend's own bug is reported (it answers InternalFailure to the caller) */
@@ -31,11 +33,13 @@ export async function dispatch(
 ): Promise<CallOutcome> {
   const { world, faults, calls } = deps
   const { service, operation, params, region, format } = request
+  const userAgent = request.userAgent ?? ''
   const backend = world.backends.find((b) => b.service === service)
   const known = request.decodeError === undefined && backend?.handles(operation) === true
+  const mutating = known && backend !== undefined && safeIsMutating(backend, operation)
 
-  let fault: FaultKind | null = null
-  const hit = faults.hit(service, operation)
+  let fault: FaultKind | 'rate-limit' | null = null
+  const hit = faults.hit(service, operation, userAgent)
   if (hit?.fault === 'latency') {
     fault = 'latency'
     if (!(await deps.wait(hit.latencyMs))) return { reset: true }
@@ -47,12 +51,13 @@ export async function dispatch(
     calls.record({
       service,
       operation,
-      mutating: known && backend !== undefined && safeIsMutating(backend, operation),
+      mutating,
       params,
       status,
       error,
       fault,
       region,
+      userAgent,
       at: new Date().toISOString()
     })
   const answer = (error: AwsError): CallOutcome => {
@@ -67,6 +72,10 @@ export async function dispatch(
   }
   if (fault === 'throttle') return answer(format.throttling())
   if (fault === 'error500') return answer(format.internalFailure())
+  if (known && !deps.limits.take({ account: ACCOUNT_ID, region, service, operation, mutating })) {
+    fault = 'rate-limit'
+    return answer(format.throttling())
+  }
   if (request.decodeError) return answer(request.decodeError)
   if (!known || backend === undefined) return answer(format.unknownOperation(operation))
 

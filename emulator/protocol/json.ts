@@ -81,7 +81,14 @@ function epochSeconds(this: unknown, key: string, value: unknown): unknown {
 const QUERY_CODES: Record<string, string> = {
   ThrottlingException: 'Throttling',
   UnknownOperationException: 'InvalidAction',
-  InternalFailure: 'InternalServiceError'
+  InternalFailure: 'InternalServiceError',
+  // CloudWatch's exceptions, by their JSON shape names
+  InvalidParameterValueException: 'InvalidParameterValue',
+  InvalidParameterCombinationException: 'InvalidParameterCombination',
+  MissingRequiredParameterException: 'MissingParameter',
+  LimitExceededFault: 'LimitExceeded',
+  InvalidFormatFault: 'InvalidFormat',
+  InternalServiceFault: 'InternalServiceError'
 }
 
 function queryErrorCode(code: string): string {

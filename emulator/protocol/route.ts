@@ -47,6 +47,7 @@ export function decodeAwsRequest(
   body: string
 ): AwsRequest | undefined {
   const region = regionOf(headers.authorization)
+  const userAgent = header(headers['user-agent']) ?? ''
   const target = header(headers['x-amz-target'])
   if (target !== undefined) {
     const dot = target.lastIndexOf('.')
@@ -59,7 +60,8 @@ export function decodeAwsRequest(
       operation,
       params: {},
       region,
-      format
+      format,
+      userAgent
     }
     if (!known || operation === '') {
       request.decodeError = format.unknownOperation(target)
@@ -83,7 +85,8 @@ export function decodeAwsRequest(
     operation: action ?? '',
     params: {},
     region,
-    format
+    format,
+    userAgent
   }
   if (action === undefined) {
     request.decodeError = new AwsError(

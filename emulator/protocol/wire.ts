@@ -33,4 +33,6 @@ export interface AwsRequest {
   format: WireFormat
   /** set when the body could not be decoded; the call is answered with this error */
   decodeError?: AwsError
+  /** the caller's User-Agent header, so the call log can tell the action's calls from a test's */
+  userAgent?: string
 }

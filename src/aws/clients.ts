@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
 
@@ -9,6 +10,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 export interface AwsClients {
   ecs: ECSClient
   elb: ElasticLoadBalancingV2Client
+  cloudwatch: CloudWatchClient
   destroy(): void
 }
 
@@ -21,12 +23,15 @@ export function createClients(): AwsClients {
   } as const
   const ecs = new ECSClient(common)
   const elb = new ElasticLoadBalancingV2Client(common)
+  const cloudwatch = new CloudWatchClient(common)
   return {
     ecs,
     elb,
+    cloudwatch,
     destroy() {
       ecs.destroy()
       elb.destroy()
+      cloudwatch.destroy()
     }
   }
 }

@@ -18,6 +18,8 @@ import type {
   TaskDefinition,
   TaskView
 } from '../rollout/ports.js'
+import { InputError } from '../rollout/errors.js'
+import { throttlingTolerated } from './patience.js'
 
 const time = (d: Date | undefined): number => (d ? d.getTime() : 0)
 
@@ -97,6 +99,18 @@ function taskView(t: Task): TaskView {
 
 const nameOf = (arnOrName: string): string => arnOrName.slice(arnOrName.lastIndexOf('/') + 1)
 
+/** ECS answers only "Cluster not found.": the refusal says which input the cluster came from. */
+function missingCluster(cluster: string): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof Error) || error.name !== 'ClusterNotFoundException') throw error
+    throw new InputError(
+      'cluster',
+      `cluster ${cluster} was not found (${error.message}); check it, and that AWS_REGION and ` +
+        'the credentials are those of the account and region it is in'
+    )
+  }
+}
+
 export class EcsAdapter implements EcsPort {
   constructor(private readonly client: ECSClient) {}
 
@@ -104,7 +118,9 @@ export class EcsAdapter implements EcsPort {
     cluster: string,
     names: string[]
   ): Promise<(ServiceView | MissingService)[]> {
-    const out = await this.client.send(new DescribeServicesCommand({ cluster, services: names }))
+    const out = await this.client
+      .send(new DescribeServicesCommand({ cluster, services: names }))
+      .catch(missingCluster(cluster))
     const found = (out.services ?? []).map(serviceView)
     return names.map((name): ServiceView | MissingService => {
       const service = found.find((s) => s.name === nameOf(name))
@@ -122,7 +138,9 @@ export class EcsAdapter implements EcsPort {
 
   async registerTaskDefinition(definition: TaskDefinition): Promise<RegisteredRevision> {
     const input = definition as unknown as RegisterTaskDefinitionCommandInput
-    const out = await this.client.send(new RegisterTaskDefinitionCommand(input))
+    const out = await throttlingTolerated(() =>
+      this.client.send(new RegisterTaskDefinitionCommand(input))
+    )
     const td = out.taskDefinition
     if (!td?.taskDefinitionArn) throw new Error('RegisterTaskDefinition returned no ARN')
     return { arn: td.taskDefinitionArn, family: td.family ?? '', revision: td.revision ?? 0 }
@@ -133,13 +151,15 @@ export class EcsAdapter implements EcsPort {
     service: string,
     change: { taskDefinitionArn?: string; desiredCount?: number }
   ): Promise<void> {
-    await this.client.send(
-      new UpdateServiceCommand({
-        cluster,
-        service,
-        taskDefinition: change.taskDefinitionArn,
-        desiredCount: change.desiredCount
-      })
+    await throttlingTolerated(() =>
+      this.client.send(
+        new UpdateServiceCommand({
+          cluster,
+          service,
+          taskDefinition: change.taskDefinitionArn,
+          desiredCount: change.desiredCount
+        })
+      )
     )
   }
 

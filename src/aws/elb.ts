@@ -1,17 +1,45 @@
 import {
+  AddTagsCommand,
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ModifyListenerCommand,
   ModifyRuleCommand,
+  RemoveTagsCommand,
   type Action,
   type ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import type { ElbPort, Forward, Route, TargetGroupView, TargetView } from '../rollout/ports.js'
+import type {
+  ElbPort,
+  Forward,
+  Route,
+  TagPort,
+  TargetGroupView,
+  TargetView
+} from '../rollout/ports.js'
+import { InputError } from '../rollout/errors.js'
+import { throttlingTolerated } from './patience.js'
 
 const DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300
+
+/**
+ * AWS answers a listener or rule that is not there (or is another account's) with only "One or
+ * more listeners not found": the refusal says which input the ARN came from.
+ */
+function missingRoute(arn: string): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof Error) || !/NotFound|AccessDenied/.test(error.name)) throw error
+    const problem = /AccessDenied/.test(error.name) ? 'could not be read' : 'was not found'
+    throw new InputError(
+      'listener',
+      `${arn} ${problem} (${error.name}: ${error.message}); check it, and that AWS_REGION and ` +
+        'the credentials are those of the account and region it is in'
+    )
+  }
+}
 
 /** listener-rule/app/lb/lbid/listenerid/ruleid -> listener/app/lb/lbid/listenerid */
 export function listenerOfRule(ruleArn: string): string {
@@ -88,17 +116,21 @@ function rewrite(actions: Action[], forward: Forward): Action[] {
   })
 }
 
-export class ElbAdapter implements ElbPort {
+export class ElbAdapter implements ElbPort, TagPort {
   constructor(private readonly client: ElasticLoadBalancingV2Client) {}
 
   async readRoute(routeArn: string): Promise<Route> {
     if (routeArn.includes(':listener-rule/')) {
-      const out = await this.client.send(new DescribeRulesCommand({ RuleArns: [routeArn] }))
+      const out = await this.client
+        .send(new DescribeRulesCommand({ RuleArns: [routeArn] }))
+        .catch(missingRoute(routeArn))
       const rule = out.Rules?.[0]
       if (!rule) throw new Error(`DescribeRules returned no rule ${routeArn}`)
       return toRoute(routeArn, 'rule', listenerOfRule(routeArn), rule.Actions ?? [])
     }
-    const out = await this.client.send(new DescribeListenersCommand({ ListenerArns: [routeArn] }))
+    const out = await this.client
+      .send(new DescribeListenersCommand({ ListenerArns: [routeArn] }))
+      .catch(missingRoute(routeArn))
     const listener = out.Listeners?.[0]
     if (!listener) throw new Error(`DescribeListeners returned no listener ${routeArn}`)
     return toRoute(routeArn, 'listener', routeArn, listener.DefaultActions ?? [])
@@ -106,13 +138,33 @@ export class ElbAdapter implements ElbPort {
 
   async writeForward(route: Route, forward: Forward): Promise<void> {
     const actions = rewrite((route.raw as Action[] | undefined) ?? [], forward)
-    if (route.kind === 'rule') {
-      await this.client.send(new ModifyRuleCommand({ RuleArn: route.arn, Actions: actions }))
-    } else {
-      await this.client.send(
-        new ModifyListenerCommand({ ListenerArn: route.arn, DefaultActions: actions })
-      )
-    }
+    await throttlingTolerated(() =>
+      route.kind === 'rule'
+        ? this.client.send(new ModifyRuleCommand({ RuleArn: route.arn, Actions: actions }))
+        : this.client.send(
+            new ModifyListenerCommand({ ListenerArn: route.arn, DefaultActions: actions })
+          )
+    )
+  }
+
+  async readTags(arn: string): Promise<Record<string, string>> {
+    const out = await this.client
+      .send(new DescribeTagsCommand({ ResourceArns: [arn] }))
+      .catch(missingRoute(arn))
+    const found =
+      out.TagDescriptions?.find((d) => d.ResourceArn === arn) ?? out.TagDescriptions?.[0]
+    return Object.fromEntries((found?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']))
+  }
+
+  async writeTags(arn: string, tags: Record<string, string>): Promise<void> {
+    const list = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
+    if (list.length === 0) return
+    await this.client.send(new AddTagsCommand({ ResourceArns: [arn], Tags: list }))
+  }
+
+  async removeTags(arn: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return
+    await this.client.send(new RemoveTagsCommand({ ResourceArns: [arn], TagKeys: keys }))
   }
 
   async describeTargetHealth(targetGroupArn: string): Promise<TargetView[]> {

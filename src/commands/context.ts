@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
 import { createClients, type AwsClients } from '../aws/clients.js'
+import { CloudWatchAdapter } from '../aws/cloudwatch.js'
 import { EcsAdapter } from '../aws/ecs.js'
 import { ElbAdapter } from '../aws/elb.js'
 import { GitHubObserver } from '../github-observer.js'
+import { FetchProbe } from '../http/probe.js'
 import { systemClock } from '../rollout/clock.js'
 import type { RolloutDeps } from '../rollout/deploy.js'
 
@@ -38,6 +40,8 @@ export function commandContext(): CommandContext {
     deps: {
       ecs: new EcsAdapter(clients.ecs),
       elb: new ElbAdapter(clients.elb),
+      metrics: new CloudWatchAdapter(clients.cloudwatch),
+      probe: new FetchProbe(),
       clock: systemClock,
       observer,
       signal: cancel.signal,

@@ -1,14 +1,9 @@
-import { deploy } from '../rollout/deploy.js'
+import { deployWithState } from '../rollout/control/deploy.js'
 import type { Settings } from '../rollout/settings.js'
-import { commandContext } from './context.js'
-import { finishRollout } from './finish.js'
+import { runDurableCommand } from './durable.js'
 
 export async function runDeployCommand(settings: Settings): Promise<void> {
-  const context = commandContext()
-  try {
-    const outcome = await deploy(settings, context.deps)
-    await finishRollout(settings, outcome, context)
-  } finally {
-    context.close()
-  }
+  await runDurableCommand(settings, async (given, deps) => ({
+    outcome: await deployWithState(given, deps)
+  }))
 }

@@ -2,6 +2,7 @@ import type { TimelineEntry } from '../rollout/ports.js'
 import type { RolloutOutcome, RolloutResultKind, Settings } from '../rollout/settings.js'
 import { arnsSection, deploymentSection, servicesSection } from './deployment.js'
 import { formatDuration } from './elapsed.js'
+import { evidenceSection } from './evidence.js'
 import { serviceEventsSection, stoppedTasksSection } from './failure.js'
 import { code, codeBlock, escapeMarkdown } from './markdown.js'
 import { shortRevision } from './names.js'
@@ -41,6 +42,7 @@ export function renderSummary(input: SummaryInput): string {
       outcome.result === 'paused' ? howToContinue() : '',
       stoppedTasksSection(outcome.stoppedTasks),
       serviceEventsSection(outcome.serviceEvents),
+      evidenceSection(outcome.evidence),
       deploymentSection(settings, outcome),
       servicesSection(settings, outcome, timeline),
       arnsSection(outcome),

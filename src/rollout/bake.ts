@@ -1,4 +1,4 @@
-import { recordTimeline, type RunContext } from './context.js'
+import { recordTimeline, watchingFor, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { bakeVerdict, progressLine } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
@@ -23,16 +23,34 @@ export async function bake(
   const gate = gateFor(pair, release, `at ${stepLabel(steps, state.step)}`)
   const watcher = watcherFor(run, pair, release)
   const log = changeLogger(run)
+  const where = `during bake at ${percent}%`
+  const watching = watchingFor(run)
+  watching?.beginStep(state.bakeStartedAt)
   const result = await pollUntil(run, {
     what: `${pair.idle.service}'s health`,
-    where: `during bake at ${percent}%`,
-    read: () => watcher.read(),
-    wakeAt: end,
-    judge: (snapshot) => {
+    where,
+    read: () => {
+      // the window is chosen before the reads, so that it has ended by the time it is read
+      const due = watching?.dueWindow(deps.clock.now(), end)
+      return Promise.all([
+        watcher.read(),
+        watching?.readAlarms(),
+        due && watching?.readWindow(pair, due)
+      ])
+    },
+    // the last window is read once its figures have had time to arrive
+    wakeAt: end + (watching?.settings.metrics?.delayMs ?? 0),
+    judge: ([snapshot, alarms, window]) => {
       run.last = snapshot
+      const failure =
+        watching?.judgeAlarms(alarms, where) ??
+        (window && watching?.judgeWindow(window, percent, where))
+      if (failure) return { kind: 'failed' as const, reason: failure, stoppedTasks: [] }
       log(progressLine(snapshot, gate))
       const verdict = bakeVerdict(snapshot, gate)
-      return verdict.kind === 'failed' || snapshot.at >= end ? verdict : undefined
+      if (verdict.kind === 'failed') return verdict
+      const judged = watching?.caughtUp(end) ?? true
+      return snapshot.at >= end && judged ? verdict : undefined
     }
   })
   if (!result.ok) return failed(run, startedAt, 'traffic', result.reason)

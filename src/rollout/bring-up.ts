@@ -1,9 +1,10 @@
-import { errorText, recordTimeline, type RunContext } from './context.js'
+import { errorText, recordTimeline, watchingFor, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { bringUpVerdict, progressLine } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
 import { pollUntil } from './poll.js'
 import type { RolloutState } from './state.js'
+import { runTestTraffic } from './watch/test-traffic.js'
 
 /**
  * Puts the new revision on the idle service at the live side's size and waits until every new
@@ -31,12 +32,15 @@ export async function bringUp(
   const watcher = watcherFor(run, pair, release)
   const gate = gateFor(pair, release, where)
   const log = changeLogger(run)
+  const watching = watchingFor(run)
   const result = await pollUntil(run, {
     what: `${idle}'s health`,
     where,
-    read: () => watcher.read(),
-    judge: (snapshot) => {
+    read: () => Promise.all([watcher.read(), watching?.readAlarms()]),
+    judge: ([snapshot, alarms]) => {
       run.last = snapshot
+      const alarm = watching?.judgeAlarms(alarms, where)
+      if (alarm) return { kind: 'failed' as const, reason: alarm, stoppedTasks: [] }
       log(progressLine(snapshot, gate))
       const verdict = bringUpVerdict(snapshot, gate)
       return verdict.kind === 'waiting' ? undefined : verdict
@@ -45,6 +49,11 @@ export async function bringUp(
   if (!result.ok) return failed(run, startedAt, 'idle', result.reason)
   if (result.value.kind === 'failed') {
     return failed(run, startedAt, 'idle', result.value.reason, result.value.stoppedTasks)
+  }
+  const test = watching?.settings.testTraffic
+  if (test) {
+    const failure = await runTestTraffic(run, pair, test)
+    if (failure) return failed(run, startedAt, 'idle', failure)
   }
   recordTimeline(run, pair, 'idle side healthy', 0)
   return { kind: 'idle-healthy' }

@@ -1,21 +1,48 @@
 import { formatDuration } from './duration.js'
-import type { Clock, EcsPort, ElbPort, RolloutObserver, SideHealth } from './ports.js'
+import type {
+  Clock,
+  EcsPort,
+  ElbPort,
+  HttpProbePort,
+  MetricsPort,
+  RolloutObserver,
+  SideHealth
+} from './ports.js'
 import type { IdleSnapshot, IdleWatcher } from './observe.js'
 import type { Settings } from './settings.js'
 import type { Pair, RolloutState } from './state.js'
 import { idleHealth } from './gates.js'
+import { Watching } from './watch/watching.js'
 
 export interface RolloutDeps {
   ecs: EcsPort
   elb: ElbPort
   clock: Clock
   observer: RolloutObserver
+  /** CloudWatch, for the alarm gate and metric analysis (settings.watch) */
+  metrics?: MetricsPort
+  /** the HTTP client of the test traffic (settings.watch.testTraffic) */
+  probe?: HttpProbePort
   /** aborted on SIGINT/SIGTERM (a GitHub cancel); a string reason ('SIGTERM') is quoted in the outcome */
   signal?: AbortSignal
   /** told when a run starts to need a traffic restore if it dies (before the first shift) and when it no longer does (null) */
   onCheckpoint?: (checkpoint: TrafficCheckpoint | null) => void
-  /** told each state the rollout enters: plain data, to be stored and resumed with runRollout */
-  onState?: (state: RolloutState) => void
+  /**
+   * told each state the rollout enters: plain data, to be stored and resumed with runRollout.
+   * Awaited before the state's work starts, so a store can finish writing it first.
+   */
+  onState?: (state: RolloutState) => void | Promise<void>
+  /**
+   * called on every poll of a long wait (bring-up, bake, the scale-down delay), so a store can
+   * show the rollout is alive and notice another run stepping in. Throttles itself, and writes
+   * nothing once the run is cancelled or out of time.
+   */
+  heartbeat?: () => Promise<void>
+  /**
+   * checks now, reading only, that this run still owns the rollout: aborts the signal when
+   * another run aborted it, throws TakenOverError when another run took it over
+   */
+  confirmOwner?: () => Promise<void>
 }
 
 /** Enough to put all traffic back on the live side from another process (the post: step). */
@@ -34,6 +61,16 @@ export interface RunContext {
   watcher?: IdleWatcher
   /** the latest successful poll of the idle side, for the timeline */
   last?: IdleSnapshot
+  /** alarms, metric windows and test traffic: what users see (settings.watch) */
+  watching?: Watching
+}
+
+/** The run's watch of alarms and metrics, made on first use; undefined when nothing is watched. */
+export function watchingFor(run: RunContext): Watching | undefined {
+  const watch = run.settings.watch
+  if (!watch) return undefined
+  run.watching ??= new Watching(watch, run.deps)
+  return run.watching
 }
 
 /** Why the run has to stop now, if it has to: a cancel or the overall timeout. */

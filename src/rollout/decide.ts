@@ -83,6 +83,9 @@ export function decide(state: RolloutState, observed: Observed, settings: Settin
     case 'bring-up':
       if (observed.kind !== 'idle-healthy') break
       return enterStep(state, 0, 'idle', steps)
+    case 'resume':
+      if (observed.kind !== 'idle-healthy') break
+      return enterStep(state, state.step, moreChanged(state.changed, 'idle'), steps)
     case 'shift':
       if (observed.kind !== 'shifted') break
       return {
@@ -152,6 +155,7 @@ function onFailure(
         previousTaskDefinitionArn: state.pair.live.taskDefinitionArn
       })
     case 'bring-up':
+    case 'resume':
     case 'shift':
     case 'bake': {
       const changed = moreChanged(state.changed, failed.changed)
@@ -173,7 +177,7 @@ function onFailure(
 
 /** The next traffic step, or the end of the run at a pause. */
 function enterStep(
-  state: Extract<RolloutState, { phase: 'bring-up' | 'bake' }>,
+  state: Extract<RolloutState, { phase: 'bring-up' | 'resume' | 'bake' }>,
   step: number,
   changed: Changed,
   steps: ReturnType<typeof trafficSteps>

@@ -6,6 +6,8 @@ import { pause } from './pause.js'
 import { percentAt, trafficSteps } from './plan.js'
 import { discover, register, render } from './prepare.js'
 import { promote, scaleDown } from './promote.js'
+import { recheck } from './recheck.js'
+import { TakenOverError } from './errors.js'
 import { revert } from './revert.js'
 import { shift } from './shift.js'
 import type { RolloutOutcome, Settings } from './settings.js'
@@ -38,9 +40,10 @@ export async function runRollout(
   let state = initial
   while (state.phase !== 'done') {
     state = decide(state, await work(state, run), settings)
-    deps.onState?.(state)
+    await deps.onState?.(state)
   }
-  return state.outcome
+  const evidence = run.watching?.evidence
+  return evidence ? { ...state.outcome, evidence } : state.outcome
 }
 
 /** What the state's work reported; an error thrown after something changed is a failure too. */
@@ -60,9 +63,12 @@ async function work(
         serviceEvents: []
       }
   }
+  let observed: Observed
   try {
-    return await perform(state, run)
+    observed = await perform(state, run)
   } catch (error) {
+    // the run that took over decides what happens now: undoing anything here would fight it
+    if (error instanceof TakenOverError) throw error
     if (!guard || guard.changes === 'nothing') throw error
     return {
       kind: 'failed',
@@ -72,6 +78,22 @@ async function work(
       serviceEvents: []
     }
   }
+  return observed.kind === 'failed' ? explained(observed, guard, run) : observed
+}
+
+/**
+ * A failure seen while another run aborts the rollout (its tasks stopping, the weights changing
+ * under this run) is that abort: asked before the revert, reading only, so the reason says so.
+ */
+async function explained(
+  observed: Extract<Observed, { kind: 'failed' }>,
+  guard: { where: string } | undefined,
+  run: RunContext
+): Promise<Observed> {
+  if (!run.deps.confirmOwner || !guard) return observed
+  await run.deps.confirmOwner()
+  const stop = run.deps.signal?.aborted ? interruption(run, guard.where) : undefined
+  return stop ? { ...observed, reason: stop } : observed
 }
 
 function perform(
@@ -87,6 +109,8 @@ function perform(
       return register(state, run)
     case 'bring-up':
       return bringUp(state, run)
+    case 'resume':
+      return recheck(state, run)
     case 'shift':
       return shift(state, run)
     case 'bake':
@@ -121,6 +145,11 @@ function guarded(
       return { where: 'before registering the new revision', changes: 'nothing' }
     case 'bring-up':
       return { where: `before bringing up ${state.pair.idle.service}`, changes: 'idle' }
+    case 'resume':
+      return {
+        where: `before resuming the rollout to ${state.pair.idle.service}`,
+        changes: 'nothing'
+      }
     case 'shift':
       return { where: `before the shift to ${percent(state.step)}%`, changes: 'traffic' }
     case 'bake':

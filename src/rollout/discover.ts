@@ -97,7 +97,7 @@ function forwardOf(route: Route, services: [string, string]): Forward {
   return forward
 }
 
-function activeService(
+export function activeService(
   views: (ServiceView | MissingService)[],
   name: string,
   cluster: string
@@ -159,7 +159,7 @@ function attachedNames(service: ServiceView): string {
   return names.length > 0 ? names.join(' and ') : 'no target group'
 }
 
-function sideOf(service: ServiceView, targetGroupArn: string): Side {
+export function sideOf(service: ServiceView, targetGroupArn: string): Side {
   const lb = service.loadBalancers.find((entry) => entry.targetGroupArn === targetGroupArn)
   return {
     service: service.name,
@@ -173,7 +173,7 @@ function sideOf(service: ServiceView, targetGroupArn: string): Side {
   }
 }
 
-async function deregistrationDelayMs(elb: ElbPort, targetGroupArn: string): Promise<number> {
+export async function deregistrationDelayMs(elb: ElbPort, targetGroupArn: string): Promise<number> {
   const [group] = await elb.describeTargetGroups([targetGroupArn])
   if (!group) throw new TopologyError(`target group ${targetGroupArn} was not found`)
   return group.deregistrationDelaySeconds * 1000 + SCALE_DOWN_MARGIN_MS
@@ -184,6 +184,6 @@ export function tgName(arn: string): string {
   return /:targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn
 }
 
-function routeName(route: Route): string {
+export function routeName(route: Route): string {
   return `${route.kind === 'rule' ? 'listener rule' : 'listener'} ${route.arn}`
 }

@@ -22,3 +22,25 @@ export class TopologyError extends Error {
     this.name = 'TopologyError'
   }
 }
+
+/**
+ * Another run holds the rollout on this route (a fresh heartbeat in its state tags), or took it
+ * over while this one was waiting. Raised before this run changes anything it would have to undo.
+ */
+export class RolloutLockedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RolloutLockedError'
+  }
+}
+
+/**
+ * Another run took this rollout over (this one stopped sending heartbeats for too long). The run
+ * stops at once without changing anything more: the new owner decides what happens to it now.
+ */
+export class TakenOverError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TakenOverError'
+  }
+}

@@ -33,6 +33,8 @@ export async function pollUntil<S, T>(
   const interval = Math.max(run.settings.pollIntervalMs, MIN_INTERVAL_MS)
   let backoff = 0
   for (;;) {
+    // first, so that an abort it notices stops this poll; it writes nothing once cancelled
+    await run.deps.heartbeat?.()
     const stop = interruption(run, spec.where)
     if (stop) return { ok: false, reason: stop }
     let delay = interval

@@ -181,6 +181,68 @@ export interface ElbPort {
   describeTargetGroups(targetGroupArns: string[]): Promise<TargetGroupView[]>
 }
 
+/**
+ * Tags of a listener or listener rule: where a rollout's state lives between runs, so that a
+ * later run on any runner can see it. Kept apart from ElbPort because only the commands that
+ * keep that state need it.
+ */
+export interface TagPort {
+  readTags(arn: string): Promise<Record<string, string>>
+  /** adds these tags, or overwrites their values; other tags are left as they are */
+  writeTags(arn: string, tags: Record<string, string>): Promise<void>
+  removeTags(arn: string, keys: string[]): Promise<void>
+}
+
+// ---------- what users see: CloudWatch and test traffic ----------
+
+/** One side's load balancer figures over a window, from AWS/ApplicationELB. */
+export interface SideFigures {
+  /** RequestCount: requests the load balancer sent to the side's targets */
+  requests: number
+  /** HTTPCode_Target_5XX_Count */
+  errors5xx: number
+  /** TargetResponseTime percentiles, in milliseconds; undefined when nothing was served */
+  p95Ms?: number
+  p99Ms?: number
+}
+
+export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
+
+export interface AlarmView {
+  name: string
+  state: AlarmState
+  /** CloudWatch's StateReason, e.g. "Threshold Crossed: 1 datapoint [12.0] was greater than ..." */
+  reason: string
+}
+
+export interface MetricsPort {
+  /**
+   * The figures of each target group behind one load balancer over [from, to), in one
+   * GetMetricData call. `loadBalancer` and each target group are the CloudWatch dimension values
+   * (`app/<name>/<id>`, `targetgroup/<name>/<id>`); the result is keyed by target group.
+   */
+  sideFigures(query: {
+    loadBalancer: string
+    targetGroups: string[]
+    from: number
+    to: number
+  }): Promise<Record<string, SideFigures>>
+  /** The named metric alarms, in one DescribeAlarms call; a name CloudWatch does not know is left out. */
+  describeAlarms(names: string[]): Promise<AlarmView[]>
+}
+
+/** What one HTTP request to the test URL got back. */
+export type ProbeAnswer =
+  { ok: true; status: number; body: string; ms: number } | { ok: false; error: string; ms: number }
+
+export interface HttpProbePort {
+  /** One GET; never throws: a refused connection or a timeout is an answer too. */
+  get(
+    url: string,
+    options: { headers: Record<string, string>; timeoutMs: number }
+  ): Promise<ProbeAnswer>
+}
+
 // ---------- time and reporting ----------
 
 export interface Clock {

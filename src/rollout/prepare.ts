@@ -1,8 +1,9 @@
 import { diffTaskDefinitions, sameTaskDefinition } from '../taskdef/compare.js'
 import { renderTaskDefinition } from '../taskdef/render.js'
-import { recordTimeline, type RunContext } from './context.js'
+import { recordTimeline, watchingFor, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { discoverPair } from './discover.js'
+import { TopologyError } from './errors.js'
 import { revisionOf } from './gates.js'
 import { planLines } from './plan.js'
 import type { RolloutState } from './state.js'
@@ -20,6 +21,9 @@ export async function discover(run: RunContext): Promise<Observed> {
     `idle: ${idle.name} on ${revisionOf(idle.taskDefinitionArn)}, ${idle.runningCount}/` +
       `${idle.desiredCount} running, no traffic on ${pair.idle.targetGroupName}`
   )
+  const blocked = await watchingFor(run)?.start()
+  if (blocked && settings.dryRun) deps.observer.warn(`a deploy would stop here: ${blocked}`)
+  else if (blocked) throw new TopologyError(`${blocked}; nothing was changed`)
   recordTimeline(run, pair, 'discovered', 0)
   return { kind: 'discovered', pair }
 }

@@ -4,6 +4,9 @@ import { formatDuration } from './duration.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
 import type { RolloutState } from './state.js'
 
+/** The scale-down delay is slept in pieces this long, each a chance to send a heartbeat (it throttles itself). */
+const HEARTBEAT_WAIT_MS = 1000
+
 /** All traffic is on the new side and it baked: the release is live. */
 export function promote(
   state: Extract<RolloutState, { phase: 'promote' }>,
@@ -47,7 +50,9 @@ export async function scaleDown(
   if (due > clock.now())
     observer.info(`scaling ${old.service} to 0 in ${formatDuration(due - clock.now())}`)
   while (clock.now() < due && !signal?.aborted && clock.now() < run.deadline) {
-    await clock.sleep(Math.min(due, run.deadline) - clock.now(), signal)
+    await deps.heartbeat?.()
+    const wake = Math.min(due, run.deadline, clock.now() + HEARTBEAT_WAIT_MS)
+    await clock.sleep(wake - clock.now(), signal)
   }
   const note = (text: string): Observed => {
     observer.warn(text)
@@ -71,6 +76,8 @@ export async function scaleDown(
       `not scaled down: the listener reads ${found} on ${old.service}/${fresh.service} instead of 0/100; ${still}`
     )
   }
+  // a rollback from another run may be bringing the old side back up right now
+  await deps.confirmOwner?.()
   try {
     await deps.ecs.updateService(pair.cluster, old.service, { desiredCount: 0 })
   } catch (error) {

@@ -61,7 +61,7 @@ export async function returnTraffic(
 }
 
 /** Scales a service to 0, a few tries; returns the last error, if it never worked. */
-async function scaleToZero(
+export async function scaleToZero(
   ecs: EcsPort,
   clock: Clock,
   cluster: string,

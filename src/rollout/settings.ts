@@ -1,7 +1,16 @@
 import type { TaskDefinition, KeyValue } from './ports.js'
+import type { Evidence } from './watch/evidence.js'
+import type { WatchSettings } from './watch/settings.js'
 
 export type Command =
-  'deploy' | 'promote' | 'abort' | 'rollback' | 'status' | 'preview' | 'preview-destroy'
+  | 'deploy'
+  | 'promote'
+  | 'abort'
+  | 'rollback'
+  | 'status'
+  | 'preview'
+  | 'preview-destroy'
+  | 'preview-gc'
 
 /** One item of `traffic-steps`: a weight (1-100) for the new side, or a pause. */
 export type TrafficStep = { kind: 'weight'; percent: number } | { kind: 'pause' }
@@ -17,6 +26,24 @@ export interface ReleaseSpec {
   image: string
   /** `environment` entries, set (added or replaced) on that container */
   environment: KeyValue[]
+}
+
+/** Where pull request previews live and what they run; set for the preview commands only. */
+export interface PreviewSettings {
+  /** the service a preview is cloned from; undefined: the live service of the pair */
+  baseService?: string
+  /** the listener that gets one rule per preview */
+  listenerArn: string
+  /** host pattern with `{number}` for the PR number, lowercase, e.g. `pr-{number}.preview.example.com` */
+  host?: string
+  /** path prefix pattern with `{number}`, e.g. `/pr-{number}`: no trailing slash, no wildcards */
+  path?: string
+  /** tasks each preview runs */
+  taskCount: number
+  /** the rule priorities previews may take, inclusive */
+  priorities: { min: number; max: number }
+  /** the pull request, when given as an input; undefined: the PR of the event */
+  prNumber?: number
 }
 
 /** Every input, parsed and validated. Nothing downstream re-reads raw inputs. */
@@ -37,7 +64,20 @@ export interface Settings {
   pollIntervalMs: number
   dryRun: boolean
   githubToken: string
+  /** set for preview, preview-destroy and preview-gc */
+  preview?: PreviewSettings
+  /** no heartbeat for this long and a rollout counts as interrupted; undefined: DEFAULT_STALE_AFTER_MS */
+  staleAfterMs?: number
+  /** what a deploy does with an interrupted rollout it finds; undefined: 'revert' */
+  onInterrupted?: 'revert' | 'resume'
+  /** promote: all remaining traffic to the new side in one step, instead of the remaining steps */
+  straightTo100?: boolean
+  /** deploy and promote: alarms, metric analysis and test traffic; undefined: none of them */
+  watch?: WatchSettings
 }
+
+/** `stale-after`'s default: several missed heartbeats (one every 30s at most) */
+export const DEFAULT_STALE_AFTER_MS = 5 * 60_000
 
 export type RolloutResultKind =
   'promoted' | 'reverted' | 'paused' | 'planned' | 'aborted' | 'rolled-back' | 'unchanged'
@@ -70,4 +110,6 @@ export interface RolloutOutcome {
   taskDefinitionDiff?: string
   /** when the old side is (or was) scaled down, in words */
   scaleDown?: string
+  /** the figures the alarm, metric and test-traffic verdicts were based on */
+  evidence?: Evidence
 }

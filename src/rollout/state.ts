@@ -68,6 +68,11 @@ export type RolloutState =
       family: string
     }
   | (Running & { phase: 'bring-up'; changed: Changed })
+  /**
+   * A stored rollout picked up again (promote after a pause, or an interrupted run): the idle side
+   * is checked healthy before `step` is entered, since it may have changed while nobody watched.
+   */
+  | (Running & { phase: 'resume'; step: number; changed: Changed })
   /** `step` indexes the run's traffic steps (see trafficSteps) */
   | (Running & { phase: 'shift'; step: number; changed: Changed })
   | (Running & { phase: 'bake'; step: number; bakeStartedAt: number; changed: 'traffic' })

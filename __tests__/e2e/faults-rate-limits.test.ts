@@ -1,0 +1,122 @@
+import {
+  DescribeLoadBalancersCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
+import { throttlingTolerated } from '../../src/aws/patience.js'
+import { clientConfig, control } from '../helpers/emulator.js'
+import { runRateLimitSuite } from '../../scripts/suites/rate-limits.js'
+import type { SuiteReport } from '../../scripts/suites/report.js'
+import { startHarness, type Harness } from './harness.js'
+
+/*
+ * API economy: four rollouts at once against an emulator that throttles as AWS does per account
+ * and region (ELBv2 mutating 3/s, Describe 10/s; ECS 20/s per read action). Even four are
+ * throttled (the ELBv2 writes of four rollouts exceed 3/s); every one must complete anyway.
+ * `npx tsx scripts/suites/cli.ts rate-limits --rollouts 20` runs twenty.
+ */
+
+let h: Harness
+let report: SuiteReport
+
+beforeAll(async () => {
+  h = await startHarness()
+  report = await runRateLimitSuite({ url: h.url, rollouts: 4, seed: 1 })
+}, 120_000)
+
+afterAll(async () => {
+  await h.emulator.stop()
+})
+
+describe('rollouts at once under AWS-like request rate limits', () => {
+  it('all complete: every good release is promoted', () => {
+    expect(report.problems).toEqual([])
+    expect(report.counts).toMatchObject({ rollouts: 4, promoted: 4, unknown: 0, unsafe: 0 })
+  })
+
+  it('were throttled on the way, and backed off rather than hammering', () => {
+    expect(report.counts['throttled calls']).toBeGreaterThan(0)
+    // a client that retried at once would see most of its calls throttled
+    expect(report.counts['throttled calls']!).toBeLessThan(report.counts['AWS calls']! * 0.25)
+  })
+
+  it('stays under its documented call rate: at most 15 calls in any second at a 1s poll', () => {
+    expect(report.counts['peak calls/s of one rollout']).toBeLessThanOrEqual(15)
+  })
+})
+
+describe("the emulator's rate limits", () => {
+  it('are refused when the config does not say what they are', async () => {
+    await expect(control(h.url, 'PUT', 'config', { rateLimits: 'yes' })).rejects.toThrow(
+      /rateLimits must be true \(AWS-like limits\), false \(none\) or a list of rules/
+    )
+    await expect(
+      control(h.url, 'PUT', 'config', { rateLimits: [{ service: 'ecs', perSecond: 5 }] })
+    ).rejects.toThrow(/rateLimits\[0\] needs perSecond \(the sustained rate\) and burst/)
+    expect(await control(h.url, 'GET', 'config')).not.toHaveProperty('rateLimits')
+  })
+
+  it('answer Throttling once a bucket is empty, and let calls through again as it refills', async () => {
+    await control(h.url, 'PUT', 'config', {
+      rateLimits: [{ service: 'elbv2', operations: 'read', perSecond: 5, burst: 2 }]
+    })
+    // one attempt: the SDK's retries would hide the answer this test is about
+    const elb = new ElasticLoadBalancingV2Client({ ...clientConfig(h.url), maxAttempts: 1 })
+    const describe = () =>
+      elb.send(new DescribeLoadBalancersCommand({})).then(
+        () => 'ok',
+        (error: Error) => error.name
+      )
+    try {
+      expect([await describe(), await describe(), await describe()]).toEqual([
+        'ok',
+        'ok',
+        'Throttling'
+      ])
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      expect(await describe()).toBe('ok')
+    } finally {
+      elb.destroy()
+      await control(h.url, 'PUT', 'config', { rateLimits: false })
+    }
+  })
+})
+
+describe('a write AWS throttles more often than the SDK retries', () => {
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })
+
+  it('is tried again after growing waits until it goes through', async () => {
+    jest.useFakeTimers()
+    try {
+      let attempts = 0
+      const write = throttlingTolerated(async () => {
+        if (++attempts < 4) throw throttled()
+        return 'written'
+      })
+      await jest.advanceTimersByTimeAsync(10_000)
+      expect(await write).toBe('written')
+      expect(attempts).toBe(4)
+    } finally {
+      jest.useRealTimers()
+    }
+  })
+
+  it('gives up after its budget, and at once on any other error', async () => {
+    jest.useFakeTimers()
+    try {
+      const never = throttlingTolerated(() => Promise.reject(throttled()), 30_000)
+      const seen = never.catch((error: Error) => error.name)
+      await jest.advanceTimersByTimeAsync(31_000)
+      expect(await seen).toBe('Throttling')
+      let attempts = 0
+      const invalid = throttlingTolerated(() => {
+        attempts++
+        return Promise.reject(Object.assign(new Error('bad'), { name: 'ValidationError' }))
+      })
+      await expect(invalid).rejects.toThrow('bad')
+      expect(attempts).toBe(1)
+    } finally {
+      jest.useRealTimers()
+    }
+  })
+})

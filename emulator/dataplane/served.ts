@@ -1,0 +1,16 @@
+/** One request as the load balancer served it: what its metrics are computed from. */
+export interface ServedRequest {
+  /** simulated time the request arrived */
+  simAt: number
+  region: string
+  loadBalancerArn: string
+  /** the target group of the target chosen; absent when no target was (fixed responses, redirects, no healthy target) */
+  targetGroupArn?: string
+  /** a target answered, or the load balancer itself (no healthy target, a target that did not answer), or an action */
+  answeredBy: 'target' | 'load-balancer' | 'fixed-response' | 'redirect'
+  status: number
+  /** simulated seconds the target took to answer; set when a target answered */
+  targetSeconds?: number
+  /** the chosen target did not accept the connection (HTTP 502 from the load balancer) */
+  connectionError?: boolean
+}

@@ -1,0 +1,69 @@
+/**
+ * API economy under AWS's request rate limits: many rollouts at once against an emulator that
+ * throttles each account and region as AWS does (token buckets: ELBv2 Describe 10/s, mutating
+ * 3/s; ECS 20/s per read action). Every rollout must still complete, which takes the SDK's
+ * adaptive retry and the poller's backoff; the report shows how often the action was throttled
+ * and its peak call rate.
+ */
+import type { CallRecord } from '../../emulator/control/call-log.js'
+import type { RateLimit } from '../../emulator/control/rate-limits.js'
+import { control } from '../../__tests__/helpers/emulator.js'
+import { pool } from './pool.js'
+import { formatReport, rolloutCounts, type SuiteReport } from './report.js'
+import { judge, planRollout, runRollout, type ReleaseKind } from './rollout.js'
+
+export interface RateLimitSuiteOptions {
+  url: string
+  rollouts: number
+  seed: number
+  /** the limits (default: AWS-like) */
+  limits?: true | RateLimit[]
+  /** what each release does (default: all good, so every rollout must end promoted) */
+  kinds?: ReleaseKind[]
+  /** inputs changed for every rollout (default: poll every second) */
+  extra?: Record<string, string>
+  log?: (line: string) => void
+}
+
+/** The most calls in any one second, over all the rollouts. */
+export function peakPerSecond(calls: CallRecord[]): number {
+  const perSecond = new Map<number, number>()
+  for (const call of calls) {
+    const second = Math.floor(Date.parse(call.at) / 1000)
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1)
+  }
+  return Math.max(0, ...perSecond.values())
+}
+
+export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise<SuiteReport> {
+  const { url, rollouts, seed } = options
+  const log = options.log ?? (() => {})
+  const started = Date.now()
+  const name = `r${seed}x`
+  const kinds = options.kinds ?? Array.from({ length: rollouts }, (): ReleaseKind => 'good')
+  log(`rate-limits: building ${rollouts} pairs`)
+  // the pairs are built before the limits are on: setting up 20 pairs is not what is measured
+  const planned = await pool(kinds, 4, (kind, index) => planRollout(url, name, index, kind))
+  await control(url, 'PUT', 'config', { rateLimits: options.limits ?? true })
+  log(`rate-limits: ${rollouts} rollouts at once`)
+  let runs
+  try {
+    runs = await pool(planned, rollouts, async (rollout) => {
+      const run = await runRollout(url, name, rollout, { 'poll-interval': '1s', ...options.extra })
+      log(`  rollout ${rollout.index}: ${run.result} in ${(run.wallMs / 1000).toFixed(1)} s`)
+      return run
+    })
+  } finally {
+    await control(url, 'PUT', 'config', { rateLimits: false })
+  }
+  const problems = (await pool(runs, 4, (run) => judge(url, run))).flat()
+  const calls = runs.flatMap((run) => run.calls)
+  const counts = rolloutCounts(runs, problems)
+  counts['throttled calls'] = calls.filter((c) => c.fault === 'rate-limit').length
+  counts['peak calls/s'] = peakPerSecond(calls)
+  counts['peak calls/s of one rollout'] = Math.max(0, ...runs.map((r) => peakPerSecond(r.calls)))
+  counts['slowest rollout s'] = Math.round(Math.max(0, ...runs.map((r) => r.wallMs)) / 1000)
+  const report = { suite: 'rate-limits', counts, problems, wallMs: Date.now() - started }
+  log(formatReport(report))
+  return report
+}

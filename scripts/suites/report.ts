@@ -1,0 +1,38 @@
+import type { RolloutRun } from './rollout.js'
+
+/** What a suite found: counts to print, and every problem (none when the suite passed). */
+export interface SuiteReport {
+  suite: string
+  /** e.g. rollouts, promoted, reverted, unknown, unsafe, faults injected */
+  counts: Record<string, number>
+  problems: string[]
+  wallMs: number
+}
+
+/** The counts every rollout suite reports. */
+export function rolloutCounts(runs: RolloutRun[], problems: string[]): Record<string, number> {
+  const count = (test: (run: RolloutRun) => boolean) => runs.filter(test).length
+  return {
+    rollouts: runs.length,
+    good: count((r) => r.rollout.kind === 'good'),
+    bad: count((r) => r.rollout.kind !== 'good'),
+    promoted: count((r) => r.result === 'promoted'),
+    reverted: count((r) => r.result === 'reverted'),
+    unknown: count((r) => r.result !== 'promoted' && r.result !== 'reverted'),
+    'wrong result': problems.filter((p) => / ended \w+ \(.*\), expected /.test(p)).length,
+    unsafe: problems.filter((p) => / ended unsafe: /.test(p)).length,
+    'denied by IAM policy': problems.filter((p) => /iam\/policy\.json does not allow/.test(p))
+      .length,
+    'AWS calls': runs.reduce((sum, r) => sum + r.calls.length, 0)
+  }
+}
+
+/** `faults: 40 rollouts, 22 promoted, 18 reverted, 0 unknown, ...` and the problems under it. */
+export function formatReport(report: SuiteReport): string {
+  const counts = Object.entries(report.counts)
+    .map(([name, value]) => `${value} ${name}`)
+    .join(', ')
+  const lines = [`${report.suite}: ${counts} (${(report.wallMs / 1000).toFixed(1)} s)`]
+  for (const problem of report.problems) lines.push(`  PROBLEM ${problem}`)
+  return lines.join('\n')
+}

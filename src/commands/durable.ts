@@ -1,0 +1,46 @@
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { ElbAdapter } from '../aws/elb.js'
+import { TakenOverError } from '../rollout/errors.js'
+import type { DurableDeps } from '../rollout/durable/keeper.js'
+import type { RolloutOutcome, Settings } from '../rollout/settings.js'
+import { commandContext, runUrl, STATE, type CommandContext } from './context.js'
+import { finishRollout } from './finish.js'
+
+/** The command's ports plus the route's tags, and this process as the owner of what it writes. */
+export function durableDeps(context: CommandContext): DurableDeps {
+  const { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env
+  // two attempts of one run, or two jobs of it, are different owners
+  const token = `${runId ?? 'local'}.${attempt ?? '1'}.${randomBytes(4).toString('hex')}`
+  const url = runUrl()
+  return {
+    ...context.deps,
+    tags: new ElbAdapter(context.clients.elb),
+    owner: { token, ...(runId ? { runId } : {}), ...(url ? { runUrl: url } : {}) }
+  }
+}
+
+/**
+ * Runs a command that acts on the stored rollout and reports its outcome like a deploy. The
+ * summary shows the settings the run used (a promote walks the deploy's steps, not its inputs').
+ */
+export async function runDurableCommand(
+  settings: Settings,
+  command: (
+    settings: Settings,
+    deps: DurableDeps
+  ) => Promise<{ outcome: RolloutOutcome; settings?: Settings }>
+): Promise<RolloutOutcome> {
+  const context = commandContext()
+  try {
+    const done = await command(settings, durableDeps(context))
+    await finishRollout(done.settings ?? settings, done.outcome, context)
+    return done.outcome
+  } catch (error) {
+    // the run that took over owns the traffic now: the post step must not put it back
+    if (error instanceof TakenOverError) core.saveState(STATE.checkpoint, '')
+    throw error
+  } finally {
+    context.close()
+  }
+}
