@@ -1,7 +1,7 @@
 /**
  * Speed and economy figures of the bundled action against the emulator, and the counts of the
- * fault and rate-limit suites beside them. Prints figures; asserts nothing (targets live here,
- * not in timed tests).
+ * fault, rate-limit and kill suites beside them. Prints figures; asserts nothing (targets live
+ * here, not in timed tests).
  *
  *   npm run bench
  */
@@ -16,6 +16,7 @@ import { createBlueGreenTopology, type Topology } from '../emulator/fixtures/top
 import { calls, clearCalls, clientConfig, setImage } from '../__tests__/helpers/emulator.js'
 import { runAction } from './lib/github-runner.js'
 import { runFaultSuite } from './suites/faults.js'
+import { runKillSuite } from './suites/kill.js'
 import { peakPerSecond, runRateLimitSuite } from './suites/rate-limits.js'
 import { formatReport } from './suites/report.js'
 
@@ -150,10 +151,11 @@ try {
     `time to revert:                  ${unhealthyAt && revertAt ? fmt(revertAt - unhealthyAt) : 'n/a'} from target unhealthy to traffic back (poll ${POLL}; goal: poll + 1 s), result ${reverted.outputs.result}`
   )
 
-  // the suites' counts: how the action ends under faults and under AWS's request rate limits
+  // the suites' counts: how the action ends under faults, under AWS's request rate limits, and
+  // when it is SIGKILLed mid-rollout and the post step or the next command follows
   console.log(formatReport(await runFaultSuite({ url: emulator.url, rollouts: 6, seed: 1 })))
   console.log(formatReport(await runRateLimitSuite({ url: emulator.url, rollouts: 20, seed: 1 })))
-  console.log('kill: not built yet (SIGKILL at seeded points needs durable rollout state)')
+  console.log(formatReport(await runKillSuite({ url: emulator.url, trials: 10, seed: 1 })))
 } finally {
   await emulator.stop()
 }

@@ -4,7 +4,6 @@ import { runDeployCommand } from './commands/deploy.js'
 import { runPromoteCommand } from './commands/promote.js'
 import { runRollbackCommand } from './commands/rollback.js'
 import { runStatusCommand } from './commands/status.js'
-import { STATE } from './commands/context.js'
 import { runPostStep } from './commands/post.js'
 import {
   runPreviewCommand,
@@ -26,10 +25,9 @@ const COMMANDS: Partial<Record<Command, (settings: Settings) => Promise<void>>> 
   'preview-gc': runPreviewGcCommand
 }
 
-/** The main step and the `post:` step run this same bundle; saved state tells them apart. */
-export async function run(): Promise<void> {
-  if (core.getState(STATE.isPost) === 'true') return runPostStep()
-  core.saveState(STATE.isPost, 'true')
+/** Runs the `post:` step, or the command the inputs name. */
+export async function run(isPostStep: boolean): Promise<void> {
+  if (isPostStep) return runPostStep()
   try {
     const settings = parseSettings((name) => core.getInput(name), {
       region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,

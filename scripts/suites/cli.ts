@@ -4,22 +4,25 @@
  *
  *   npx tsx scripts/suites/cli.ts faults --rollouts 40 --seed 7 [--share 0.12]
  *   npx tsx scripts/suites/cli.ts rate-limits --rollouts 20
- *   npx tsx scripts/suites/cli.ts kill          (not built yet: needs durable rollout state)
+ *   npx tsx scripts/suites/cli.ts kill --trials 30 --seed 3
  */
 import { parseArgs } from 'node:util'
 import { startEmulator } from '../../emulator/server.js'
 import { runFaultSuite } from './faults.js'
+import { runKillSuite } from './kill.js'
 import { runRateLimitSuite } from './rate-limits.js'
 import type { SuiteReport } from './report.js'
 
-const USAGE = `usage: tsx scripts/suites/cli.ts <faults|rate-limits|kill> [--rollouts N] [--seed N] [--concurrency N] [--share 0.12]
+const USAGE = `usage: tsx scripts/suites/cli.ts <faults|rate-limits|kill> [--rollouts N] [--trials N] [--seed N] [--concurrency N] [--share 0.12]
 
   faults       rollouts at once while a share of the action's AWS calls fail (default 40)
   rate-limits  rollouts at once against AWS-like request rate limits (default 20)
-  kill         not built yet: needs durable rollout state`
+  kill         SIGKILL the action at seeded points, then the post step and/or the next
+               command; every trial must end safe (default 30 trials)`
 
 interface Args {
   rollouts?: number
+  trials?: number
   seed: number
   concurrency?: number
   share?: number
@@ -39,11 +42,14 @@ const SUITES: Record<string, Suite> = {
     }),
   'rate-limits': (url, args, log) =>
     runRateLimitSuite({ url, rollouts: args.rollouts ?? 20, seed: args.seed, log }),
-  kill: () => {
-    // the hook for issue 6's kill suite: SIGKILL the action at seeded points, run the next
-    // command, count the outcomes; it needs the durable rollout state in AWS tags first
-    throw new Error('the kill suite is not built yet: it needs durable rollout state (issue 6)')
-  }
+  kill: (url, args, log) =>
+    runKillSuite({
+      url,
+      trials: args.trials ?? 30,
+      seed: args.seed,
+      concurrency: args.concurrency,
+      log
+    })
 }
 
 function fail(message: string): never {
@@ -72,6 +78,7 @@ try {
     allowPositionals: true,
     options: {
       rollouts: { type: 'string' },
+      trials: { type: 'string' },
       seed: { type: 'string' },
       concurrency: { type: 'string' },
       share: { type: 'string' }
@@ -92,6 +99,7 @@ try {
     emulator.url,
     {
       rollouts: number(parsed.values.rollouts, 'rollouts'),
+      trials: number(parsed.values.trials, 'trials'),
       seed: number(parsed.values.seed, 'seed') ?? 1,
       concurrency: number(parsed.values.concurrency, 'concurrency'),
       share: share(parsed.values.share)

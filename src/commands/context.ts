@@ -8,8 +8,8 @@ import { FetchProbe } from '../http/probe.js'
 import { systemClock } from '../rollout/clock.js'
 import type { RolloutDeps } from '../rollout/deploy.js'
 
-/** State names shared by the main and the post step. */
-export const STATE = { isPost: 'isPost', checkpoint: 'trafficCheckpoint' } as const
+/** State the main step saves for the post step (src/step.ts keeps the step mark). */
+export const STATE = { checkpoint: 'trafficCheckpoint' } as const
 
 /**
  * What every command runs with: AWS ports, the GitHub observer, and an abort signal that fires
