@@ -23,6 +23,21 @@ import { throttlingTolerated } from './patience.js'
 
 const time = (d: Date | undefined): number => (d ? d.getTime() : 0)
 
+/** The target groups a service registers its tasks in, with the container and port. */
+export function targetGroupsOf(s: Service): ServiceView['loadBalancers'] {
+  return (s.loadBalancers ?? []).flatMap((lb) =>
+    lb.targetGroupArn
+      ? [
+          {
+            targetGroupArn: lb.targetGroupArn,
+            containerName: lb.containerName,
+            containerPort: lb.containerPort
+          }
+        ]
+      : []
+  )
+}
+
 function serviceView(s: Service): ServiceView {
   return {
     name: s.serviceName ?? '',
@@ -32,17 +47,7 @@ function serviceView(s: Service): ServiceView {
     runningCount: s.runningCount ?? 0,
     pendingCount: s.pendingCount ?? 0,
     taskDefinitionArn: s.taskDefinition ?? '',
-    loadBalancers: (s.loadBalancers ?? []).flatMap((lb) =>
-      lb.targetGroupArn
-        ? [
-            {
-              targetGroupArn: lb.targetGroupArn,
-              containerName: lb.containerName,
-              containerPort: lb.containerPort
-            }
-          ]
-        : []
-    ),
+    loadBalancers: targetGroupsOf(s),
     deployments: (s.deployments ?? []).map((d) => ({
       id: d.id ?? '',
       status: d.status ?? '',
@@ -97,7 +102,7 @@ function taskView(t: Task): TaskView {
   }
 }
 
-const nameOf = (arnOrName: string): string => arnOrName.slice(arnOrName.lastIndexOf('/') + 1)
+export const nameOf = (arnOrName: string): string => arnOrName.slice(arnOrName.lastIndexOf('/') + 1)
 
 /** ECS answers only "Cluster not found.": the refusal says which input the cluster came from. */
 function missingCluster(cluster: string): (error: unknown) => never {

@@ -21,9 +21,7 @@ import type {
   TaskDefinition,
   TaskView
 } from '../rollout/ports.js'
-import { EcsAdapter } from './ecs.js'
-
-const nameOf = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1)
+import { EcsAdapter, nameOf, targetGroupsOf } from './ecs.js'
 
 function template(s: Service): ServiceTemplate {
   return {
@@ -33,17 +31,7 @@ function template(s: Service): ServiceTemplate {
     desiredCount: s.desiredCount ?? 0,
     runningCount: s.runningCount ?? 0,
     taskDefinitionArn: s.taskDefinition ?? '',
-    loadBalancers: (s.loadBalancers ?? []).flatMap((lb) =>
-      lb.targetGroupArn
-        ? [
-            {
-              targetGroupArn: lb.targetGroupArn,
-              containerName: lb.containerName,
-              containerPort: lb.containerPort
-            }
-          ]
-        : []
-    ),
+    loadBalancers: targetGroupsOf(s),
     launchType: s.launchType,
     capacityProviderStrategy: s.capacityProviderStrategy?.length
       ? s.capacityProviderStrategy.map((item) => ({
