@@ -7,6 +7,7 @@ import {
   objectList,
   optionalString,
   page,
+  selectByName,
   type Params,
   requiredString,
   stringList,
@@ -92,19 +93,10 @@ export function describeLoadBalancersOp(
       return lb
     })
   } else {
-    const inRegion = [...model.loadBalancers.values()].filter((lb) => lb.region === ctx.region)
-    if (names.length > 0) {
-      const missing = names.filter((name) => !inRegion.some((lb) => lb.name === name))
-      if (missing.length > 0) {
-        throw new AwsError(
-          'LoadBalancerNotFound',
-          `Load balancers '[${missing.join(', ')}]' not found`
-        )
-      }
-      found = inRegion.filter((lb) => names.includes(lb.name))
-    } else {
-      found = inRegion
-    }
+    found = selectByName(model.loadBalancers.values(), ctx.region, names, {
+      code: 'LoadBalancerNotFound',
+      noun: 'Load balancers'
+    })
   }
   const { items, NextMarker } = page(found, params)
   return { LoadBalancers: items.map(renderLoadBalancer), ...(NextMarker ? { NextMarker } : {}) }

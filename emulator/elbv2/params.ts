@@ -113,3 +113,22 @@ export function page<T>(items: T[], params: Params): { items: T[]; NextMarker?: 
     ? { items: slice, NextMarker: String(start + size) }
     : { items: slice }
 }
+
+/**
+ * Describe*'s `Names` filter: the named resources of the caller's region, or ELBv2's not-found
+ * error naming every name that has none.
+ */
+export function selectByName<T extends { name: string; region: string }>(
+  all: Iterable<T>,
+  region: string,
+  names: string[],
+  notFound: { code: string; noun: string }
+): T[] {
+  const inRegion = [...all].filter((item) => item.region === region)
+  if (names.length === 0) return inRegion
+  const missing = names.filter((name) => !inRegion.some((item) => item.name === name))
+  if (missing.length > 0) {
+    throw new AwsError(notFound.code, `${notFound.noun} '[${missing.join(', ')}]' not found`)
+  }
+  return inRegion.filter((item) => names.includes(item.name))
+}

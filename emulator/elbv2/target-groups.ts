@@ -10,6 +10,7 @@ import {
   optionalInt,
   optionalString,
   page,
+  selectByName,
   type Params,
   requiredString,
   stringList,
@@ -155,19 +156,10 @@ export function describeTargetGroupsOp(
       group.loadBalancerArns.has(loadBalancerArn)
     )
   } else {
-    const inRegion = [...model.targetGroups.values()].filter((group) => group.region === ctx.region)
-    if (names.length > 0) {
-      const missing = names.filter((name) => !inRegion.some((group) => group.name === name))
-      if (missing.length > 0) {
-        throw new AwsError(
-          'TargetGroupNotFound',
-          `Target groups '[${missing.join(', ')}]' not found`
-        )
-      }
-      found = inRegion.filter((group) => names.includes(group.name))
-    } else {
-      found = inRegion
-    }
+    found = selectByName(model.targetGroups.values(), ctx.region, names, {
+      code: 'TargetGroupNotFound',
+      noun: 'Target groups'
+    })
   }
   const { items, NextMarker } = page(found, params)
   return { TargetGroups: items.map(renderTargetGroup), ...(NextMarker ? { NextMarker } : {}) }
