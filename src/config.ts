@@ -48,6 +48,7 @@ const DEFAULTS = {
   'preview-rule-priorities': '40000-49999',
   'pr-number': '',
   'stale-after': '5m',
+  'lock-priority': '',
   'on-interrupted': 'revert',
   'straight-to-100': 'false',
   ...WATCH_DEFAULTS
@@ -93,13 +94,13 @@ const PREVIEW: readonly InputName[] = [
  * image or step list shared with the deploy step is wrong.
  */
 const READS: Record<Command, readonly InputName[]> = {
-  deploy: [...RELEASE, ...ROLLOUT, 'stale-after', 'on-interrupted', ...WATCH_INPUTS],
+  deploy: [...RELEASE, ...ROLLOUT, 'stale-after', 'on-interrupted', 'lock-priority', ...WATCH_INPUTS],
   // a preview is not shifted step by step: it is up once healthy
   preview: [...RELEASE, ...WAITING, ...PREVIEW],
   // the steps a promote walks are watched as a deploy's are (its test traffic ran before them)
-  promote: [...ROLLOUT, 'stale-after', 'straight-to-100', ...WATCH_INPUTS],
-  abort: [...WAITING, 'scale-down-delay'],
-  rollback: [...WAITING, 'scale-down-delay'],
+  promote: [...ROLLOUT, 'stale-after', 'straight-to-100', 'lock-priority', ...WATCH_INPUTS],
+  abort: [...WAITING, 'scale-down-delay', 'lock-priority'],
+  rollback: [...WAITING, 'scale-down-delay', 'lock-priority'],
   status: ['stale-after'],
   'preview-destroy': [...WAITING, ...PREVIEW_PLACE, 'pr-number'],
   'preview-gc': [...WAITING, ...PREVIEW_PLACE]
@@ -186,12 +187,13 @@ const ON_INTERRUPTED = ['revert', 'resume'] as const
 function parseDurableInputs(
   command: Command,
   given: (name: InputName) => string
-): Pick<Settings, 'staleAfterMs' | 'onInterrupted' | 'straightTo100'> {
+): Pick<Settings, 'staleAfterMs' | 'onInterrupted' | 'straightTo100' | 'lockPriority'> {
   const set = (name: InputName): string | undefined =>
     READS[command].includes(name) && given(name) !== '' ? given(name) : undefined
   const staleAfter = set('stale-after')
   const onInterrupted = set('on-interrupted')
   const straight = set('straight-to-100')
+  const lock = set('lock-priority')
   const mode = ON_INTERRUPTED.find((known) => known === onInterrupted)
   if (onInterrupted !== undefined && !mode) {
     throw new InputError(
@@ -205,8 +207,21 @@ function parseDurableInputs(
       ? {}
       : { staleAfterMs: parseDurationInput('stale-after', staleAfter, STALE_AFTER) }),
     ...(mode ? { onInterrupted: mode } : {}),
-    ...(straight === undefined ? {} : { straightTo100: parseBoolean('straight-to-100', straight) })
+    ...(straight === undefined ? {} : { straightTo100: parseBoolean('straight-to-100', straight) }),
+    ...(lock === undefined ? {} : { lockPriority: parseLockPriority(lock) })
   }
+}
+
+/** A listener rule priority, as ELBv2 allows them. */
+function parseLockPriority(text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 50_000) {
+    throw new InputError(
+      'lock-priority',
+      `${quote(text)} is not a listener rule priority; use a whole number from 1 to 50000 that ` +
+        'no rule of the listener uses (left empty, the action picks one from 49001-50000)'
+    )
+  }
+  return Number(text)
 }
 
 function required(name: InputName, text: string): string {

@@ -29,7 +29,7 @@ describe('pause', () => {
     const outcome = await pausedAt10(bg)
     expect(outcome).toMatchObject({ liveService: 'web-blue', idleService: 'web-green' })
     expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 90, 'web-green-tg': 10 })
-    expect(bg.checkpoints.at(-1)).toBeNull()
+    expect(bg.postStepHolds.at(-1)).toBeNull()
     expect(bg.tags()).toMatchObject({
       'ecs-blue-green:phase': 'paused',
       'ecs-blue-green:step': '1',
@@ -49,9 +49,11 @@ describe('command: promote', () => {
     // the deploy's steps, not the promote's inputs
     expect(settings.steps).toEqual(PAUSED)
     expect(changes().filter((line) => !line.startsWith('writeTags'))).toEqual([
+      'createLockRule',
       'writeForward web-blue-tg=50 web-green-tg=50',
       'writeForward web-blue-tg=0 web-green-tg=100',
-      'updateService web-blue x0'
+      'updateService web-blue x0',
+      'deleteLockRule'
     ])
     expect(bg.record.phases.slice(-7)).toEqual([
       'Check idle side',
@@ -87,9 +89,11 @@ describe('command: promote', () => {
     const { outcome } = await promoteRollout(bg.settings(), bg.durableDeps('runner-2'))
     expect(outcome.result).toBe('reverted')
     expect(outcome.reason).toMatch(/^web-green was scaled to 0 while checking web-green/)
-    expect(changes().filter((line) => !line.startsWith('writeTags'))[0]).toBe(
+    // the lock, then the revert before anything else
+    expect(changes().filter((line) => !line.startsWith('writeTags')).slice(0, 2)).toEqual([
+      'createLockRule',
       'writeForward web-blue-tg=100 web-green-tg=0'
-    )
+    ])
     expect(bg.tags()['ecs-blue-green:phase']).toBe('reverted')
   })
 
@@ -119,16 +123,19 @@ describe('command: abort', () => {
       idleService: 'web-green',
       scaleDown: 'web-green scaled to 0'
     })
+    // the lock and the record first: the run it aborts stops before its next change
     expect(changes()).toEqual([
-      'writeForward web-blue-tg=100 web-green-tg=0',
+      'createLockRule',
       'writeTags aborting',
+      'writeForward web-blue-tg=100 web-green-tg=0',
       'updateService web-green x0',
-      'writeTags aborted'
+      'writeTags aborted',
+      'deleteLockRule'
     ])
     expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
   })
 
-  it('while another run bakes: that run sees it, stops and reverts as well', async () => {
+  it('while another run bakes: that run stops before its next change, and the abort alone undoes it', async () => {
     const bg = new BlueGreen()
     let aborted: Promise<unknown> | undefined
     bg.record.observer.phase = (name) => {
@@ -146,7 +153,7 @@ describe('command: abort', () => {
       /^cancelled \(command: abort from run 2 \(https:\/\/github.com\/acme\/web\/actions\/runs\/runner-2\)\) during bake at 25%$/
     )
     const weights = bg.aws.weightWrites().map((write) => write['web-green-tg'])
-    expect(weights).toEqual([10, 25, 0, 0])
+    expect(weights).toEqual([10, 25, 0])
     expect(bg.tags()).toMatchObject({
       'ecs-blue-green:phase': 'aborted',
       'ecs-blue-green:owner': 'runner-2'
@@ -183,9 +190,11 @@ describe('command: rollback', () => {
       taskDefinitionArn: bg.liveRevision
     })
     expect(changes().filter((line) => !line.startsWith('writeTags'))).toEqual([
+      'createLockRule',
       'updateService web-blue web:41 x2',
       'writeForward web-blue-tg=100 web-green-tg=0',
-      'updateService web-green x0'
+      'updateService web-green x0',
+      'deleteLockRule'
     ])
     // all traffic moved only once every task of the previous side was healthy
     const shift = bg.record.timeline.find((entry) => entry.event === 'shifted to 100%')!
@@ -198,6 +207,8 @@ describe('command: rollback', () => {
     await deployWithState(bg.settings({ scaleDownDelayMs: MINUTE }), bg.durableDeps())
     const promoted = bg.tags()
     bg.image({ unhealthy: true }, OLD_IMAGE)
+    // long enough for the old side's tasks to have stopped
+    await bg.clock.sleep(MINUTE)
     const changes = watch(bg)
     const { outcome } = await rollbackRollout(bg.settings(), bg.durableDeps('runner-2'))
     expect(outcome.result).toBe('unchanged')

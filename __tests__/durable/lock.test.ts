@@ -33,8 +33,9 @@ describe('one rollout per listener', () => {
       'writeTags scale-down',
       'writeTags promoted'
     ])
-    // the claim comes before the first change, each phase before its own change
-    expect(bg.mutations().slice(0, 6)).toEqual([
+    // the lock and the claim come before the first change, each phase before its own change
+    expect(bg.mutations().slice(0, 7)).toEqual([
+      'createLockRule',
       'writeTags register',
       'registerTaskDefinition web',
       'writeTags bring-up',
@@ -77,12 +78,12 @@ describe('one rollout per listener', () => {
     await expect(refused).rejects.toThrow(
       `another rollout is in progress on ${bg.routeArn}: run 1 ` +
         '(https://github.com/acme/web/actions/runs/runner-1) is shifting traffic to web-green ' +
-        '(last heartbeat 29s ago); wait for it to finish, or run the action with command: abort to stop it'
+        '(last heartbeat 30s ago); wait for it to finish, or run the action with command: abort to stop it'
     )
     expect(mutationsAfter(bg, before)).toEqual([])
   })
 
-  it('takes over a stale rollout: its traffic goes back first, then the deploy runs', async () => {
+  it('takes over a stale rollout: the lock first, its traffic back next, then the deploy runs', async () => {
     const bg = new BlueGreen()
     await deployThatDies(bg)
     expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 75, 'web-green-tg': 25 })
@@ -91,10 +92,17 @@ describe('one rollout per listener', () => {
     const outcome = await deployWithState(bg.settings(), bg.durableDeps('runner-2'))
     expect(outcome.result).toBe('promoted')
     const after = mutationsAfter(bg, before)
-    expect(after.slice(0, 4)).toEqual([
+    expect(after.slice(0, 10)).toEqual([
+      // the dead run's lock rule is taken from it: one delete by ARN wins
+      'createLockRule',
+      'deleteLockRule',
+      'createLockRule',
+      'writeTags shift',
       'writeForward web-blue-tg=100 web-green-tg=0',
       'updateService web-green x0',
       'writeTags reverted',
+      'deleteLockRule',
+      'createLockRule',
       'writeTags register'
     ])
     expect(bg.record.warnings[0]).toMatch(
@@ -136,7 +144,11 @@ describe('one rollout per listener', () => {
     // the same release again: what happened is that promotion, finished
     expect(outcome).toMatchObject({ result: 'promoted', liveService: 'web-green' })
     expect(mutationsAfter(bg, before).filter((line) => !line.startsWith('writeTags'))).toEqual([
-      'updateService web-blue x0'
+      'createLockRule',
+      'deleteLockRule',
+      'createLockRule',
+      'updateService web-blue x0',
+      'deleteLockRule'
     ])
     expect(bg.tags()).toMatchObject({
       'ecs-blue-green:phase': 'promoted',
@@ -171,15 +183,18 @@ describe('one rollout per listener', () => {
     expect((refused[0] as PromiseRejectedResult).reason.message).toContain(
       `https://github.com/acme/web/actions/runs/${winner}`
     )
-    // one task definition registered, one bring-up: the loser changed nothing but its claim
+    // one task definition registered, one bring-up: the loser's lock rule was never created
     expect(bg.mutations().filter((line) => !line.startsWith('writeTags'))).toEqual([
+      'createLockRule',
+      'createLockRule',
       'registerTaskDefinition web',
       'updateService web-green web:42 x2',
       'writeForward web-blue-tg=90 web-green-tg=10',
       'writeForward web-blue-tg=75 web-green-tg=25',
       'writeForward web-blue-tg=50 web-green-tg=50',
       'writeForward web-blue-tg=0 web-green-tg=100',
-      'updateService web-blue x0'
+      'updateService web-blue x0',
+      'deleteLockRule'
     ])
     expect(bg.tags()['ecs-blue-green:owner']).toBe(winner)
   })
@@ -207,10 +222,12 @@ describe('one rollout per listener', () => {
     expect(outcome.reason).toBe(
       'cancelled (SIGTERM) before bringing up web-blue; nothing was changed'
     )
-    expect(bg.mutations().slice(-3)).toEqual([
+    expect(bg.mutations().slice(-5)).toEqual([
+      'createLockRule',
       'writeTags register',
       'registerTaskDefinition web',
-      'writeTags promoted'
+      'writeTags promoted',
+      'deleteLockRule'
     ])
     expect(bg.tags()).toEqual(promoted)
   })
@@ -234,8 +251,10 @@ describe('one rollout per listener', () => {
     const bg = new BlueGreen()
     const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`team-tag-${i}`, 'x']))
     bg.aws.elbWorld.writeTags(bg.routeArn, many)
-    await expect(deployWithState(bg.settings(), bg.durableDeps())).rejects.toThrow(
-      /has 40 tags of its own; the rollout state needs 22 more and a listener or rule can have at most 50/
+    const outcome = await deployWithState(bg.settings(), bg.durableDeps())
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toMatch(
+      /has 40 tags of its own; the rollout state needs 22 more and a listener or rule can have at most 50: remove some of its tags\), so the change it was to announce was not made; nothing was changed$/
     )
     expect(bg.mutations()).toEqual([])
   })

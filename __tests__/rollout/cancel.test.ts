@@ -30,7 +30,6 @@ describe('a cancel (SIGINT/SIGTERM)', () => {
       'updateService web-green web:42 x2',
       'updateService web-green x0'
     ])
-    expect(bg.checkpoints).toEqual([])
   })
 
   it('just before the first shift writes no weight and scales the idle side back to 0', async () => {
@@ -42,7 +41,6 @@ describe('a cancel (SIGINT/SIGTERM)', () => {
       'updateService web-green web:42 x2',
       'updateService web-green x0'
     ])
-    expect(bg.checkpoints).toEqual([])
   })
 
   it.each([
@@ -63,7 +61,6 @@ describe('a cancel (SIGINT/SIGTERM)', () => {
       'writeForward web-blue-tg=100 web-green-tg=0',
       'updateService web-green x0'
     ])
-    expect(bg.checkpoints.at(-1)).toBeNull()
   })
 
   it('in the middle of a bake acts at once, not at the next poll', async () => {

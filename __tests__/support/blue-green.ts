@@ -1,10 +1,5 @@
-import {
-  deploy,
-  type RolloutDeps,
-  type RolloutState,
-  type TrafficCheckpoint
-} from '../../src/rollout/deploy.js'
-import type { DurableDeps } from '../../src/rollout/durable/keeper.js'
+import { deploy, type RolloutDeps, type RolloutState } from '../../src/rollout/deploy.js'
+import type { DurableDeps, PostStepHold } from '../../src/rollout/durable/keeper.js'
 import type { Forward, Stickiness, TaskDefinition } from '../../src/rollout/ports.js'
 import type { RolloutOutcome, Settings } from '../../src/rollout/settings.js'
 import { FakeClock } from './fake-clock.js'
@@ -61,9 +56,8 @@ export class BlueGreen {
       }
     ]
   }
-  readonly checkpoints: (TrafficCheckpoint | null)[] = []
-  /** how many weight writes had been attempted when each checkpoint was told */
-  readonly writesAtCheckpoint: number[] = []
+  /** what the post step was told to settle, in order (null: nothing) */
+  readonly postStepHolds: (PostStepHold | null)[] = []
   readonly controller = new AbortController()
   /** every state the rollout entered, as it was told */
   readonly states: RolloutState[] = []
@@ -157,10 +151,6 @@ export class BlueGreen {
       clock: this.clock,
       observer: this.record.observer,
       signal: this.controller.signal,
-      onCheckpoint: (checkpoint) => {
-        this.checkpoints.push(checkpoint)
-        this.writesAtCheckpoint.push(this.aws.weightWrites().length)
-      },
       onState: (state) => {
         this.states.push(state)
       }
@@ -172,6 +162,10 @@ export class BlueGreen {
     return {
       ...this.deps(),
       tags: this.aws.elb,
+      lock: this.aws.lock,
+      onPostStep: (hold) => {
+        this.postStepHolds.push(hold)
+      },
       owner: {
         token,
         runId: token.replace(/\D/g, '') || '1',

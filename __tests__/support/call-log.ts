@@ -20,7 +20,9 @@ const MUTATING = new Set([
   'updateService',
   'writeForward',
   'writeTags',
-  'removeTags'
+  'removeTags',
+  'createLockRule',
+  'deleteLockRule'
 ])
 
 export class CallLog {

@@ -1,4 +1,11 @@
-import type { EcsPort, ElbPort, Forward, Route, TagPort } from '../../src/rollout/ports.js'
+import type {
+  EcsPort,
+  ElbPort,
+  Forward,
+  LockPort,
+  Route,
+  TagPort
+} from '../../src/rollout/ports.js'
 import { CallLog } from './call-log.js'
 import type { FakeClock } from './fake-clock.js'
 import { MemoryEcs } from './memory-ecs.js'
@@ -20,6 +27,7 @@ export class MemoryAws {
   readonly elbWorld = new MemoryElb()
   readonly ecs: EcsPort
   readonly elb: ElbPort & TagPort
+  readonly lock: LockPort
   private ticked: number
 
   constructor(readonly clock: FakeClock) {
@@ -61,6 +69,41 @@ export class MemoryAws {
       readTags: (arn) => call('readTags', { arn }, () => elb.readTags(arn)),
       writeTags: (arn, tags) => call('writeTags', { arn, tags }, () => elb.writeTags(arn, tags)),
       removeTags: (arn, keys) => call('removeTags', { arn, keys }, () => elb.removeTags(arn, keys))
+    }
+    this.lock = {
+      createLockRule: (listenerArn, priority, tags) =>
+        call('createLockRule', { listenerArn, priority, tags }, () => {
+          try {
+            return { kind: 'created' as const, rule: elb.createRule(listenerArn, priority, tags) }
+          } catch (error) {
+            if (error instanceof Error && error.name === 'PriorityInUse') {
+              return { kind: 'taken' as const }
+            }
+            throw error
+          }
+        }),
+      ruleAt: (listenerArn, priority) =>
+        call('ruleAt', { listenerArn, priority }, () => elb.ruleAt(listenerArn, priority)),
+      deleteLockRule: (arn) =>
+        call('deleteLockRule', { arn }, () => {
+          try {
+            elb.deleteRule(arn)
+            return true
+          } catch (error) {
+            if (error instanceof Error && error.name === 'RuleNotFound') return false
+            throw error
+          }
+        }),
+      readWithLock: (routeArn, lockArn) =>
+        call('readWithLock', { routeArn, lockArn }, () => {
+          const route = elb.readTags(routeArn)
+          try {
+            return { route, lock: elb.readTags(lockArn) }
+          } catch (error) {
+            if (error instanceof Error && error.name === 'RuleNotFound') return { route }
+            throw error
+          }
+        })
     }
   }
 

@@ -1,4 +1,10 @@
-import type { Forward, Route, TargetGroupView, TargetView } from '../../src/rollout/ports.js'
+import type {
+  Forward,
+  Route,
+  TaggedRule,
+  TargetGroupView,
+  TargetView
+} from '../../src/rollout/ports.js'
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012'
 
@@ -28,6 +34,8 @@ export class MemoryElb {
   private readonly groups = new Map<string, TargetGroup>()
   private readonly routes = new Map<string, StoredRoute>()
   private readonly tags = new Map<string, Record<string, string>>()
+  /** rules that only hold a priority (the action's locks): listener -> priority -> rule ARN */
+  private readonly priorities = new Map<string, Map<number, string>>()
   private ids = 0
 
   addTargetGroup(name: string, deregistrationDelaySeconds = 300): string {
@@ -77,13 +85,13 @@ export class MemoryElb {
   }
 
   readTags(arn: string): Record<string, string> {
-    this.route(arn)
+    this.tagged(arn)
     return { ...(this.tags.get(arn) ?? {}) }
   }
 
   /** AddTags as ELBv2 checks it: at most 50 tags, values of at most 256 allowed characters. */
   writeTags(arn: string, tags: Record<string, string>): void {
-    this.route(arn)
+    this.tagged(arn)
     const current = this.tags.get(arn) ?? {}
     for (const [key, value] of Object.entries(tags)) {
       if (value.length > 256 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(value)) {
@@ -96,9 +104,43 @@ export class MemoryElb {
   }
 
   removeTags(arn: string, keys: string[]): void {
+    this.tagged(arn)
     const current = { ...(this.tags.get(arn) ?? {}) }
     for (const key of keys) delete current[key]
     this.tags.set(arn, current)
+  }
+
+  /** CreateRule at a priority, with its tags in the same call: PriorityInUse when it is taken */
+  createRule(listenerArn: string, priority: number, tags: Record<string, string>): TaggedRule {
+    const rules = this.priorities.get(listenerArn) ?? new Map<number, string>()
+    this.priorities.set(listenerArn, rules)
+    if (rules.has(priority)) throw named('PriorityInUse', `Priority '${priority}' is currently in use`)
+    const arn = `${listenerArn.replace(':listener/', ':listener-rule/')}/${(++this.ids).toString(16).padStart(16, '0')}`
+    rules.set(priority, arn)
+    this.tags.set(arn, { ...tags })
+    return { arn, tags: { ...tags } }
+  }
+
+  ruleAt(listenerArn: string, priority: number): TaggedRule | undefined {
+    const arn = this.priorities.get(listenerArn)?.get(priority)
+    return arn ? { arn, tags: { ...(this.tags.get(arn) ?? {}) } } : undefined
+  }
+
+  deleteRule(arn: string): void {
+    for (const rules of this.priorities.values()) {
+      for (const [priority, held] of rules) {
+        if (held !== arn) continue
+        rules.delete(priority)
+        this.tags.delete(arn)
+        return
+      }
+    }
+    throw named('RuleNotFound', 'One or more rules not found')
+  }
+
+  /** DescribeTags of several resources: RuleNotFound when one of them is gone */
+  readTagsOf(arns: string[]): Record<string, string>[] {
+    return arns.map((arn) => this.readTags(arn))
   }
 
   describeTargetHealth(arn: string): TargetView[] {
@@ -162,6 +204,17 @@ export class MemoryElb {
     return this.group(arn).name
   }
 
+  private tagged(arn: string): void {
+    if (this.routes.has(arn)) return
+    for (const rules of this.priorities.values()) {
+      for (const held of rules.values()) if (held === arn) return
+    }
+    throw named(
+      arn.includes(':listener-rule/') ? 'RuleNotFound' : 'ListenerNotFound',
+      `One or more resources not found: ${arn}`
+    )
+  }
+
   private route(arn: string): StoredRoute {
     const route = this.routes.get(arn)
     if (!route) throw new Error(`ListenerNotFound: ${arn}`)
@@ -173,4 +226,11 @@ export class MemoryElb {
     if (!group) throw new Error(`TargetGroupNotFound: ${arn}`)
     return group
   }
+}
+
+/** an error named as the SDK names AWS's error codes */
+function named(name: string, message: string): Error {
+  const error = new Error(`${name}: ${message}`)
+  error.name = name
+  return error
 }

@@ -9,7 +9,7 @@ import { systemClock } from '../rollout/clock.js'
 import type { RolloutDeps } from '../rollout/deploy.js'
 
 /** State the main step saves for the post step (src/step.ts keeps the step mark). */
-export const STATE = { checkpoint: 'trafficCheckpoint' } as const
+export const STATE = { postStep: 'postStep' } as const
 
 /**
  * What every command runs with: AWS ports, the GitHub observer, and an abort signal that fires
@@ -44,9 +44,7 @@ export function commandContext(): CommandContext {
       probe: new FetchProbe(),
       clock: systemClock,
       observer,
-      signal: cancel.signal,
-      onCheckpoint: (checkpoint) =>
-        core.saveState(STATE.checkpoint, checkpoint ? JSON.stringify(checkpoint) : '')
+      signal: cancel.signal
     },
     close() {
       observer.close()

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { ElbAdapter } from '../aws/elb.js'
+import { LockAdapter } from '../aws/lock.js'
 import { TakenOverError } from '../rollout/errors.js'
 import type { DurableDeps } from '../rollout/durable/keeper.js'
 import type { RolloutOutcome, Settings } from '../rollout/settings.js'
@@ -16,6 +17,8 @@ export function durableDeps(context: CommandContext): DurableDeps {
   return {
     ...context.deps,
     tags: new ElbAdapter(context.clients.elb),
+    lock: new LockAdapter(context.clients.elb),
+    onPostStep: (hold) => core.saveState(STATE.postStep, hold ? JSON.stringify(hold) : ''),
     owner: { token, ...(runId ? { runId } : {}), ...(url ? { runUrl: url } : {}) }
   }
 }
@@ -37,8 +40,8 @@ export async function runDurableCommand(
     await finishRollout(done.settings ?? settings, done.outcome, context)
     return done.outcome
   } catch (error) {
-    // the run that took over owns the traffic now: the post step must not put it back
-    if (error instanceof TakenOverError) core.saveState(STATE.checkpoint, '')
+    // the run that took over owns the traffic now: the post step must not touch it
+    if (error instanceof TakenOverError) core.saveState(STATE.postStep, '')
     throw error
   } finally {
     context.close()

@@ -1,33 +1,38 @@
 import * as core from '@actions/core'
-import { createClients } from '../aws/clients.js'
-import { ElbAdapter } from '../aws/elb.js'
-import { GitHubObserver } from '../github-observer.js'
-import { restoreTraffic, type TrafficCheckpoint } from '../rollout/deploy.js'
-import { STATE } from './context.js'
+import { parseSettings } from '../config.js'
+import { settleAfterMainStep } from '../rollout/control/post-step.js'
+import type { PostStepHold } from '../rollout/durable/keeper.js'
+import { commandContext, STATE } from './context.js'
+import { durableDeps } from './durable.js'
 
 /**
  * The `post:` step. It runs after the job even when it was cancelled: if the main step died
- * between the first shift and settling the traffic, the weights go back to the side that was live.
+ * while it held a rollout, the rollout is settled as a failed run would have settled it, but
+ * only while the lock and the record still say it is this run's.
  */
 export async function runPostStep(): Promise<void> {
-  const saved = core.getState(STATE.checkpoint)
+  const saved = core.getState(STATE.postStep)
   if (!saved) return
-  const clients = createClients()
-  const observer = new GitHubObserver()
+  const context = commandContext()
   try {
-    const checkpoint = JSON.parse(saved) as TrafficCheckpoint
-    const done = await restoreTraffic(checkpoint, { elb: new ElbAdapter(clients.elb), observer })
-    core.info(
-      done === 'restored'
-        ? 'The deploy did not finish: all traffic was returned to the previous side.'
-        : 'Traffic was already on the previous side.'
-    )
+    const hold = JSON.parse(saved) as PostStepHold
+    const settings = parseSettings((name) => core.getInput(name), {
+      region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+      workspace: process.env.GITHUB_WORKSPACE
+    })
+    const deps = durableDeps(context)
+    const done = await settleAfterMainStep(hold, settings, {
+      ...deps,
+      owner: { ...deps.owner, token: hold.ownerToken },
+      onPostStep: undefined
+    })
+    if (done.failed) core.setFailed(done.line)
+    else core.info(done.line)
   } catch (error) {
     core.setFailed(
-      `Could not return traffic to the previous side: ${error instanceof Error ? error.message : String(error)}`
+      `Could not settle the rollout the main step left: ${error instanceof Error ? error.message : String(error)}`
     )
   } finally {
-    observer.close()
-    clients.destroy()
+    context.close()
   }
 }

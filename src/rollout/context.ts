@@ -25,8 +25,6 @@ export interface RolloutDeps {
   probe?: HttpProbePort
   /** aborted on SIGINT/SIGTERM (a GitHub cancel); a string reason ('SIGTERM') is quoted in the outcome */
   signal?: AbortSignal
-  /** told when a run starts to need a traffic restore if it dies (before the first shift) and when it no longer does (null) */
-  onCheckpoint?: (checkpoint: TrafficCheckpoint | null) => void
   /**
    * told each state the rollout enters: plain data, to be stored and resumed with runRollout.
    * Awaited before the state's work starts, so a store can finish writing it first.
@@ -43,14 +41,6 @@ export interface RolloutDeps {
    * another run aborted it, throws TakenOverError when another run took it over
    */
   confirmOwner?: () => Promise<void>
-}
-
-/** Enough to put all traffic back on the live side from another process (the post: step). */
-export interface TrafficCheckpoint {
-  routeArn: string
-  liveTargetGroupArn: string
-  idleTargetGroupArn: string
-  startedAt: number
 }
 
 /** What one run keeps besides its state: the ports, the deadline and the idle side's watcher. */

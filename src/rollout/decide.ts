@@ -23,6 +23,8 @@ export type Observed =
   | { kind: 'scaled-down'; note: string }
   | { kind: 'reverted'; landed: true }
   | { kind: 'reverted'; landed: false; error: string }
+  /** another run aborted the rollout and undoes it: this run ends without changing anything more */
+  | { kind: 'stopped'; reason: string }
   /** `changed`: how far the failing work itself got (an update or write that may have landed) */
   | ({ kind: 'failed'; changed: Changed } & Failure)
 
@@ -33,6 +35,7 @@ export type Observed =
  */
 export function decide(state: RolloutState, observed: Observed, settings: Settings): RolloutState {
   if (observed.kind === 'failed') return onFailure(state, observed, settings)
+  if (observed.kind === 'stopped') return onStopped(state, observed.reason, settings)
   const steps = trafficSteps(settings.steps)
   switch (state.phase) {
     case 'discover':
@@ -173,6 +176,20 @@ function onFailure(
         `rollout bug: a failure reported in state '${state.phase}': ${failure.reason}`
       )
   }
+}
+
+/** Aborted by another run, which returns the traffic: the outcome says so, nothing is undone here. */
+function onStopped(state: RolloutState, reason: string, settings: Settings): RolloutState {
+  if (state.phase === 'discover' || state.phase === 'done') {
+    throw new Error(`rollout bug: stopped in state '${state.phase}'`)
+  }
+  if (!('release' in state)) {
+    return done(settings, state.pair, 'reverted', {
+      reason,
+      previousTaskDefinitionArn: state.pair.live.taskDefinitionArn
+    })
+  }
+  return done(settings, state.pair, 'reverted', { ...releaseFields(state.release), reason })
 }
 
 /** The next traffic step, or the end of the run at a pause. */

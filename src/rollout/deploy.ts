@@ -7,15 +7,14 @@ import { percentAt, trafficSteps } from './plan.js'
 import { discover, register, render } from './prepare.js'
 import { promote, scaleDown } from './promote.js'
 import { recheck } from './recheck.js'
-import { TakenOverError } from './errors.js'
+import { AbortedByOtherError, RecordError, TakenOverError } from './errors.js'
 import { revert } from './revert.js'
 import { shift } from './shift.js'
 import type { RolloutOutcome, Settings } from './settings.js'
 import type { Changed, RolloutState } from './state.js'
 
-export type { RolloutDeps, TrafficCheckpoint } from './context.js'
+export type { RolloutDeps } from './context.js'
 export type { RolloutState } from './state.js'
-export { restoreTraffic } from './revert.js'
 export { systemClock } from './clock.js'
 
 /**
@@ -39,11 +38,45 @@ export async function runRollout(
   const run: RunContext = { settings, deps, deadline: startedAt + settings.timeoutMs }
   let state = initial
   while (state.phase !== 'done') {
-    state = decide(state, await work(state, run), settings)
-    await deps.onState?.(state)
+    state = await entered(decide(state, await work(state, run), settings), run)
   }
   const evidence = run.watching?.evidence
   return evidence ? { ...state.outcome, evidence } : state.outcome
+}
+
+/**
+ * Tells the store the state the rollout enters, before its work starts. A store that cannot
+ * record it stops the work of that state from starting (its change is never made unannounced):
+ * the state fails as if its work had failed before changing anything, which for a run that has
+ * changed something already is a revert. A run aborted by another one stops where it is.
+ */
+async function entered(next: RolloutState, run: RunContext): Promise<RolloutState> {
+  let state = next
+  for (;;) {
+    try {
+      await run.deps.onState?.(state)
+      return state
+    } catch (error) {
+      if (state.phase === 'done') throw error
+      if (error instanceof AbortedByOtherError) {
+        state = decide(state, { kind: 'stopped', reason: `cancelled (${error.stop})` }, run.settings)
+      } else if (error instanceof RecordError) {
+        state = decide(state, unrecorded(state, error.message), run.settings)
+      } else throw error
+    }
+  }
+}
+
+/** A state whose record could not be written: what its work would have reported, unstarted. */
+function unrecorded(state: Exclude<RolloutState, { phase: 'done' }>, reason: string): Observed {
+  if (state.phase === 'scale-down') {
+    const old = state.pair.live
+    return {
+      kind: 'scaled-down',
+      note: `not scaled down: ${reason}; ${old.service} still runs ${old.desiredCount} tasks`
+    }
+  }
+  return { kind: 'failed', changed: 'nothing', reason, stoppedTasks: [], serviceEvents: [] }
 }
 
 /** What the state's work reported; an error thrown after something changed is a failure too. */
@@ -67,6 +100,11 @@ async function work(
   try {
     observed = await perform(state, run)
   } catch (error) {
+    // the run that aborted this one returns the traffic itself
+    if (error instanceof AbortedByOtherError) {
+      const where = guard ? ` ${guard.where}` : ''
+      return { kind: 'stopped', reason: `cancelled (${error.stop})${where}` }
+    }
     // the run that took over decides what happens now: undoing anything here would fight it
     if (error instanceof TakenOverError) throw error
     if (!guard || guard.changes === 'nothing') throw error

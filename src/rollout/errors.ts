@@ -44,3 +44,28 @@ export class TakenOverError extends Error {
     this.name = 'TakenOverError'
   }
 }
+
+/**
+ * The rollout's record could not be written to AWS, even after trying patiently. The change it was
+ * to announce is not made: no mutating call goes out unless the record already says what it is.
+ */
+export class RecordError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RecordError'
+  }
+}
+
+/**
+ * Another run aborted this rollout: it took the lock, returns the traffic and scales the new side
+ * down itself. This run stops without changing anything more; `stop` says why, for its outcome.
+ */
+export class AbortedByOtherError extends TakenOverError {
+  constructor(
+    readonly stop: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'AbortedByOtherError'
+  }
+}

@@ -13,8 +13,6 @@ export function pause(state: Extract<RolloutState, { phase: 'pause' }>, run: Run
     `paused with ${percent}% on ${pair.idle.service}: run the action with command: promote to ` +
       `continue, or command: abort to return all traffic to ${pair.live.service}`
   )
-  // the split is intended now: a post step must not undo it
-  if (state.changed === 'traffic') deps.onCheckpoint?.(null)
   recordTimeline(run, pair, `paused at ${percent}%`, percent)
   return { kind: 'paused' }
 }

@@ -193,6 +193,40 @@ export interface TagPort {
   removeTags(arn: string, keys: string[]): Promise<void>
 }
 
+/** A rule of a listener with its tags. */
+export interface TaggedRule {
+  arn: string
+  tags: Record<string, string>
+}
+
+/**
+ * The lock of a route: a listener rule at a reserved priority that matches no real request. AWS
+ * gives a priority to one rule of a listener only, so creating it is atomic even when the request
+ * lands late: of two runs, the second CreateRule to land fails with PriorityInUse. Its tags, set
+ * in the same call, say whose it is; deleting it by ARN succeeds for one caller only.
+ */
+export interface LockPort {
+  /** `taken`: another rule of the listener has that priority */
+  createLockRule(
+    listenerArn: string,
+    priority: number,
+    tags: Record<string, string>
+  ): Promise<{ kind: 'created'; rule: TaggedRule } | { kind: 'taken' }>
+  /** the rule at that priority, with its tags; undefined when no rule has it */
+  ruleAt(listenerArn: string, priority: number): Promise<TaggedRule | undefined>
+  /** deletes exactly this rule; false when it was gone already (someone else deleted it first) */
+  deleteLockRule(ruleArn: string): Promise<boolean>
+  /**
+   * The tags of the route and of the lock rule, read in one call, so that one read tells both
+   * whether the run still holds the lock and what the record says; `lock` undefined when that
+   * rule is gone.
+   */
+  readWithLock(
+    routeArn: string,
+    lockArn: string
+  ): Promise<{ route: Record<string, string>; lock?: Record<string, string> }>
+}
+
 // ---------- what users see: CloudWatch and test traffic ----------
 
 /** One side's load balancer figures over a window, from AWS/ApplicationELB. */

@@ -15,7 +15,6 @@ export function promote(
   const { deps } = run
   const { pair, release } = state
   deps.observer.phase('Promote')
-  deps.onCheckpoint?.(null)
   deps.observer.info(
     `${pair.idle.service} is live on ${release.label}; ${pair.live.service} keeps running until it is scaled down`
   )

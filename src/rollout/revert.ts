@@ -1,16 +1,9 @@
-import {
-  errorText,
-  recordTimeline,
-  type RolloutDeps,
-  type RunContext,
-  type TrafficCheckpoint
-} from './context.js'
+import { errorText, recordTimeline, type RunContext } from './context.js'
 import { tgName } from './discover.js'
 import { formatDuration } from './duration.js'
-import { TopologyError } from './errors.js'
+import { TakenOverError } from './errors.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
 import type { Clock, EcsPort, ElbPort, RolloutObserver, Route } from './ports.js'
-import { systemClock } from './clock.js'
 import type { Observed } from './decide.js'
 import type { RolloutState } from './state.js'
 
@@ -25,7 +18,9 @@ type Landed = { landed: true; route: Route } | { landed: false; error: string }
 /**
  * Writes all weight back to the live side (100/0, stickiness kept) until a read shows exactly
  * that, retrying with backoff for up to about two minutes. Deliberately deaf to the run's
- * cancel signal and deadline: a cancel is what brought the run here.
+ * cancel signal and deadline: a cancel is what brought the run here. Never onto a side with no
+ * healthy target: traffic stays where it is then, and the error says why. A run that lost the
+ * rollout to another one stops at once (TakenOverError).
  */
 export async function returnTraffic(
   route: Route,
@@ -42,12 +37,16 @@ export async function returnTraffic(
     const forward = forwardWith(latest, liveTargetGroupArn, idleTargetGroupArn, 0)
     let error: string
     try {
+      const refused = await unservable(elb, liveTargetGroupArn)
+      if (refused?.final) return { landed: false, error: refused.why }
+      if (refused) throw new Error(refused.why)
       await elb.writeForward(latest, forward)
       const back = await elb.readRoute(latest.arn)
       if (readsAs(back, forward)) return { landed: true, route: back }
       error = `the route reads ${weightsRead(back, liveTargetGroupArn, idleTargetGroupArn)} after writing 100/0`
       latest = back
     } catch (caught) {
+      if (caught instanceof TakenOverError) throw caught
       error = errorText(caught)
     }
     if (clock.now() - started + delay > budgetMs) return { landed: false, error }
@@ -58,6 +57,24 @@ export async function returnTraffic(
     await clock.sleep(delay)
     delay = Math.min(delay * 2, MAX_RETRY_MS)
   }
+}
+
+/**
+ * Why the side must not get the traffic, if it must not: no target healthy in its group. `final`
+ * when no task is even on its way (an empty group): waiting would not change that.
+ */
+async function unservable(
+  elb: ElbPort,
+  targetGroupArn: string
+): Promise<{ why: string; final: boolean } | undefined> {
+  const targets = await elb.describeTargetHealth(targetGroupArn)
+  if (targets.some((target) => target.state === 'healthy')) return undefined
+  const coming = targets.filter((target) => target.state === 'initial').length
+  const why =
+    `${tgName(targetGroupArn)} has no healthy target` +
+    (coming > 0 ? ` (${coming} still starting)` : ' (no task is registered in it)') +
+    ', so the traffic was left where it is'
+  return { why, final: coming === 0 }
 }
 
 /** Scales a service to 0, a few tries; returns the last error, if it never worked. */
@@ -73,6 +90,7 @@ export async function scaleToZero(
       await ecs.updateService(cluster, service, { desiredCount: 0 })
       return undefined
     } catch (caught) {
+      if (caught instanceof TakenOverError) throw caught
       error = errorText(caught)
       if (attempt < SCALE_ATTEMPTS) await clock.sleep(FIRST_RETRY_MS * 2 ** (attempt - 1))
     }
@@ -105,7 +123,6 @@ export async function revert(
       return { kind: 'reverted', landed: false, error: result.error }
     }
     deps.observer.info(`all traffic is back on ${pair.live.service}`)
-    deps.onCheckpoint?.(null)
   }
   if (state.changed !== 'nothing') {
     const error = await scaleToZero(deps.ecs, deps.clock, pair.cluster, pair.idle.service)
@@ -114,41 +131,4 @@ export async function revert(
   }
   recordTimeline(run, pair, 'reverted', 0)
   return { kind: 'reverted', landed: true }
-}
-
-/**
- * For the action's post: step, when the main step died mid-rollout: puts all traffic back on
- * the side that was live, unless it already is. Refuses to touch a route that no longer
- * forwards to the pair: someone has changed it since, and their change wins.
- */
-export async function restoreTraffic(
-  checkpoint: TrafficCheckpoint,
-  deps: Pick<RolloutDeps, 'elb' | 'observer'> & { clock?: Clock }
-): Promise<'restored' | 'already-restored'> {
-  const { elb, observer } = deps
-  const clock = deps.clock ?? systemClock
-  const { liveTargetGroupArn: live, idleTargetGroupArn: idle } = checkpoint
-  const route = await elb.readRoute(checkpoint.routeArn)
-  const groups = route.forward?.targetGroups ?? []
-  const weight = (arn: string): number | undefined =>
-    groups.find((group) => group.targetGroupArn === arn)?.weight
-  const liveWeight = weight(live)
-  const idleWeight = weight(idle)
-  if (groups.length !== 2 || liveWeight === undefined || idleWeight === undefined) {
-    throw new TopologyError(
-      `${checkpoint.routeArn} no longer forwards to ${tgName(live)} and ${tgName(idle)} ` +
-        `(it reads ${weightsRead(route, live, idle)}); left as it is`
-    )
-  }
-  if (idleWeight === 0 && liveWeight > 0) return 'already-restored'
-  observer.warn(
-    `the rollout did not finish: ${liveWeight}/${idleWeight} on ${tgName(live)}/${tgName(idle)}; ` +
-      `returning all traffic to ${tgName(live)}`
-  )
-  const result = await returnTraffic(route, live, idle, { elb, observer, clock })
-  if (!result.landed) {
-    throw new Error(`could not return all traffic to ${tgName(live)}: ${result.error}`)
-  }
-  observer.info(`all traffic is back on ${tgName(live)}`)
-  return 'restored'
 }

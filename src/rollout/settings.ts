@@ -70,6 +70,8 @@ export interface Settings {
   staleAfterMs?: number
   /** what a deploy does with an interrupted rollout it finds; undefined: 'revert' */
   onInterrupted?: 'revert' | 'resume'
+  /** the listener rule priority of the route's lock; undefined: one from 49001-50000 picked by the route */
+  lockPriority?: number
   /** promote: all remaining traffic to the new side in one step, instead of the remaining steps */
   straightTo100?: boolean
   /** deploy and promote: alarms, metric analysis and test traffic; undefined: none of them */

@@ -30,14 +30,6 @@ export async function shift(
   // a cancel that arrived while the phase began must not be followed by a write that moves traffic
   const stop = interruption(run, where)
   if (stop) return failed(run, startedAt, state.changed, stop)
-  if (state.changed !== 'traffic') {
-    deps.onCheckpoint?.({
-      routeArn: pair.route.arn,
-      liveTargetGroupArn: pair.live.targetGroupArn,
-      idleTargetGroupArn: pair.idle.targetGroupArn,
-      startedAt
-    })
-  }
   try {
     await deps.elb.writeForward(pair.route, forward)
   } catch (error) {

@@ -5,20 +5,31 @@ import { recordedPair } from '../durable/pair.js'
 import { isPromoted, ownerWords } from '../durable/record.js'
 import { readState } from '../durable/store.js'
 import { returnTraffic, scaleToZero } from '../revert.js'
+import type { Route } from '../ports.js'
+import type { RolloutRecord } from '../durable/record.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
 import { recordFor, settledWords } from './stored.js'
+
+/** Writes of the run being aborted that land late are put right this many times at most. */
+const RETURN_ATTEMPTS = 3
+
+function carriesTraffic(route: Route, targetGroupArn: string): boolean {
+  const group = route.forward?.targetGroups.find((g) => g.targetGroupArn === targetGroupArn)
+  return (group?.weight ?? 0) > 0
+}
 
 /**
  * `command: abort`: returns all traffic to the side that was live when the rollout started and
  * scales the other side to 0. It does not wait for the run working on the rollout, if there is
- * one: that run sees the abort in the state (or its tasks stopping) and stops. Returning the
- * traffic is the first change; a rollout already promoted is refused (that is a rollback).
+ * one: it takes the rollout's lock from that run, which stops before its next change. Returning
+ * the traffic is the first change to the pair; a rollout already promoted is refused (that is a
+ * rollback).
  */
 export async function abortRollout(
   settings: Settings,
   deps: DurableDeps
 ): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
-  const { observer, clock } = deps
+  const { clock } = deps
   const route = settings.routeArn
   const stored = await readState(deps.tags, settings)
   const record = recordFor(stored, 'abort', route)
@@ -31,6 +42,36 @@ export async function abortRollout(
   if (record.phase === 'reverted' || record.phase === 'aborted') {
     throw new TopologyError(`${settledWords(record, route)}: there is nothing to abort`)
   }
+  const keeper = new Keeper(settings, deps, {
+    kind: record.kind,
+    found: stored,
+    steps: record.steps,
+    rolloutId: record.rolloutId,
+    startedAt: record.startedAt
+  })
+  const reason = `aborted by ${ownerWords(deps.owner)}`
+  // the lock, from whoever holds it: a run still working on the rollout stops before its next change
+  await keeper.claim(
+    { ...record, phase: 'aborting', owner: deps.owner, heartbeatAt: clock.now(), reason },
+    true
+  )
+  try {
+    return await aborted(record, reason, keeper, settings, deps)
+  } finally {
+    await keeper.release()
+  }
+}
+
+async function aborted(
+  record: RolloutRecord,
+  reason: string,
+  keeper: Keeper,
+  settings: Settings,
+  deps: DurableDeps
+): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
+  const { observer, clock } = deps
+  // every change from here on is checked against the lock first
+  const { ecs, elb } = keeper.rolloutDeps()
   const found = await recordedPair(record, settings, deps)
   const { pair } = found
   const live = record.live.service
@@ -40,13 +81,21 @@ export async function abortRollout(
     `aborting the rollout to ${idle} (${ownerWords(record.owner)}): ${found.idlePercent}% of the ` +
       `traffic is on ${idle}`
   )
-  if (found.idlePercent > 0) {
-    const back = await returnTraffic(
-      pair.route,
-      pair.live.targetGroupArn,
-      pair.idle.targetGroupArn,
-      deps
-    )
+  // a write of the run being aborted may land after this one: the new side is scaled down only
+  // once a read shows it carries no traffic
+  for (let attempt = 1; ; attempt++) {
+    const now = await elb.readRoute(pair.route.arn)
+    if (!carriesTraffic(now, pair.idle.targetGroupArn)) break
+    if (attempt > RETURN_ATTEMPTS) {
+      throw new Error(
+        `${idle} keeps getting traffic back on ${pair.route.arn}: someone else is writing its ` +
+          'weights; nothing else was changed, run command: abort again'
+      )
+    }
+    const back = await returnTraffic(now, pair.live.targetGroupArn, pair.idle.targetGroupArn, {
+      ...deps,
+      elb
+    })
     if (!back.landed) {
       throw new Error(
         `could not return all traffic to ${live}: ${back.error}; nothing else was changed, run ` +
@@ -55,36 +104,25 @@ export async function abortRollout(
     }
     observer.info(`all traffic is back on ${live}`)
   }
-  const keeper = new Keeper(settings, deps, {
-    kind: record.kind,
-    found: stored,
-    steps: record.steps
-  })
-  const reason = `aborted by ${ownerWords(deps.owner)}`
-  const mark = async (phase: 'aborting' | 'aborted', note?: string): Promise<void> => {
-    try {
-      await keeper.overwrite({
-        ...record,
-        phase,
-        owner: deps.owner,
-        heartbeatAt: clock.now(),
-        reason: note ? `${reason}; ${note}` : reason
-      })
-    } catch (error) {
-      observer.warn(`could not write the rollout state: ${errorText(error)}`)
-    }
-  }
-  // right away, so that a run still working on the rollout stops before it shifts again
-  await mark('aborting')
   // a rollout stopped before it touched the idle side leaves it as it was
   let scaled: string | undefined
   if (record.phase !== 'register') {
-    const error = await scaleToZero(deps.ecs, clock, pair.cluster, idle)
+    const error = await scaleToZero(ecs, clock, pair.cluster, idle)
     scaled = error ? `could not scale ${idle} to 0: ${error}` : `${idle} scaled to 0`
     if (error) observer.warn(scaled)
     else observer.info(scaled)
   }
-  await mark('aborted', scaled)
+  try {
+    await keeper.overwrite({
+      ...record,
+      phase: 'aborted',
+      owner: deps.owner,
+      heartbeatAt: clock.now(),
+      reason: scaled ? `${reason}; ${scaled}` : reason
+    })
+  } catch (error) {
+    observer.warn(`could not write the rollout state: ${errorText(error)}`)
+  }
   observer.timeline({
     at: clock.now(),
     event: 'aborted',

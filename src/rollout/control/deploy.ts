@@ -42,7 +42,7 @@ export async function deployWithState(
     found: stored,
     steps: settings.steps
   })
-  const outcome = await deploy(settings, keeper.rolloutDeps())
+  const outcome = await keeper.deploy(settings)
   // the same release again after finishing the interrupted one: what happened is that promotion
   return outcome.result === 'unchanged' && earlier?.result === 'promoted' ? earlier : outcome
 }

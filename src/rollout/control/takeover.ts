@@ -1,4 +1,3 @@
-import { runRollout } from '../deploy.js'
 import { formatDuration } from '../duration.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { doing } from '../durable/lock.js'
@@ -9,10 +8,11 @@ import type { StoredState } from '../durable/store.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
 
 /**
- * A deploy found a rollout whose run went silent. Before anything of its own, it settles that
- * one: a rollout past promotion is finished (the rest of its scale-down); any other has its
- * traffic returned to the side that was live, unless `on-interrupted: resume` asks to carry it
- * on from its step. `goOn`: the route is settled again, and the deploy can start its own.
+ * A deploy found a rollout whose run went silent. Before anything of its own, it takes the lock
+ * from that run (atomic: of two runs taking over at once, one wins and the other is refused) and
+ * settles its rollout: one past promotion is finished (the rest of its scale-down); any other has
+ * its traffic returned to the side that was live, unless `on-interrupted: resume` asks to carry
+ * it on from its step. `goOn`: the route is settled again, and the deploy can start its own.
  */
 export async function takeOver(
   record: RolloutRecord,
@@ -22,60 +22,49 @@ export async function takeOver(
   deps: DurableDeps
 ): Promise<{ outcome?: RolloutOutcome; goOn: boolean }> {
   const { observer, clock } = deps
-  // it had not changed anything yet: the deploy's own claim replaces it
+  // it had not changed anything yet: the deploy's own claim takes its lock over
   if (record.phase === 'register') return { goOn: true }
   const silent = `${ownerWords(record.owner)} stopped ${doing(record)} and has sent no heartbeat for ${formatDuration(Math.round(silentMs / 1000) * 1000)}`
-  const resume = settings.onInterrupted === 'resume' || record.phase === 'scale-down'
-  if (resume && record.phase !== 'aborting') {
-    const found = await recordedPair(record, settings, deps)
-    const next = resumption(record, found, clock.now())
-    if (next) {
-      observer.warn(`${silent}: carrying its rollout on`)
-      const keeper = new Keeper({ ...settings, steps: next.steps }, deps, {
-        kind: record.kind,
-        found: stored,
-        steps: next.steps,
-        rolloutId: record.rolloutId,
-        startedAt: record.startedAt
-      })
-      await keeper.claim({
-        ...record,
-        phase: next.phase,
-        ...(next.step === undefined ? {} : { step: next.step }),
-        owner: deps.owner,
-        heartbeatAt: clock.now()
-      })
-      const outcome = await keeper.run(next.state, { ...settings, steps: next.steps })
-      return { outcome, goOn: outcome.result === 'promoted' }
-    }
-  }
-  observer.warn(`${silent}: returning its traffic to ${record.live.service}`)
   const found = await recordedPair(record, settings, deps)
-  // the revert is the first change, before any claim: two runs reverting at once do the same thing
-  const outcome = await runRollout(
+  const resume = settings.onInterrupted === 'resume' || record.phase === 'scale-down'
+  const next = resume && record.phase !== 'aborting' ? resumption(record, found, clock.now()) : undefined
+  const steps = next?.steps ?? record.steps
+  const keeper = new Keeper({ ...settings, steps }, deps, {
+    kind: record.kind,
+    found: stored,
+    steps,
+    rolloutId: record.rolloutId,
+    startedAt: record.startedAt
+  })
+  if (next) {
+    await keeper.claim({
+      ...record,
+      phase: next.phase,
+      ...(next.step === undefined ? {} : { step: next.step }),
+      owner: deps.owner,
+      heartbeatAt: clock.now()
+    })
+    observer.warn(`${silent}: carrying its rollout on`)
+    const outcome = await keeper.run(next.state, { ...settings, steps })
+    return { outcome, goOn: outcome.result === 'promoted' }
+  }
+  // the lock first: the revert is then this run's, and no other run can act meanwhile
+  await keeper.claim({ ...record, owner: deps.owner, heartbeatAt: clock.now() })
+  observer.warn(`${silent}: returning its traffic to ${record.live.service}`)
+  const outcome = await keeper.run(
     {
       phase: 'revert',
       startedAt: clock.now(),
       pair: found.pair,
       release: recordedRelease(record),
       changed: changedNow(found),
-      failure: { reason: silent, stoppedTasks: [], serviceEvents: [] }
+      failure: {
+        reason: silent,
+        stoppedTasks: [],
+        serviceEvents: []
+      }
     },
-    settings,
-    { ...deps, onState: undefined, heartbeat: undefined, confirmOwner: undefined }
+    settings
   )
-  if (!(await trafficOnLive(deps.elb, found.pair))) return { outcome, goOn: false }
-  const keeper = new Keeper(settings, deps, {
-    kind: record.kind,
-    found: stored,
-    steps: record.steps
-  })
-  await keeper.claim({
-    ...record,
-    phase: record.phase === 'aborting' ? 'aborted' : 'reverted',
-    owner: deps.owner,
-    heartbeatAt: clock.now(),
-    reason: `${silent}; its traffic was returned to ${record.live.service}`
-  })
-  return { outcome, goOn: true }
+  return { outcome, goOn: await trafficOnLive(deps.elb, found.pair) }
 }

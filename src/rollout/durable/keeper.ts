@@ -1,13 +1,21 @@
 import { errorText, type RolloutDeps } from '../context.js'
-import { runRollout } from '../deploy.js'
-import { RolloutLockedError, TakenOverError } from '../errors.js'
-import type { TagPort } from '../ports.js'
+import { deploy, runRollout } from '../deploy.js'
+import {
+  AbortedByOtherError,
+  RecordError,
+  RolloutLockedError,
+  TakenOverError
+} from '../errors.js'
+import type { LockPort, TagPort } from '../ports.js'
 import type { RolloutOutcome, Settings, TrafficStep } from '../settings.js'
 import { moreChanged, type Changed, type RolloutState } from '../state.js'
+import { guardedPorts } from './guarded.js'
 import { doing, heartbeatEvery, heldWords, judgeLock, staleAfter } from './lock.js'
 import { trafficOnLive } from './pair.js'
+import { patiently } from './patient.js'
 import { ownerWords, type Owner, type RecordPhase, type RolloutRecord } from './record.js'
 import {
+  checkRoom,
   clusterName,
   foreignTo,
   otherTagCount,
@@ -16,13 +24,27 @@ import {
   writeRecord,
   type StoredState
 } from './store.js'
-import { decodeRecord } from './tags.js'
+import { RouteLock } from './route-lock.js'
+import { decodeRecord, TAG_PREFIX } from './tags.js'
 
 /** What the commands that keep state in AWS run with. */
 export interface DurableDeps extends RolloutDeps {
   tags: TagPort
+  /** the route's lock, a listener rule */
+  lock: LockPort
   /** this process, as the owner of what it writes */
   owner: Owner
+  /** told when the post step has a rollout of this run's to settle, should the run die (null: none) */
+  onPostStep?: (hold: PostStepHold | null) => void
+}
+
+/** What the post step needs to settle a rollout its main step left in flight. */
+export interface PostStepHold {
+  routeArn: string
+  lockArn: string
+  ownerToken: string
+  /** the action's tags as the run found them, to put back if it changed nothing */
+  found?: Record<string, string>
 }
 
 export interface KeeperOptions {
@@ -36,17 +58,16 @@ export interface KeeperOptions {
   startedAt?: number
 }
 
-/** Between writing a claim and reading it back: two runs claiming at once both see who won. */
-export const CLAIM_SETTLE_MS = 1000
 /** How often a running rollout reads its state to see whether another run stepped in. */
 const CHECK_MAX_MS = 5000
 
 type Running = Extract<RolloutState, { release: unknown }>
 
 /**
- * Keeps a rollout's state in the tags of its route while one run works on it: claims the route
- * before the first change, writes each phase and a heartbeat, notices when another run aborts
- * or takes the rollout over, and settles the record when the run ends.
+ * Keeps a rollout's state in AWS while one run works on it: takes the route's lock (a listener
+ * rule, atomic) before the first change, writes each phase before the change it announces (and
+ * makes no change when that write fails), checks before every mutating call that the run still
+ * holds the lock, sends a heartbeat, and settles the record and gives the lock up when the run ends.
  *
  * Writes never stand between a failure and its revert: a phase whose work could end in a
  * revert is not written once the run is cancelled or out of time, the revert itself is not
@@ -54,9 +75,8 @@ type Running = Extract<RolloutState, { release: unknown }>
  * cancelled or out of time either.
  */
 export class Keeper {
-  private readonly controller = new AbortController()
+  readonly lock: RouteLock
   private readonly rolloutId: string
-  private owned = false
   /** the last record written */
   private record?: RolloutRecord
   private last?: Running
@@ -65,6 +85,8 @@ export class Keeper {
   private lastCheck = 0
   private others: number
   private warned = new Set<string>()
+  /** why the run no longer holds the rollout, once it lost it */
+  private lost?: TakenOverError
 
   constructor(
     private readonly settings: Settings,
@@ -74,16 +96,23 @@ export class Keeper {
     this.rolloutId =
       options.rolloutId ?? `${deps.clock.now().toString(36)}-${deps.owner.token}`.slice(0, 128)
     this.others = otherTagCount(options.found.tags)
+    this.lock = new RouteLock(deps.lock, settings, deps.owner, deps.clock)
   }
 
-  /** The deps to run the rollout with: these writes, and a signal that also stops the run when another run aborts it. */
+  private get owned(): boolean {
+    return this.lock.arn !== undefined
+  }
+
+  /**
+   * The deps to run the rollout with: these writes, and ports whose every mutating call is
+   * preceded by a fresh check that this run still holds the lock.
+   */
   rolloutDeps(): RolloutDeps {
     const { deps } = this
+    const guarded = guardedPorts(deps.ecs, deps.elb, () => this.beforeChange())
     return {
       ...deps,
-      signal: deps.signal
-        ? AbortSignal.any([deps.signal, this.controller.signal])
-        : this.controller.signal,
+      ...guarded,
       onState: async (state) => {
         await deps.onState?.(state)
         await this.onState(state)
@@ -96,39 +125,60 @@ export class Keeper {
   }
 
   /** Runs the rollout from `state` (a resumed one) with these writes. */
-  run(state: RolloutState, settings: Settings): Promise<RolloutOutcome> {
+  async run(state: RolloutState, settings: Settings): Promise<RolloutOutcome> {
     this.note(state)
-    return runRollout(state, settings, this.rolloutDeps())
+    return this.settledOnThrow(() => runRollout(state, settings, this.rolloutDeps()))
+  }
+
+  /** Runs a whole deploy with these writes (it claims the route when it reaches `register`). */
+  deploy(settings: Settings): Promise<RolloutOutcome> {
+    return this.settledOnThrow(() => deploy(settings, this.rolloutDeps()))
   }
 
   /**
-   * Takes the route for this run: only if the state is still what the run found, and still ours
-   * after the other claims that may have raced it have landed. Throws RolloutLockedError.
+   * Takes the route for this run: only if the state is still what the run found, and only with
+   * the lock, which one run at a time can hold. Then records `record`; if that cannot be written,
+   * the lock is given back and nothing was changed. Throws RolloutLockedError or RecordError.
    */
-  async claim(record: RolloutRecord): Promise<void> {
-    const { tags, clock, owner, signal } = this.deps
-    const route = this.settings.routeArn
+  async claim(record: RolloutRecord, force = false): Promise<void> {
     const now = await this.readNow()
-    if (!sameRollout(now, this.options.found)) {
+    if (!force && !sameRollout(now, this.options.found)) {
       throw new RolloutLockedError(this.changedWords(now))
     }
-    await writeRecord(tags, route, record, this.others)
-    this.record = record
-    this.lastBeat = clock.now()
-    await clock.sleep(CLAIM_SETTLE_MS, signal)
-    const after = await this.readNow()
-    if (after.kind !== 'record' || after.record.owner.token !== owner.token) {
-      throw new RolloutLockedError(this.changedWords(after))
+    // a record that cannot be stored is refused before the lock is even taken
+    this.checkFits(record)
+    await this.lock.acquire(now, force)
+    this.holding()
+    try {
+      await this.writeOrThrow(record)
+    } catch (error) {
+      await this.giveUp()
+      throw error
     }
-    this.owned = true
-    this.lastCheck = clock.now()
   }
 
-  /** Writes a record of this run's own making (an abort's), without a claim. */
-  async overwrite(record: RolloutRecord): Promise<void> {
-    await writeRecord(this.deps.tags, this.settings.routeArn, record, this.others)
+  /** Carries on the rollout of this process's main step, whose lock it still holds (the post step). */
+  adopt(lockArn: string, record: RolloutRecord | undefined): void {
+    this.lock.adopt(lockArn)
     this.record = record
-    this.owned = true
+  }
+
+  /** Writes a record of this run's own making (an abort's), while holding the lock. */
+  async overwrite(record: RolloutRecord): Promise<void> {
+    await this.confirmOwnership()
+    await this.writeOrThrow(record)
+  }
+
+  /** Ends this run's hold: the record says how it ended already. */
+  async release(): Promise<void> {
+    if (!this.owned) return
+    try {
+      await this.lock.release()
+    } catch (error) {
+      // a lock left behind is taken over once the record shows the rollout settled
+      this.deps.observer.warn(`could not remove the rollout's lock rule: ${errorText(error)}`)
+    }
+    this.deps.onPostStep?.(null)
   }
 
   /** A record of this rollout as of `state`. */
@@ -182,6 +232,7 @@ export class Keeper {
           true
         )
       case 'scale-down':
+        // the promotion is on record before the old side is touched, or the old side is left running
         return this.write(
           this.recordOf(state, 'scale-down', {
             changed: 'traffic',
@@ -202,8 +253,7 @@ export class Keeper {
     if (!this.owned) return
     const { clock } = this.deps
     if (clock.now() - this.lastCheck >= this.checkEvery()) {
-      await this.confirmOwnership()
-      if (!this.owned) return
+      await this.confirmOwnership(true)
     }
     if (clock.now() - this.lastBeat < heartbeatEvery(this.settings) || this.interrupted()) return
     this.lastBeat = clock.now()
@@ -219,78 +269,165 @@ export class Keeper {
   }
 
   private interrupted(): boolean {
-    return (
-      Boolean(this.deps.signal?.aborted) ||
-      this.controller.signal.aborted ||
-      this.deps.clock.now() >= this.deadline
-    )
+    return Boolean(this.deps.signal?.aborted) || this.deps.clock.now() >= this.deadline
   }
 
   /**
-   * Writes a phase. `revertable`: its work may end in a revert, so once the run is cancelled or
-   * out of time it is not written at all (the revert has to be the first change).
+   * Writes a phase before the change it announces. `revertable`: its work may end in a revert,
+   * so once the run is cancelled or out of time it is not written at all (the revert has to be
+   * the first change; the work itself stops before changing anything). Throws RecordError when
+   * the record cannot be written: the change is then not made.
    */
   private async write(record: RolloutRecord, revertable: boolean): Promise<void> {
     if (!this.owned) return
     await this.confirmOwnership()
-    if (!this.owned || (revertable && this.interrupted())) return
+    if (revertable && this.interrupted()) return
+    await this.writeOrThrow(record)
+  }
+
+  private async writeOrThrow(record: RolloutRecord): Promise<void> {
+    const { tags, clock } = this.deps
     try {
-      await writeRecord(this.deps.tags, this.settings.routeArn, record, this.others)
-      this.record = record
-      this.lastBeat = this.deps.clock.now()
+      await patiently(clock, () => writeRecord(tags, this.settings.routeArn, record, this.others))
     } catch (error) {
-      this.warnOnce('write', `could not write the rollout state: ${errorText(error)}`)
+      throw new RecordError(
+        `could not record the rollout in the tags of ${this.settings.routeArn} ` +
+          `(${errorText(error)}), so the change it was to announce was not made`
+      )
+    }
+    this.record = record
+    this.lastBeat = clock.now()
+  }
+
+  private checkFits(record: RolloutRecord): void {
+    try {
+      checkRoom(this.settings.routeArn, record, this.others)
+    } catch (error) {
+      throw new RecordError(
+        `could not record the rollout in the tags of ${this.settings.routeArn} ` +
+          `(${errorText(error)}), so the change it was to announce was not made`
+      )
     }
   }
 
-  /** Reads the state; another owner there means an abort (stop the run) or a takeover (throw). */
-  private async confirmOwnership(): Promise<void> {
-    let now: StoredState
+  /** Before each mutating call: the lock must still be this run's, read fresh. */
+  private async beforeChange(): Promise<void> {
+    if (this.lost) throw this.lost
+    if (!this.owned) throw new Error('rollout bug: a change before the lock was taken')
+    await this.confirmOwnership()
+  }
+
+  /**
+   * Reads the lock and the record together. Lost lock: an abort or a takeover; the run stops
+   * without changing anything more (TakenOverError). `lenient`: a failed read is only warned
+   * about (a poll of a long wait); otherwise it throws, and the change it guards is not made.
+   */
+  private async confirmOwnership(lenient = false): Promise<void> {
+    if (this.lost) throw this.lost
+    if (!this.owned) return
+    let read: { route: Record<string, string>; lock?: Record<string, string> }
     try {
-      now = await this.readNow()
+      read = await this.deps.lock.readWithLock(this.settings.routeArn, this.lock.arn ?? '')
     } catch (error) {
+      if (!lenient) throw error
       this.warnOnce('read', `could not read the rollout state: ${errorText(error)}`)
       return
     }
     this.lastCheck = this.deps.clock.now()
-    if (now.kind !== 'record') {
-      // someone removed or damaged the tags: the run goes on, and its next write puts them back
-      this.warnOnce(
-        'gone',
-        `the rollout state on ${this.settings.routeArn} was changed by someone else`
+    this.others = otherTagCount(read.route)
+    if (read.lock) return
+    this.lock.arn = undefined
+    this.deps.onPostStep?.(null)
+    const decoded = decodeRecord(read.route)
+    const record = decoded.kind === 'record' ? decoded.record : undefined
+    const by = record && record.owner.token !== this.deps.owner.token ? record : undefined
+    if (by && (by.phase === 'aborting' || by.phase === 'aborted')) {
+      this.deps.observer.warn(`${ownerWords(by.owner)} aborted this rollout`)
+      this.lost = new AbortedByOtherError(
+        `command: abort from ${ownerWords(by.owner)}`,
+        `${ownerWords(by.owner)} aborted this rollout and returns its traffic; ` +
+          'this run stopped without changing anything more'
       )
-      return
+    } else {
+      this.lost = new TakenOverError(
+        by
+          ? `${ownerWords(by.owner)} took this rollout over and is ${doing(by)}; ` +
+              'this run stopped without changing anything more'
+          : `the lock of ${this.settings.routeArn} was removed by someone else; ` +
+              'this run stopped without changing anything more'
+      )
     }
-    const { record } = now
-    if (record.owner.token === this.deps.owner.token) return
-    this.owned = false
-    if (record.phase === 'aborting' || record.phase === 'aborted') {
-      this.deps.observer.warn(`${ownerWords(record.owner)} aborted this rollout`)
-      this.controller.abort(`command: abort from ${ownerWords(record.owner)}`)
-      return
-    }
-    throw new TakenOverError(
-      `${ownerWords(record.owner)} took this rollout over and is ${doing(record)}; ` +
-        'this run stopped without changing anything more'
-    )
+    throw this.lost
   }
 
-  /** The record the run ends with. */
+  /** This run holds the lock: the post step settles the rollout if the run dies. */
+  private holding(): void {
+    if (!this.lock.arn) return
+    this.lastCheck = this.deps.clock.now()
+    this.deps.onPostStep?.({
+      routeArn: this.settings.routeArn,
+      lockArn: this.lock.arn,
+      ownerToken: this.deps.owner.token,
+      found: ownTags(this.options.found.tags)
+    })
+  }
+
+  /** A run that changed nothing gives the route back as it found it. */
+  private async giveUp(): Promise<void> {
+    try {
+      await restoreTags(this.deps.tags, this.settings.routeArn, this.options.found.tags)
+    } catch (error) {
+      this.deps.observer.warn(`could not put back the rollout state: ${errorText(error)}`)
+    }
+    await this.release()
+  }
+
+  /** A throw that ends the run still settles what it holds: the lock goes back, the record says why. */
+  private async settledOnThrow(run: () => Promise<RolloutOutcome>): Promise<RolloutOutcome> {
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof TakenOverError || !this.owned) throw error
+      if (!this.last || this.record?.phase === 'register') await this.giveUp()
+      else {
+        // an unexpected throw mid-rollout: the record stays open, stale at once, for abort or takeover
+        await this.settle({ ...this.failedOutcome(), reason: errorText(error) })
+      }
+      throw error
+    }
+  }
+
+  private failedOutcome(): RolloutOutcome {
+    const last = this.last
+    return {
+      result: 'reverted',
+      liveService: last?.pair.live.service ?? '',
+      idleService: last?.pair.idle.service ?? '',
+      stoppedTasks: [],
+      serviceEvents: [],
+      plan: []
+    }
+  }
+
+  /** The record the run ends with, then the lock goes back. */
   private async settle(outcome: RolloutOutcome): Promise<void> {
     if (!this.owned) return
     const { tags } = this.deps
     const route = this.settings.routeArn
     try {
       if (this.record?.phase === 'register' || !this.last) {
-        await restoreTags(tags, route, this.options.found.tags)
+        await this.giveUp()
         return
       }
       const ended = await this.endRecord(outcome, this.last)
-      if (ended) await writeRecord(tags, route, ended, this.others)
+      if (ended) await patiently(this.deps.clock, () => writeRecord(tags, route, ended, this.others))
       else await restoreTags(tags, route, this.options.found.tags)
     } catch (error) {
       this.deps.observer.warn(`could not write the final rollout state: ${errorText(error)}`)
+      // the lock stays: the record does not say the rollout ended, so nobody may act as if it had
+      return
     }
+    await this.release()
   }
 
   private async endRecord(
@@ -377,4 +514,8 @@ function sameRollout(a: StoredState, b: StoredState): boolean {
     a.record.owner.token === b.record.owner.token &&
     a.record.phase === b.record.phase
   )
+}
+
+function ownTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([name]) => name.startsWith(TAG_PREFIX)))
 }

@@ -55,6 +55,15 @@ export async function writeRecord(
   record: RolloutRecord,
   others: number
 ): Promise<void> {
+  await tags.writeTags(routeArn, checkRoom(routeArn, record, others))
+}
+
+/** The record as tags, when it can be stored on the route; throws when it cannot. */
+export function checkRoom(
+  routeArn: string,
+  record: RolloutRecord,
+  others: number
+): Record<string, string> {
   const encoded = encodeRecord(record)
   if (others + STATE_KEYS.length > MAX_TAGS) {
     throw new Error(
@@ -62,7 +71,7 @@ export async function writeRecord(
         `more and a listener or rule can have at most ${MAX_TAGS}: remove some of its tags`
     )
   }
-  await tags.writeTags(routeArn, encoded)
+  return encoded
 }
 
 export async function writeHeartbeat(tags: TagPort, routeArn: string, at: number): Promise<void> {

@@ -1,0 +1,98 @@
+import { errorText } from '../context.js'
+import { Keeper, type DurableDeps, type PostStepHold } from '../durable/keeper.js'
+import { doing } from '../durable/lock.js'
+import { changedNow, recordedPair, recordedRelease, trafficOnLive } from '../durable/pair.js'
+import { isActive, type RolloutRecord } from '../durable/record.js'
+import { readState, restoreTags } from '../durable/store.js'
+import { decodeRecord } from '../durable/tags.js'
+import type { Settings } from '../settings.js'
+
+/** What the post step did, in words for the log; `failed` fails the step. */
+export interface PostStepResult {
+  line: string
+  failed?: boolean
+}
+
+/**
+ * The `post:` step of a main step that died (cancelled, killed, timed out) while it held a
+ * rollout. It acts only while the lock is still this run's and the record still names this run
+ * with the rollout in flight; it then settles it as a failed run would have: traffic back to
+ * the side that was live (only onto healthy tasks), the new side scaled to 0, the record
+ * `reverted` with the reason, and the lock given up. A rollout another run took over or
+ * aborted since is left to that run.
+ */
+export async function settleAfterMainStep(
+  hold: PostStepHold,
+  settings: Settings,
+  deps: DurableDeps
+): Promise<PostStepResult> {
+  const read = await deps.lock.readWithLock(hold.routeArn, hold.lockArn)
+  if (!read.lock) {
+    return { line: 'The rollout is in the hands of another run now (or settled): left as it is.' }
+  }
+  const decoded = decodeRecord(read.route)
+  const record = decoded.kind === 'record' ? decoded.record : undefined
+  const keeper = new Keeper(settings, deps, {
+    kind: record?.kind ?? 'deploy',
+    found: await readState(deps.tags, settings),
+    steps: record?.steps ?? settings.steps,
+    ...(record ? { rolloutId: record.rolloutId, startedAt: record.startedAt } : {})
+  })
+  if (!record || record.owner.token !== hold.ownerToken || record.phase === 'register') {
+    // the main step held the lock but had changed nothing: the record goes back as it found it
+    if (hold.found) await restoreTags(deps.tags, hold.routeArn, hold.found)
+    keeper.adopt(hold.lockArn, undefined)
+    await keeper.release()
+    return { line: 'The main step stopped before it changed anything: its lock was removed.' }
+  }
+  keeper.adopt(hold.lockArn, record)
+  if (record.phase === 'scale-down') return keepOldSide(record, keeper, deps)
+  if (!isActive(record) || record.phase === 'aborting') {
+    return { line: `The rollout is ${doing(record)}: left as it is.` }
+  }
+  const found = await recordedPair(record, settings, deps)
+  const outcome = await keeper.run(
+    {
+      phase: 'revert',
+      startedAt: deps.clock.now(),
+      pair: found.pair,
+      release: recordedRelease(record),
+      changed: changedNow(found),
+      failure: {
+        reason: `the run stopped while ${doing(record)} (cancelled, or its runner died)`,
+        stoppedTasks: [],
+        serviceEvents: []
+      }
+    },
+    settings
+  )
+  if (!(await trafficOnLive(deps.elb, found.pair))) {
+    return {
+      line: `Could not return all traffic to ${record.live.service}: ${outcome.reason ?? 'unknown reason'}`,
+      failed: true
+    }
+  }
+  return { line: `The deploy did not finish: all traffic was returned to ${record.live.service}.` }
+}
+
+/** Died waiting to scale the old side down: the promotion stands, the old side stays warm. */
+async function keepOldSide(
+  record: RolloutRecord,
+  keeper: Keeper,
+  deps: DurableDeps
+): Promise<PostStepResult> {
+  const note = `${record.live.service} kept running: the run stopped before its scale-down`
+  try {
+    await keeper.overwrite({
+      ...record,
+      phase: 'promoted',
+      heartbeatAt: deps.clock.now(),
+      reason: note
+    })
+  } catch (error) {
+    return { line: `Could not record the promotion: ${errorText(error)}`, failed: true }
+  }
+  await keeper.release()
+  return { line: `The rollout was promoted; ${note}.` }
+}
+

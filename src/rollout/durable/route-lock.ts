@@ -1,0 +1,166 @@
+import { formatDuration } from '../duration.js'
+import { RolloutLockedError, TopologyError } from '../errors.js'
+import type { Clock, LockPort, TaggedRule } from '../ports.js'
+import type { Settings } from '../settings.js'
+import { heldWords, judgeLock, staleAfter } from './lock.js'
+import { ownerWords, type Owner } from './record.js'
+import type { StoredState } from './store.js'
+import { TAG_PREFIX } from './tags.js'
+
+/** Lock rules sit at the bottom of the listener's priorities, where real rules rarely are. */
+const LOWEST = 50_000
+const RANGE = 1000
+
+const LOCK_KEYS = {
+  route: `${TAG_PREFIX}lock`,
+  owner: `${TAG_PREFIX}owner`,
+  claimed: `${TAG_PREFIX}claimed`,
+  runUrl: `${TAG_PREFIX}run-url`
+} as const
+
+/**
+ * The priority of a route's lock rule on its listener: fixed for the route (so that every run of
+ * it contends for the same one), spread over the last thousand priorities (so that the pairs that
+ * share a listener rarely share a lock). `lock-priority` chooses one by hand.
+ */
+export function lockPriority(settings: Pick<Settings, 'routeArn' | 'lockPriority'>): number {
+  if (settings.lockPriority !== undefined) return settings.lockPriority
+  let hash = 0x811c9dc5
+  for (const char of settings.routeArn) {
+    hash ^= char.charCodeAt(0)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return LOWEST - (hash % RANGE)
+}
+
+/** The listener a route belongs to: the lock rule goes there. */
+export function listenerOf(routeArn: string): string {
+  if (!routeArn.includes(':listener-rule/')) return routeArn
+  return routeArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '')
+}
+
+/** How the lock of a route was found held by a run that may still be alive. */
+export function lockOwner(rule: TaggedRule): string | undefined {
+  return rule.tags[LOCK_KEYS.owner]
+}
+
+/**
+ * One run's hold on the lock of a route. `acquire` creates the lock rule (atomic), or takes it
+ * from a run that went silent by deleting that run's rule by its ARN (atomic too: one deleter
+ * wins) and creating its own. The run holds the lock exactly while its rule exists.
+ */
+export class RouteLock {
+  /** the lock rule while this run holds it */
+  arn?: string
+  private readonly listenerArn: string
+  private readonly priority: number
+
+  constructor(
+    private readonly port: LockPort,
+    private readonly settings: Settings,
+    private readonly owner: Owner,
+    private readonly clock: Clock
+  ) {
+    this.listenerArn = listenerOf(settings.routeArn)
+    this.priority = lockPriority(settings)
+  }
+
+  /**
+   * Takes the lock. `state` is the record as read just before: a holder whose record shows it
+   * alive keeps the lock, unless `force` (an abort, which stops whoever works on the rollout).
+   * Throws RolloutLockedError when another run holds it.
+   */
+  async acquire(state: StoredState, force = false): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claim = await this.port.createLockRule(this.listenerArn, this.priority, this.tags())
+      if (claim.kind === 'created') {
+        this.arn = claim.rule.arn
+        return
+      }
+      const holder = await this.port.ruleAt(this.listenerArn, this.priority)
+      if (!holder) continue
+      this.checkIsLock(holder)
+      // our own CreateRule that landed although its answer was lost
+      if (lockOwner(holder) === this.owner.token) {
+        this.arn = holder.arn
+        return
+      }
+      if (!force) this.refuseIfAlive(holder, state)
+      // of two runs deleting the same silent holder, one wins; the other finds the winner's lock next
+      await this.port.deleteLockRule(holder.arn)
+    }
+    throw new RolloutLockedError(
+      `the lock of ${this.settings.routeArn} changed hands while this run was starting; run it again`
+    )
+  }
+
+  /** Takes over a lock this process's main step held (the post step). */
+  adopt(arn: string): void {
+    this.arn = arn
+  }
+
+  /** Gives the lock up; a rule already gone was taken by another run, which is fine too. */
+  async release(): Promise<void> {
+    const arn = this.arn
+    if (!arn) return
+    this.arn = undefined
+    await this.port.deleteLockRule(arn)
+  }
+
+  private tags(): Record<string, string> {
+    return {
+      [LOCK_KEYS.route]: this.settings.routeArn,
+      [LOCK_KEYS.owner]: this.owner.token,
+      [LOCK_KEYS.claimed]: new Date(this.clock.now()).toISOString(),
+      ...(this.owner.runUrl && this.owner.runUrl.length <= 256
+        ? { [LOCK_KEYS.runUrl]: this.owner.runUrl }
+        : {})
+    }
+  }
+
+  /** A rule at the lock's priority that is not this route's lock is the user's: never touched. */
+  private checkIsLock(rule: TaggedRule): void {
+    const route = rule.tags[LOCK_KEYS.route]
+    if (route === this.settings.routeArn) return
+    const what = route
+      ? `the lock of another route (${route})`
+      : 'a rule that is not the action’s lock'
+    throw new TopologyError(
+      `priority ${this.priority} of ${this.listenerArn}, where the action keeps the lock of ` +
+        `${this.settings.routeArn}, is held by ${rule.arn}, ${what}; set the input lock-priority ` +
+        'to a priority (1-50000) that no rule of the listener uses. Nothing was changed'
+    )
+  }
+
+  /** The holder stays while its record shows it alive, or while it is new and has none yet. */
+  private refuseIfAlive(holder: TaggedRule, state: StoredState): void {
+    const holderToken = lockOwner(holder)
+    const limit = staleAfter(this.settings)
+    const now = this.clock.now()
+    if (state.kind === 'record' && state.record.owner.token === holderToken) {
+      const verdict = judgeLock(state, now, limit)
+      if (verdict.kind === 'held') {
+        throw new RolloutLockedError(
+          heldWords(verdict.record, verdict.silentMs, this.settings.routeArn)
+        )
+      }
+      return
+    }
+    const claimed = Date.parse(holder.tags[LOCK_KEYS.claimed] ?? '')
+    const silentMs = Number.isFinite(claimed) ? Math.max(0, now - claimed) : Infinity
+    if (silentMs < limit) {
+      const who = holderToken ? ownerWords({ token: holderToken, ...runOf(holder) }) : 'another run'
+      throw new RolloutLockedError(
+        `another rollout is starting on ${this.settings.routeArn}: ${who} took its lock ` +
+          `${formatDuration(Math.round(silentMs / 1000) * 1000)} ago; wait for it to finish, or ` +
+          'run the action with command: abort to stop it'
+      )
+    }
+  }
+}
+
+function runOf(rule: TaggedRule): Partial<Owner> {
+  const url = rule.tags[LOCK_KEYS.runUrl]
+  const runId = url?.match(/\/runs\/(\d+)/)?.[1]
+  return { ...(url ? { runUrl: url } : {}), ...(runId ? { runId } : {}) }
+}
