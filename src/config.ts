@@ -94,7 +94,14 @@ const PREVIEW: readonly InputName[] = [
  * image or step list shared with the deploy step is wrong.
  */
 const READS: Record<Command, readonly InputName[]> = {
-  deploy: [...RELEASE, ...ROLLOUT, 'stale-after', 'on-interrupted', 'lock-priority', ...WATCH_INPUTS],
+  deploy: [
+    ...RELEASE,
+    ...ROLLOUT,
+    'stale-after',
+    'on-interrupted',
+    'lock-priority',
+    ...WATCH_INPUTS
+  ],
   // a preview is not shifted step by step: it is up once healthy
   preview: [...RELEASE, ...WAITING, ...PREVIEW],
   // the steps a promote walks are watched as a deploy's are (its test traffic ran before them)

@@ -90,10 +90,11 @@ describe('command: promote', () => {
     expect(outcome.result).toBe('reverted')
     expect(outcome.reason).toMatch(/^web-green was scaled to 0 while checking web-green/)
     // the lock, then the revert before anything else
-    expect(changes().filter((line) => !line.startsWith('writeTags')).slice(0, 2)).toEqual([
-      'createLockRule',
-      'writeForward web-blue-tg=100 web-green-tg=0'
-    ])
+    expect(
+      changes()
+        .filter((line) => !line.startsWith('writeTags'))
+        .slice(0, 2)
+    ).toEqual(['createLockRule', 'writeForward web-blue-tg=100 web-green-tg=0'])
     expect(bg.tags()['ecs-blue-green:phase']).toBe('reverted')
   })
 

@@ -28,7 +28,11 @@ describe('with the state kept in tags, a cancel still reverts before anything el
     })
     const outcome = await deployWithState(bg.settings(), bg.durableDeps())
     expect(outcome.result).toBe('reverted')
-    expect(afterCancel(bg, callsAtCancel)).toEqual([...undo, 'writeTags reverted', 'deleteLockRule'])
+    expect(afterCancel(bg, callsAtCancel)).toEqual([
+      ...undo,
+      'writeTags reverted',
+      'deleteLockRule'
+    ])
     expect(bg.tags()['ecs-blue-green:phase']).toBe('reverted')
   })
 

@@ -114,7 +114,8 @@ export class MemoryElb {
   createRule(listenerArn: string, priority: number, tags: Record<string, string>): TaggedRule {
     const rules = this.priorities.get(listenerArn) ?? new Map<number, string>()
     this.priorities.set(listenerArn, rules)
-    if (rules.has(priority)) throw named('PriorityInUse', `Priority '${priority}' is currently in use`)
+    if (rules.has(priority))
+      throw named('PriorityInUse', `Priority '${priority}' is currently in use`)
     const arn = `${listenerArn.replace(':listener/', ':listener-rule/')}/${(++this.ids).toString(16).padStart(16, '0')}`
     rules.set(priority, arn)
     this.tags.set(arn, { ...tags })

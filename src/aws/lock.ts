@@ -13,8 +13,9 @@ const LOCK_HEADER = 'x-ecs-blue-green-lock'
 /** DescribeRules answers up to 400 rules a page; a listener has at most 100 (the default quota). */
 const PAGE_SIZE = 400
 
-const named = (error: unknown, name: string): boolean =>
-  error instanceof Error && error.name === name
+/** The SDK names AWS's error codes with an Exception suffix (RuleNotFound: RuleNotFoundException). */
+const named = (error: unknown, code: string): boolean =>
+  error instanceof Error && (error.name === code || error.name === `${code}Exception`)
 
 /** The route's lock as a listener rule (see LockPort). */
 export class LockAdapter implements LockPort {
@@ -78,9 +79,7 @@ export class LockAdapter implements LockPort {
 
   async deleteLockRule(ruleArn: string): Promise<boolean> {
     try {
-      await throttlingTolerated(() =>
-        this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn }))
-      )
+      await throttlingTolerated(() => this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn })))
       return true
     } catch (error) {
       if (named(error, 'RuleNotFound')) return false
@@ -106,7 +105,9 @@ export class LockAdapter implements LockPort {
       const out = await this.client.send(new DescribeTagsCommand({ ResourceArns: arns }))
       return arns.map((arn) => {
         const found = out.TagDescriptions?.find((d) => d.ResourceArn === arn)
-        return Object.fromEntries((found?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']))
+        return Object.fromEntries(
+          (found?.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])
+        )
       })
     } catch (error) {
       if (named(error, 'RuleNotFound')) return undefined

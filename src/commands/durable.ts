@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { ElbAdapter } from '../aws/elb.js'
 import { LockAdapter } from '../aws/lock.js'
-import { TakenOverError } from '../rollout/errors.js'
+import { InputError, RolloutLockedError, TakenOverError, TopologyError } from '../rollout/errors.js'
 import type { DurableDeps } from '../rollout/durable/keeper.js'
 import type { RolloutOutcome, Settings } from '../rollout/settings.js'
 import { commandContext, runUrl, STATE, type CommandContext } from './context.js'
@@ -42,6 +42,12 @@ export async function runDurableCommand(
   } catch (error) {
     // the run that took over owns the traffic now: the post step must not touch it
     if (error instanceof TakenOverError) core.saveState(STATE.postStep, '')
+    // a refusal changed nothing: say so in the outputs too, not only in the log
+    const refused = [InputError, TopologyError, RolloutLockedError].some(
+      (kind) => error instanceof kind
+    )
+    if (refused) core.setOutput('result', 'unchanged')
+    core.setOutput('reason', error instanceof Error ? error.message : String(error))
     throw error
   } finally {
     context.close()

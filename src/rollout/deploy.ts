@@ -59,7 +59,11 @@ async function entered(next: RolloutState, run: RunContext): Promise<RolloutStat
     } catch (error) {
       if (state.phase === 'done') throw error
       if (error instanceof AbortedByOtherError) {
-        state = decide(state, { kind: 'stopped', reason: `cancelled (${error.stop})` }, run.settings)
+        state = decide(
+          state,
+          { kind: 'stopped', reason: `cancelled (${error.stop})` },
+          run.settings
+        )
       } else if (error instanceof RecordError) {
         state = decide(state, unrecorded(state, error.message), run.settings)
       } else throw error

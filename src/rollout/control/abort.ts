@@ -53,7 +53,7 @@ export async function abortRollout(
   // the lock, from whoever holds it: a run still working on the rollout stops before its next change
   await keeper.claim(
     { ...record, phase: 'aborting', owner: deps.owner, heartbeatAt: clock.now(), reason },
-    true
+    'abort'
   )
   try {
     return await aborted(record, reason, keeper, settings, deps)

@@ -95,4 +95,3 @@ async function keepOldSide(
   await keeper.release()
   return { line: `The rollout was promoted; ${note}.` }
 }
-

@@ -27,7 +27,8 @@ export async function takeOver(
   const silent = `${ownerWords(record.owner)} stopped ${doing(record)} and has sent no heartbeat for ${formatDuration(Math.round(silentMs / 1000) * 1000)}`
   const found = await recordedPair(record, settings, deps)
   const resume = settings.onInterrupted === 'resume' || record.phase === 'scale-down'
-  const next = resume && record.phase !== 'aborting' ? resumption(record, found, clock.now()) : undefined
+  const next =
+    resume && record.phase !== 'aborting' ? resumption(record, found, clock.now()) : undefined
   const steps = next?.steps ?? record.steps
   const keeper = new Keeper({ ...settings, steps }, deps, {
     kind: record.kind,

@@ -1,11 +1,6 @@
 import { errorText, type RolloutDeps } from '../context.js'
 import { deploy, runRollout } from '../deploy.js'
-import {
-  AbortedByOtherError,
-  RecordError,
-  RolloutLockedError,
-  TakenOverError
-} from '../errors.js'
+import { AbortedByOtherError, RecordError, RolloutLockedError, TakenOverError } from '../errors.js'
 import type { LockPort, TagPort } from '../ports.js'
 import type { RolloutOutcome, Settings, TrafficStep } from '../settings.js'
 import { moreChanged, type Changed, type RolloutState } from '../state.js'
@@ -140,14 +135,14 @@ export class Keeper {
    * the lock, which one run at a time can hold. Then records `record`; if that cannot be written,
    * the lock is given back and nothing was changed. Throws RolloutLockedError or RecordError.
    */
-  async claim(record: RolloutRecord, force = false): Promise<void> {
+  async claim(record: RolloutRecord, force: 'abort' | false = false): Promise<void> {
     const now = await this.readNow()
     if (!force && !sameRollout(now, this.options.found)) {
       throw new RolloutLockedError(this.changedWords(now))
     }
     // a record that cannot be stored is refused before the lock is even taken
     this.checkFits(record)
-    await this.lock.acquire(now, force)
+    await this.lock.acquire(now, force !== false, force || 'rollout')
     this.holding()
     try {
       await this.writeOrThrow(record)
@@ -338,26 +333,44 @@ export class Keeper {
     if (read.lock) return
     this.lock.arn = undefined
     this.deps.onPostStep?.(null)
-    const decoded = decodeRecord(read.route)
+    this.lost = await this.lostTo(read.route)
+    throw this.lost
+  }
+
+  /** Why the lock is gone: the holder's lock rule says who took it, and whether to abort. */
+  private async lostTo(routeTags: Record<string, string>): Promise<TakenOverError> {
+    const holder = await this.lock.holder().catch(() => undefined)
+    const stopped = 'this run stopped without changing anything more'
+    const decoded = decodeRecord(routeTags)
     const record = decoded.kind === 'record' ? decoded.record : undefined
-    const by = record && record.owner.token !== this.deps.owner.token ? record : undefined
-    if (by && (by.phase === 'aborting' || by.phase === 'aborted')) {
-      this.deps.observer.warn(`${ownerWords(by.owner)} aborted this rollout`)
-      this.lost = new AbortedByOtherError(
-        `command: abort from ${ownerWords(by.owner)}`,
-        `${ownerWords(by.owner)} aborted this rollout and returns its traffic; ` +
-          'this run stopped without changing anything more'
-      )
-    } else {
-      this.lost = new TakenOverError(
-        by
-          ? `${ownerWords(by.owner)} took this rollout over and is ${doing(by)}; ` +
-              'this run stopped without changing anything more'
-          : `the lock of ${this.settings.routeArn} was removed by someone else; ` +
-              'this run stopped without changing anything more'
+    // an abort that holds the lock, or one that has finished with it already
+    const aborter =
+      holder?.purpose === 'abort'
+        ? holder.owner
+        : !holder &&
+            record &&
+            record.owner.token !== this.deps.owner.token &&
+            (record.phase === 'aborting' || record.phase === 'aborted')
+          ? record.owner
+          : undefined
+    if (aborter) {
+      const who = ownerWords(aborter)
+      this.deps.observer.warn(`${who} aborted this rollout`)
+      return new AbortedByOtherError(
+        `command: abort from ${who}`,
+        `${who} aborted this rollout and returns its traffic; ${stopped}`
       )
     }
-    throw this.lost
+    if (holder) {
+      const doingNow =
+        record && record.owner.token === holder.owner.token ? ` and is ${doing(record)}` : ''
+      return new TakenOverError(
+        `${ownerWords(holder.owner)} took this rollout over${doingNow}; ${stopped}`
+      )
+    }
+    return new TakenOverError(
+      `the lock of ${this.settings.routeArn} was removed by someone else; ${stopped}`
+    )
   }
 
   /** This run holds the lock: the post step settles the rollout if the run dies. */
@@ -420,7 +433,8 @@ export class Keeper {
         return
       }
       const ended = await this.endRecord(outcome, this.last)
-      if (ended) await patiently(this.deps.clock, () => writeRecord(tags, route, ended, this.others))
+      if (ended)
+        await patiently(this.deps.clock, () => writeRecord(tags, route, ended, this.others))
       else await restoreTags(tags, route, this.options.found.tags)
     } catch (error) {
       this.deps.observer.warn(`could not write the final rollout state: ${errorText(error)}`)

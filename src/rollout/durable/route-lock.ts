@@ -9,14 +9,27 @@ import { TAG_PREFIX } from './tags.js'
 
 /** Lock rules sit at the bottom of the listener's priorities, where real rules rarely are. */
 const LOWEST = 50_000
+/** Between a forced taker's delete of the old lock rule and the create of its own. */
+const HOLDER_SETTLE_MS = 1000
 const RANGE = 1000
 
 const LOCK_KEYS = {
   route: `${TAG_PREFIX}lock`,
   owner: `${TAG_PREFIX}owner`,
   claimed: `${TAG_PREFIX}claimed`,
-  runUrl: `${TAG_PREFIX}run-url`
+  runUrl: `${TAG_PREFIX}run-url`,
+  runId: `${TAG_PREFIX}run-id`,
+  purpose: `${TAG_PREFIX}purpose`
 } as const
+
+/** Why a run holds the lock: an abort stops whoever held it before, and says so. */
+export type LockPurpose = 'rollout' | 'abort'
+
+/** Who holds the lock now, as its rule's tags say. */
+export interface LockHolder {
+  owner: Owner
+  purpose: LockPurpose
+}
 
 /**
  * The priority of a route's lock rule on its listener: fixed for the route (so that every run of
@@ -52,6 +65,7 @@ export function lockOwner(rule: TaggedRule): string | undefined {
 export class RouteLock {
   /** the lock rule while this run holds it */
   arn?: string
+  private purpose: LockPurpose = 'rollout'
   private readonly listenerArn: string
   private readonly priority: number
 
@@ -70,7 +84,12 @@ export class RouteLock {
    * alive keeps the lock, unless `force` (an abort, which stops whoever works on the rollout).
    * Throws RolloutLockedError when another run holds it.
    */
-  async acquire(state: StoredState, force = false): Promise<void> {
+  async acquire(
+    state: StoredState,
+    force = false,
+    purpose: LockPurpose = 'rollout'
+  ): Promise<void> {
+    this.purpose = purpose
     for (let attempt = 0; attempt < 3; attempt++) {
       const claim = await this.port.createLockRule(this.listenerArn, this.priority, this.tags())
       if (claim.kind === 'created') {
@@ -94,6 +113,25 @@ export class RouteLock {
     )
   }
 
+  /**
+   * Who holds the lock now that this run lost it. A forced taker deletes the old rule, then
+   * creates its own: a read in between finds none, so it looks once more a moment later.
+   */
+  async holder(): Promise<LockHolder | undefined> {
+    for (let look = 0; look < 2; look++) {
+      const rule = await this.port.ruleAt(this.listenerArn, this.priority)
+      const token = rule && lockOwner(rule)
+      if (rule && token && rule.tags[LOCK_KEYS.route] === this.settings.routeArn) {
+        return {
+          owner: { token, ...runOf(rule) },
+          purpose: rule.tags[LOCK_KEYS.purpose] === 'abort' ? 'abort' : 'rollout'
+        }
+      }
+      if (look === 0) await this.clock.sleep(HOLDER_SETTLE_MS)
+    }
+    return undefined
+  }
+
   /** Takes over a lock this process's main step held (the post step). */
   adopt(arn: string): void {
     this.arn = arn
@@ -112,6 +150,8 @@ export class RouteLock {
       [LOCK_KEYS.route]: this.settings.routeArn,
       [LOCK_KEYS.owner]: this.owner.token,
       [LOCK_KEYS.claimed]: new Date(this.clock.now()).toISOString(),
+      [LOCK_KEYS.purpose]: this.purpose,
+      ...(this.owner.runId ? { [LOCK_KEYS.runId]: this.owner.runId } : {}),
       ...(this.owner.runUrl && this.owner.runUrl.length <= 256
         ? { [LOCK_KEYS.runUrl]: this.owner.runUrl }
         : {})
@@ -161,6 +201,6 @@ export class RouteLock {
 
 function runOf(rule: TaggedRule): Partial<Owner> {
   const url = rule.tags[LOCK_KEYS.runUrl]
-  const runId = url?.match(/\/runs\/(\d+)/)?.[1]
+  const runId = rule.tags[LOCK_KEYS.runId]
   return { ...(url ? { runUrl: url } : {}), ...(runId ? { runId } : {}) }
 }
