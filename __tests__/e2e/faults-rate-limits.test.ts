@@ -40,8 +40,10 @@ describe('rollouts at once under AWS-like request rate limits', () => {
     expect(report.counts['throttled calls']!).toBeLessThan(report.counts['AWS calls']! * 0.25)
   })
 
-  it('stays under its documented call rate: at most 15 calls in any second at a 1s poll', () => {
-    expect(report.counts['peak calls/s of one rollout']).toBeLessThanOrEqual(15)
+  // the start of a rollout is its busiest second: its reads, the lock rule, and before each of
+  // its first changes the read that checks it still holds the lock
+  it('stays under its documented call rate: at most 20 calls in any second at a 1s poll', () => {
+    expect(report.counts['peak calls/s of one rollout']).toBeLessThanOrEqual(20)
   })
 })
 

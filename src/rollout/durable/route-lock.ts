@@ -91,7 +91,7 @@ export class RouteLock {
   ): Promise<void> {
     this.purpose = purpose
     for (let attempt = 0; attempt < 3; attempt++) {
-      const claim = await this.port.createLockRule(this.listenerArn, this.priority, this.tags())
+      const claim = await this.create()
       if (claim.kind === 'created') {
         this.arn = claim.rule.arn
         return
@@ -130,6 +130,21 @@ export class RouteLock {
       if (look === 0) await this.clock.sleep(HOLDER_SETTLE_MS)
     }
     return undefined
+  }
+
+  /**
+   * Creates the lock rule. A create whose answer was lost may still have landed: the rule at the
+   * priority then carries this run's token, and it is this run's.
+   */
+  private async create(): Promise<{ kind: 'created'; rule: TaggedRule } | { kind: 'taken' }> {
+    try {
+      return await this.port.createLockRule(this.listenerArn, this.priority, this.tags())
+    } catch (error) {
+      const landed = await this.port.ruleAt(this.listenerArn, this.priority).catch(() => undefined)
+      if (landed && lockOwner(landed) === this.owner.token) return { kind: 'created', rule: landed }
+      if (!landed) throw error
+      return { kind: 'taken' }
+    }
   }
 
   /** Takes over a lock this process's main step held (the post step). */
