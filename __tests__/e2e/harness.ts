@@ -76,10 +76,9 @@ let runs = 0
 export async function run(
   h: Harness,
   inputs: Record<string, string>,
-  options: Partial<RunOptions> = {}
+  options: Partial<RunOptions> & { caller?: string } = {}
 ): Promise<HarnessRun> {
-  // fixed width, so that no id is a prefix of another in the User-Agent filter
-  const caller = `e2e-${process.pid}-${String(++runs).padStart(6, '0')}`
+  const caller = options.caller ?? nextCaller()
   const result = await runAction(inputs, {
     endpoint: h.url,
     ...options,
@@ -92,6 +91,14 @@ export async function run(
     throw new Error(`IAM policy check failed:\n- ${problems.join('\n- ')}`)
   }
   return { ...result, caller }
+}
+
+/**
+ * A new id for a run's User-Agent, to aim a fault at that run before it starts. Fixed width, so
+ * that no id is a prefix of another in the User-Agent filter.
+ */
+export function nextCaller(): string {
+  return `e2e-${process.pid}-${String(++runs).padStart(6, '0')}`
 }
 
 /** The AWS calls one run made, in order (the call log's calls since it was last cleared). */

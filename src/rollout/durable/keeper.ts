@@ -368,6 +368,12 @@ export class Keeper {
         `${ownerWords(holder.owner)} took this rollout over${doingNow}; ${stopped}`
       )
     }
+    // the run that took it over has finished with it already
+    if (record && record.owner.token !== this.deps.owner.token) {
+      return new TakenOverError(
+        `${ownerWords(record.owner)} took this rollout over (it is ${doing(record)}); ${stopped}`
+      )
+    }
     return new TakenOverError(
       `the lock of ${this.settings.routeArn} was removed by someone else; ${stopped}`
     )
