@@ -1,11 +1,6 @@
 import { errorText, type RolloutDeps } from '../context.js'
 import { deploy, runRollout } from '../deploy.js'
-import {
-  AbortedByOtherError,
-  RecordError,
-  RolloutLockedError,
-  TakenOverError
-} from '../errors.js'
+import { AbortedByOtherError, RecordError, RolloutLockedError, TakenOverError } from '../errors.js'
 import type { LockPort, TagPort } from '../ports.js'
 import type { RolloutOutcome, Settings, TrafficStep } from '../settings.js'
 import { moreChanged, type Changed, type RolloutState } from '../state.js'
@@ -287,9 +282,15 @@ export class Keeper {
 
   private async writeOrThrow(record: RolloutRecord): Promise<void> {
     const { tags, clock } = this.deps
+    let attempt = 0
     try {
-      await patiently(clock, () => writeRecord(tags, this.settings.routeArn, record, this.others))
+      await patiently(clock, async () => {
+        // a retry comes after a wait, in which an abort or a takeover may have taken the lock
+        if (attempt++ > 0) await this.confirmOwnership()
+        await writeRecord(tags, this.settings.routeArn, record, this.others)
+      })
     } catch (error) {
+      if (error instanceof TakenOverError) throw error
       throw new RecordError(
         `could not record the rollout in the tags of ${this.settings.routeArn} ` +
           `(${errorText(error)}), so the change it was to announce was not made`
@@ -374,6 +375,8 @@ export class Keeper {
 
   /** A run that changed nothing gives the route back as it found it. */
   private async giveUp(): Promise<void> {
+    // a run that lost the lock meanwhile leaves the record to the run that took it
+    if (!this.owned) return
     try {
       await restoreTags(this.deps.tags, this.settings.routeArn, this.options.found.tags)
     } catch (error) {
@@ -420,7 +423,8 @@ export class Keeper {
         return
       }
       const ended = await this.endRecord(outcome, this.last)
-      if (ended) await patiently(this.deps.clock, () => writeRecord(tags, route, ended, this.others))
+      if (ended)
+        await patiently(this.deps.clock, () => writeRecord(tags, route, ended, this.others))
       else await restoreTags(tags, route, this.options.found.tags)
     } catch (error) {
       this.deps.observer.warn(`could not write the final rollout state: ${errorText(error)}`)
