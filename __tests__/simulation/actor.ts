@@ -203,7 +203,9 @@ export class Actor {
       case 'late':
         log.fail('*', {
           times: 1,
-          when: (_input, call) => mine(call)?.nthMutation === fault.nth,
+          when: (_input, call) =>
+            mine(call)?.nthMutation === fault.nth &&
+            (fault.kind !== 'late' || fault.weights === true || call.op !== 'writeForward'),
           ...(fault.kind === 'lost'
             ? { applyThenFail: true, error: 'socket hang up (the answer was lost)' }
             : {

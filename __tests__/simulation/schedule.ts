@@ -22,7 +22,7 @@ export type FaultPlan =
   /** the nth mutating call: applied, but its answer is lost (the caller gets an error) */
   | { kind: 'lost'; nth: number }
   /** the nth mutating call: the caller gets an error at once, AWS applies it later */
-  | { kind: 'late'; nth: number; calls: number; ms: number }
+  | { kind: 'late'; nth: number; calls: number; ms: number; weights?: boolean }
   /** the nth call of any kind is throttled (not applied) */
   | { kind: 'throttle'; nth: number }
   /** from the actor's nth writeTags on, `times` of them are throttled */
@@ -52,6 +52,14 @@ export interface Schedule {
   actors: ActorPlan[]
 }
 
+/**
+ * Late-landing weight writes (writeForward) strand traffic on a side the run then scales to 0:
+ * a known finding (regressions.test.ts, it.failing), so the default property leaves them out
+ * until it is fixed, and `simulate --all-faults` puts them back. Every other late write (tags,
+ * services, lock rules) is generated.
+ */
+export const LATE_WEIGHT_WRITES_KNOWN_BROKEN = true
+
 const SECOND = 1000
 const MINUTE = 60 * SECOND
 
@@ -61,7 +69,8 @@ const fault: fc.Arbitrary<FaultPlan> = fc.oneof(
     kind: fc.constant('late' as const),
     nth: fc.nat(14),
     calls: fc.integer({ min: 1, max: 8 }),
-    ms: fc.integer({ min: 0, max: 10 * SECOND })
+    ms: fc.integer({ min: 0, max: 10 * SECOND }),
+    weights: fc.boolean()
   }),
   fc.record({ kind: fc.constant('throttle' as const), nth: fc.nat(120) }),
   fc.record({
