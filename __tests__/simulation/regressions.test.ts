@@ -1,7 +1,9 @@
 import { abortRollout } from '../../src/rollout/control/abort.js'
 import { deployWithState } from '../../src/rollout/control/deploy.js'
 import { BlueGreen } from '../support/blue-green.js'
+import type { Schedule } from './schedule.js'
 import { SimClock } from './sim-clock.js'
+import { simulate } from './world.js'
 
 /** Shrunk counterexamples of the interleavings property, as plain tests. */
 describe('interleavings found by the simulation', () => {
@@ -38,4 +40,55 @@ describe('interleavings found by the simulation', () => {
       'ecs-blue-green:owner': 'runner-2'
     })
   })
+
+  // seed 2 of the property, shrunk. The shift's weight write times out (the caller gets an
+  // error) but AWS applies it a few calls later: the revert writes 100/0 and reads it back, the
+  // late 75/25 lands after that read, and the revert scales web-green to 0 while it carries 25%.
+  // revert.ts trusts one read-back; a write of its own run whose outcome is unknown may still
+  // land. Not fixed here (see the report): it needs the revert to wait out, or re-check after,
+  // its own writes in flight before it scales the new side down.
+  it.failing(
+    'a weight write of the run that lands after its own revert does not strand traffic on a side scaled to 0',
+    async () => {
+      const clock = new SimClock()
+      const bg = new BlueGreen({ clock })
+      bg.aws.log.fail('writeForward', {
+        times: 1,
+        late: { calls: 5 },
+        error: 'TimeoutError: the request timed out',
+        when: (input) =>
+          (input as { forward: { targetGroups: { weight: number }[] } }).forward.targetGroups.some(
+            (group) => group.weight === 25
+          )
+      })
+      const outcome = deployWithState(bg.settings({ stepWaitMs: 30_000 }), bg.durableDeps())
+      await clock.run()
+      expect((await outcome).result).toBe('reverted')
+      expect(bg.aws.ecsWorld.service('web-green').desiredCount).toBe(0)
+      expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
+    }
+  )
+
+  it('the post step settles its rollout when a takeover gave the lock back without settling it', async () => {
+    // seed 2 of the property, shrunk: deploy-3 (a release that crashes 40s in) dies at 10%;
+    // deploy-1 takes the stale rollout over, but its tags are throttled past its patience, so
+    // it puts the dead run's record back and gives the lock up; the dead run's post step then
+    // found its lock gone and left 10% of the traffic on a side with no healthy target
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(140_000, 'good'), faults: [{ kind: 'tags-throttled', nth: 0, times: 7 }] },
+        plan(1, 'good'),
+        { ...plan(0, 'crashes'), death: { afterMs: 31_000 }, postDelayMs: 240_000 }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors).toContain(
+      'deploy-3-post: done (The deploy did not finish: all traffic was returned to web-blue.)'
+    )
+  })
 })
+
+function plan(startMs: number, image: 'good' | 'crashes'): Schedule['actors'][number] {
+  return { kind: 'deploy', startMs, image, pause: false, faults: [], slow: [], postDelayMs: 0 }
+}
