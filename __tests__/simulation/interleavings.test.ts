@@ -7,7 +7,7 @@ import { interleavings } from './property.js'
  * wherever fast-check puts them; the invariants are checked after every AWS call and the pair
  * must be recoverable with ordinary commands at the end. `npm run simulate` runs many more.
  */
-const RUNS = Number(process.env.SIMULATION_RUNS ?? 400)
+const RUNS = Number(process.env.SIMULATION_RUNS ?? 1000)
 
 describe('interleavings of concurrent runs', () => {
   it(`keep every safety invariant (${RUNS} schedules)`, async () => {

@@ -32,9 +32,10 @@ const TICK_MS = 1000
  *    takeover's after stale-after), and their window starts when they start. Never a write that
  *    gives weight to a group with no healthy target, never a scale to 0 of a service whose group
  *    carries weight, never a new revision on a side that carries weight.
- * b. Every change to the pair or the record lands from the actor whose lock rule exists at that
- *    instant (a post step is its dead run's token); a call that took time to land (slow or late)
- *    is judged when it was sent.
+ * b. Every change to the pair or the record comes from the actor whose lock rule exists at the
+ *    instant it is sent (a post step is its dead run's token). For a call that lands at once this
+ *    is the instant it lands, unless another actor's late write lands in between (the window
+ *    between a check and a write, which no AWS API closes); a slow or late one is judged then too.
  * Also: the forward action is always the same two groups with weights summing to 100.
  */
 export class Invariants {
@@ -82,7 +83,10 @@ export class Invariants {
     const meta = this.meta.get(call)
     const who = meta?.actor.name ?? call.actor ?? 'the harness'
     if (HELD_OPS.has(call.op) && meta) {
-      const held = call.late || meta.slowed ? meta.heldAtIssue : this.holder() === meta.actor.token
+      // judged when the actor sent it: a check and the write after it are two AWS calls, and
+      // another actor's lock change that lands late can fall between them (no AWS API makes
+      // the pair atomic); the run that took the lock must cope with such writes (abort re-reads)
+      const held = meta.heldAtIssue
       if (!held) {
         this.violate(
           'b',
