@@ -23,6 +23,8 @@ export interface PairSetup {
   /** replaces the forward action (null: none), for refusals */
   forward?: (tgs: { blue: string; green: string }) => Forward | null
   actionTypes?: string[]
+  /** the virtual time to run on (default: a FakeClock of its own) */
+  clock?: FakeClock
 }
 
 /**
@@ -31,8 +33,8 @@ export interface PairSetup {
  * healthy tasks, green is at 0.
  */
 export class BlueGreen {
-  readonly clock = new FakeClock()
-  readonly aws = new MemoryAws(this.clock)
+  readonly clock: FakeClock
+  readonly aws: MemoryAws
   readonly cluster = 'prod'
   readonly blue = 'web-blue'
   readonly green = 'web-green'
@@ -64,6 +66,8 @@ export class BlueGreen {
   record: Recorder
 
   constructor(readonly setup: PairSetup = {}) {
+    this.clock = setup.clock ?? new FakeClock()
+    this.aws = new MemoryAws(this.clock)
     const elb = this.aws.elbWorld
     this.blueTg = elb.addTargetGroup('web-blue-tg', setup.deregistrationDelaySeconds ?? 300)
     this.greenTg = elb.addTargetGroup('web-green-tg', setup.deregistrationDelaySeconds ?? 300)

@@ -4,7 +4,9 @@ import { doing } from '../durable/lock.js'
 import { changedNow, recordedPair, recordedRelease, trafficOnLive } from '../durable/pair.js'
 import { isActive, type RolloutRecord } from '../durable/record.js'
 import { readState, restoreTags } from '../durable/store.js'
+import { RouteLock } from '../durable/route-lock.js'
 import { decodeRecord } from '../durable/tags.js'
+import { RolloutLockedError } from '../errors.js'
 import type { Settings } from '../settings.js'
 
 /** What the post step did, in words for the log; `failed` fails the step. */
@@ -28,7 +30,11 @@ export async function settleAfterMainStep(
 ): Promise<PostStepResult> {
   const read = await deps.lock.readWithLock(hold.routeArn, hold.lockArn)
   if (!read.lock) {
-    return { line: 'The rollout is in the hands of another run now (or settled): left as it is.' }
+    const lockArn = await retake(read.route, settings, deps)
+    if (!lockArn) {
+      return { line: 'The rollout is in the hands of another run now (or settled): left as it is.' }
+    }
+    hold = { ...hold, lockArn }
   }
   const decoded = decodeRecord(read.route)
   const record = decoded.kind === 'record' ? decoded.record : undefined
@@ -73,6 +79,32 @@ export async function settleAfterMainStep(
     }
   }
   return { line: `The deploy did not finish: all traffic was returned to ${record.live.service}.` }
+}
+
+/**
+ * The lock is gone but the record still shows this run's rollout in flight: a run that took the
+ * lock gave it back without settling it (its takeover could not be recorded, and it put the
+ * record back). Nobody else acts on it then: the post step takes the lock again, as any run
+ * would (never from a holder that is alive), and settles it. Undefined: someone else has it.
+ */
+async function retake(
+  route: Record<string, string>,
+  settings: Settings,
+  deps: DurableDeps
+): Promise<string | undefined> {
+  const decoded = decodeRecord(route)
+  if (decoded.kind !== 'record') return undefined
+  const { record } = decoded
+  if (record.owner.token !== deps.owner.token || !isActive(record)) return undefined
+  if (record.phase === 'aborting' || record.phase === 'register') return undefined
+  const lock = new RouteLock(deps.lock, settings, deps.owner, deps.clock)
+  try {
+    await lock.acquire({ ...decoded, tags: route })
+  } catch (error) {
+    if (error instanceof RolloutLockedError) return undefined
+    throw error
+  }
+  return lock.arn
 }
 
 /** Died waiting to scale the old side down: the promotion stands, the old side stays warm. */

@@ -247,10 +247,13 @@ export class Keeper {
   async heartbeat(): Promise<void> {
     if (!this.owned) return
     const { clock } = this.deps
-    if (clock.now() - this.lastCheck >= this.checkEvery()) {
-      await this.confirmOwnership(true)
+    const beat = clock.now() - this.lastBeat >= heartbeatEvery(this.settings) && !this.interrupted()
+    // a heartbeat is a write too: only right after a read shows the lock still this run's
+    let fresh = false
+    if (beat || clock.now() - this.lastCheck >= this.checkEvery()) {
+      fresh = await this.confirmOwnership(true)
     }
-    if (clock.now() - this.lastBeat < heartbeatEvery(this.settings) || this.interrupted()) return
+    if (!beat || !fresh) return
     this.lastBeat = clock.now()
     try {
       await writeHeartbeat(this.deps.tags, this.settings.routeArn, clock.now())
@@ -282,9 +285,15 @@ export class Keeper {
 
   private async writeOrThrow(record: RolloutRecord): Promise<void> {
     const { tags, clock } = this.deps
+    let attempt = 0
     try {
-      await patiently(clock, () => writeRecord(tags, this.settings.routeArn, record, this.others))
+      await patiently(clock, async () => {
+        // a retry comes after a wait, in which an abort or a takeover may have taken the lock
+        if (attempt++ > 0) await this.confirmOwnership()
+        await writeRecord(tags, this.settings.routeArn, record, this.others)
+      })
     } catch (error) {
+      if (error instanceof TakenOverError) throw error
       throw new RecordError(
         `could not record the rollout in the tags of ${this.settings.routeArn} ` +
           `(${errorText(error)}), so the change it was to announce was not made`
@@ -316,21 +325,22 @@ export class Keeper {
    * Reads the lock and the record together. Lost lock: an abort or a takeover; the run stops
    * without changing anything more (TakenOverError). `lenient`: a failed read is only warned
    * about (a poll of a long wait); otherwise it throws, and the change it guards is not made.
+   * True when the read showed the lock still this run's.
    */
-  private async confirmOwnership(lenient = false): Promise<void> {
+  private async confirmOwnership(lenient = false): Promise<boolean> {
     if (this.lost) throw this.lost
-    if (!this.owned) return
+    if (!this.owned) return false
     let read: { route: Record<string, string>; lock?: Record<string, string> }
     try {
       read = await this.deps.lock.readWithLock(this.settings.routeArn, this.lock.arn ?? '')
     } catch (error) {
       if (!lenient) throw error
       this.warnOnce('read', `could not read the rollout state: ${errorText(error)}`)
-      return
+      return false
     }
     this.lastCheck = this.deps.clock.now()
     this.others = otherTagCount(read.route)
-    if (read.lock) return
+    if (read.lock) return true
     this.lock.arn = undefined
     this.deps.onPostStep?.(null)
     this.lost = await this.lostTo(read.route)
@@ -393,6 +403,8 @@ export class Keeper {
 
   /** A run that changed nothing gives the route back as it found it. */
   private async giveUp(): Promise<void> {
+    // a run that lost the lock meanwhile leaves the record to the run that took it
+    if (!this.owned) return
     try {
       await restoreTags(this.deps.tags, this.settings.routeArn, this.options.found.tags)
     } catch (error) {

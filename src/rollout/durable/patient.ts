@@ -1,7 +1,11 @@
 import type { Clock } from '../ports.js'
 
-/** Refusals that say the request itself is wrong: asking again gets the same answer. */
-const FINAL = /Validation|TooManyTags|DuplicateTagKeys|AccessDenied|NotFound|InvalidParameter/
+/**
+ * Refusals that say the request itself is wrong, and a run that lost its lock (TakenOverError,
+ * AbortedByOtherError): asking again gets the same answer.
+ */
+const FINAL =
+  /Validation|TooManyTags|DuplicateTagKeys|AccessDenied|NotFound|InvalidParameter|TakenOver|AbortedByOther/
 
 /** Long enough to outlast a burst of throttling; short against any stale-after. */
 const BUDGET_MS = 30_000

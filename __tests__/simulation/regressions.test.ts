@@ -1,0 +1,114 @@
+import { abortRollout } from '../../src/rollout/control/abort.js'
+import { deployWithState } from '../../src/rollout/control/deploy.js'
+import { BlueGreen } from '../support/blue-green.js'
+import type { Schedule } from './schedule.js'
+import { SimClock } from './sim-clock.js'
+import { simulate } from './world.js'
+
+/** Shrunk counterexamples of the interleavings property, as plain tests. */
+describe('interleavings found by the simulation', () => {
+  it('a record write retried after a lost answer does not land once an abort took the lock', async () => {
+    // seed 1 of the property, shrunk: a deploy's `register` record lands but its answer is lost,
+    // so it retries 500ms later; meanwhile an abort takes the lock, aborts, and gives it back
+    const clock = new SimClock()
+    const bg = new BlueGreen({ clock })
+    const phase = (input: never): string | undefined =>
+      (input as { tags: Record<string, string> }).tags['ecs-blue-green:phase']
+    bg.aws.log.fail('writeTags', {
+      times: 1,
+      applyThenFail: true,
+      error: 'socket hang up',
+      when: (input) => phase(input) === 'register'
+    })
+    const deploy = deployWithState(bg.settings(), bg.durableDeps('runner-1')).catch(
+      (error: unknown) => error
+    )
+    let aborted: Promise<unknown> | undefined
+    bg.aws.log.observe((call) => {
+      if (call.op === 'writeTags' && phase(call.input as never) === 'register' && !aborted) {
+        aborted = abortRollout(bg.settings(), bg.durableDeps('runner-2'))
+      }
+    })
+    await clock.run()
+    await deploy
+    await aborted
+    // the abort's own end: its record, then its lock given back; nothing of the deploy's after it
+    expect(bg.mutations().slice(-2)).toEqual(['writeTags aborted', 'deleteLockRule'])
+    // the abort's record stands: the deploy wrote nothing over it
+    expect(bg.tags()).toMatchObject({
+      'ecs-blue-green:phase': 'aborted',
+      'ecs-blue-green:owner': 'runner-2'
+    })
+  })
+
+  // seed 2 of the property, shrunk. The shift's weight write times out (the caller gets an
+  // error) but AWS applies it a few calls later: the revert writes 100/0 and reads it back, the
+  // late 75/25 lands after that read, and the revert scales web-green to 0 while it carries 25%.
+  // revert.ts trusts one read-back; a write of its own run whose outcome is unknown may still
+  // land. Not fixed here (see the report): it needs the revert to wait out, or re-check after,
+  // its own writes in flight before it scales the new side down.
+  it.failing(
+    'a weight write of the run that lands after its own revert does not strand traffic on a side scaled to 0',
+    async () => {
+      const clock = new SimClock()
+      const bg = new BlueGreen({ clock })
+      bg.aws.log.fail('writeForward', {
+        times: 1,
+        late: { calls: 5 },
+        error: 'TimeoutError: the request timed out',
+        when: (input) =>
+          (input as { forward: { targetGroups: { weight: number }[] } }).forward.targetGroups.some(
+            (group) => group.weight === 25
+          )
+      })
+      const outcome = deployWithState(bg.settings({ stepWaitMs: 30_000 }), bg.durableDeps())
+      await clock.run()
+      expect((await outcome).result).toBe('reverted')
+      expect(bg.aws.ecsWorld.service('web-green').desiredCount).toBe(0)
+      expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
+    }
+  )
+
+  it('the post step settles its rollout when a takeover gave the lock back without settling it', async () => {
+    // seed 2 of the property, shrunk: deploy-3 (a release that crashes 40s in) dies at 10%;
+    // deploy-1 takes the stale rollout over, but its tags are throttled past its patience, so
+    // it puts the dead run's record back and gives the lock up; the dead run's post step then
+    // found its lock gone and left 10% of the traffic on a side with no healthy target
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(140_000, 'good'), faults: [{ kind: 'tags-throttled', nth: 0, times: 7 }] },
+        plan(1, 'good'),
+        { ...plan(0, 'crashes'), death: { afterMs: 31_000 }, postDelayMs: 240_000 }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors).toContain(
+      'deploy-3-post: done (The deploy did not finish: all traffic was returned to web-blue.)'
+    )
+  })
+
+  it('a heartbeat is only written right after a read shows the lock still the run’s', async () => {
+    // seed 3 of the property, shrunk: the abort's DeleteRule of the deploy's lock times out and
+    // lands later; the deploy's next heartbeat used to go out on a check up to 5s old. (Since
+    // rule b judges a write when it is sent, this one now passes either way; the heartbeat fix in
+    // keeper.ts is pinned by `npm run simulate -- --runs 3000 --seed 3` not reporting it.)
+    const schedule: Schedule = {
+      actors: [
+        plan(56_929, 'good'),
+        plan(0, 'good'),
+        {
+          ...plan(75_001, 'good'),
+          kind: 'abort',
+          faults: [{ kind: 'late', nth: 1, calls: 1, ms: 5000, weights: false }]
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+  })
+})
+
+function plan(startMs: number, image: 'good' | 'crashes'): Schedule['actors'][number] {
+  return { kind: 'deploy', startMs, image, pause: false, faults: [], slow: [], postDelayMs: 0 }
+}
