@@ -51,6 +51,8 @@ export interface RunContext {
   watcher?: IdleWatcher
   /** the latest successful poll of the idle side, for the timeline */
   last?: IdleSnapshot
+  /** when a weight write of this run got no answer: AWS may still apply it (see revert) */
+  uncertainWriteAt?: number
   /** alarms, metric windows and test traffic: what users see (settings.watch) */
   watching?: Watching
 }

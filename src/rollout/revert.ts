@@ -12,6 +12,13 @@ const RETURN_BUDGET_MS = 120_000
 const FIRST_RETRY_MS = 1000
 const MAX_RETRY_MS = 30_000
 const SCALE_ATTEMPTS = 3
+/**
+ * A weight write whose answer never came (a timeout, a reset) may still be applied by AWS after
+ * the revert's own write: longer than any request the SDK keeps in flight (its request timeout).
+ */
+export const LATE_WRITE_GRACE_MS = 15_000
+/** Late writes of this run put right this many times at most before the new side is scaled down. */
+const RECHECKS = 3
 
 type Landed = { landed: true; route: Route } | { landed: false; error: string }
 
@@ -57,6 +64,30 @@ export async function returnTraffic(
     await clock.sleep(delay)
     delay = Math.min(delay * 2, MAX_RETRY_MS)
   }
+}
+
+/**
+ * After this run had a weight write with no answer, waits until such a write can no longer land,
+ * then reads the route again: what it says if the idle side has weight again, else undefined.
+ */
+async function lateWeight(
+  run: RunContext,
+  pair: Extract<RolloutState, { phase: 'revert' }>['pair']
+): Promise<string | undefined> {
+  const { clock, elb } = run.deps
+  if (run.uncertainWriteAt === undefined) return undefined
+  const wait = run.uncertainWriteAt + LATE_WRITE_GRACE_MS - clock.now()
+  run.uncertainWriteAt = undefined
+  if (wait > 0) await clock.sleep(wait)
+  const route = await elb.readRoute(pair.route.arn)
+  const idle = route.forward?.targetGroups.find(
+    (g) => g.targetGroupArn === pair.idle.targetGroupArn
+  )
+  if (!idle || idle.weight === 0) return undefined
+  return (
+    `a weight write of this run landed late: the route reads ` +
+    `${weightsRead(route, pair.live.targetGroupArn, pair.idle.targetGroupArn)}; returning all traffic again`
+  )
 }
 
 /**
@@ -112,17 +143,26 @@ export async function revert(
   deps.observer.phase('Revert')
   deps.observer.warn(`reverting: ${state.failure.reason}`)
   if (state.changed === 'traffic') {
-    const result = await returnTraffic(
-      pair.route,
-      pair.live.targetGroupArn,
-      pair.idle.targetGroupArn,
-      deps
-    )
-    if (!result.landed) {
-      deps.observer.warn(`could not return all traffic to ${pair.live.service}: ${result.error}`)
-      return { kind: 'reverted', landed: false, error: result.error }
+    for (let attempt = 1; ; attempt++) {
+      const result = await returnTraffic(
+        pair.route,
+        pair.live.targetGroupArn,
+        pair.idle.targetGroupArn,
+        deps
+      )
+      if (!result.landed) {
+        deps.observer.warn(`could not return all traffic to ${pair.live.service}: ${result.error}`)
+        return { kind: 'reverted', landed: false, error: result.error }
+      }
+      deps.observer.info(`all traffic is back on ${pair.live.service}`)
+      // before the new side loses its tasks: no write of this run may still be on its way
+      const late = await lateWeight(run, pair)
+      if (!late) break
+      if (attempt >= RECHECKS) {
+        return { kind: 'reverted', landed: false, error: late }
+      }
+      deps.observer.warn(late)
     }
-    deps.observer.info(`all traffic is back on ${pair.live.service}`)
   }
   if (state.changed !== 'nothing') {
     const error = await scaleToZero(deps.ecs, deps.clock, pair.cluster, pair.idle.service)

@@ -1,3 +1,4 @@
+import { TakenOverError } from './errors.js'
 import { errorText, interruption, recordTimeline, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
@@ -33,6 +34,9 @@ export async function shift(
   try {
     await deps.elb.writeForward(pair.route, forward)
   } catch (error) {
+    if (error instanceof TakenOverError) throw error
+    // refused or not, the answer is lost: the write may land yet
+    run.uncertainWriteAt = deps.clock.now()
     return failed(
       run,
       startedAt,

@@ -113,8 +113,9 @@ export class Keeper {
         await this.onState(state)
       },
       heartbeat: () => this.heartbeat(),
+      // a look, not a guard: a read that fails here is only warned about
       confirmOwner: async () => {
-        if (this.owned) await this.confirmOwnership()
+        if (this.owned) await this.confirmOwnership(true)
       }
     }
   }
@@ -278,7 +279,15 @@ export class Keeper {
    */
   private async write(record: RolloutRecord, revertable: boolean): Promise<void> {
     if (!this.owned) return
-    await this.confirmOwnership()
+    try {
+      await patiently(this.deps.clock, () => this.confirmOwnership())
+    } catch (error) {
+      if (error instanceof TakenOverError) throw error
+      throw new RecordError(
+        `could not read the lock of ${this.settings.routeArn} (${errorText(error)}), so the ` +
+          'change it guards was not made'
+      )
+    }
     if (revertable && this.interrupted()) return
     await this.writeOrThrow(record)
   }
@@ -318,7 +327,7 @@ export class Keeper {
   private async beforeChange(): Promise<void> {
     if (this.lost) throw this.lost
     if (!this.owned) throw new Error('rollout bug: a change before the lock was taken')
-    await this.confirmOwnership()
+    await patiently(this.deps.clock, () => this.confirmOwnership())
   }
 
   /**
