@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runFaultSuite } from '../../scripts/suites/faults.js'
 import type { SuiteReport } from '../../scripts/suites/report.js'
-import { startHarness, type Harness } from './harness.js'
+import { expectNoViolations, startHarness, type Harness } from './harness.js'
 
 /*
  * The fault suite at the size npm test can afford: six rollouts at once, half of them bad
@@ -32,6 +32,12 @@ describe('rollouts while AWS calls fail', () => {
       unknown: 0,
       unsafe: 0
     })
+  })
+
+  it('never left traffic unsafe at any instant: no violation, late-landing writes included', async () => {
+    expect(report.counts.violations).toBe(0)
+    expect(report.violations).toEqual([])
+    await expectNoViolations(h)
   })
 
   it('was tested under faults: some of the action calls failed or were held back', () => {
