@@ -56,7 +56,8 @@ export interface ControlResponse {
  *                          kind, service, operation, resource (listener/rule ARN or service
  *                          ARN; also listenerArn/ruleArn or clusterArn/serviceArn/serviceName),
  *                          targetGroups (ARN and weight), userAgent, at (ISO, emulator clock),
- *                          message. CreateListener/CreateRule are not judged
+ *                          message. CreateListener/CreateRule are not judged; reset and DELETE
+ *                          clear them
  * - `GET listeners`, `GET|PUT|DELETE load`: the data plane (see ./dataplane.ts)
  */
 export async function handleControl(
