@@ -29,8 +29,8 @@ describe('the action SIGKILLed mid-rollout, then what runs next', () => {
   })
 
   it('never left traffic unsafe at any instant: no violation by the action, its post step or the next command', async () => {
-    expect(report.counts.violations).toBe(0)
     expect(report.violations).toEqual([])
+    expect(report.counts.violations).toBe(0)
     await expectNoViolations(h)
   })
 
