@@ -7,6 +7,7 @@ import { EcsBackend } from './ecs/backend.js'
 import { Elbv2Backend } from './elbv2/backend.js'
 import type { HealthProbe } from './elbv2/probe.js'
 import { ImageBook } from './images.js'
+import { ViolationLog } from './core/violations.js'
 
 /** the longest simulated stretch one step covers; health checks and task starts are seconds apart */
 const STEP_MS = 1000
@@ -19,6 +20,7 @@ export interface SimWorld extends World {
   readonly images: ImageBook
   readonly cloudwatch: CloudWatchBackend
   readonly dataPlane: SimDataPlane
+  readonly violations: ViolationLog
 }
 
 /**
@@ -30,10 +32,12 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
   const clock = options.clock ?? new SimClock()
   if (options.timeScale !== undefined) clock.timeScale = options.timeScale
   const images = new ImageBook()
+  // one record for both models: ELBv2 judges weight writes, ECS judges scaling to zero
+  const violations = new ViolationLog()
   // the two simulations ask each other: ELBv2 probes tasks, ECS registers targets and reads health
   const probe: HealthProbe = { check: (ip, port, at) => ecs.probe.check(ip, port, at) }
-  const elbv2: Elbv2Backend = new Elbv2Backend(clock, probe)
-  const ecs: EcsBackend = new EcsBackend(clock, images, elbv2.forEcs)
+  const elbv2: Elbv2Backend = new Elbv2Backend(clock, probe, violations)
+  const ecs: EcsBackend = new EcsBackend(clock, images, elbv2.forEcs, violations)
   const cloudwatch = new CloudWatchBackend(clock)
   let simulatedTo = clock.simNow()
 
@@ -67,6 +71,7 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
     images,
     cloudwatch,
     dataPlane,
+    violations,
     setImageBehavior(behavior: ImageBehavior): void {
       images.set(behavior)
     },
@@ -77,6 +82,7 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
       cloudwatch.reset()
       images.clear()
       dataPlane.reset()
+      violations.clear()
       simulatedTo = clock.simNow()
     }
   }

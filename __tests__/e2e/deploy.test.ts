@@ -3,6 +3,7 @@ import {
   calls,
   currentWeights,
   deployInputs,
+  expectNoViolations,
   freshTopology,
   run,
   setImage,
@@ -60,6 +61,7 @@ describe('deploy through the bundled action against the emulator', () => {
 
     expect(result.summary).toContain('Promoted')
     expect(result.summary).toContain('```mermaid')
+    await expectNoViolations(h)
   })
 
   it('reverts an unhealthy release before any weight reaches it', async () => {
@@ -76,6 +78,7 @@ describe('deploy through the bundled action against the emulator', () => {
       [t.targetGroups.blue]: 100,
       [t.targetGroups.green]: 0
     })
+    await expectNoViolations(h)
   })
 
   it('fails a crashing release fast, with its stop reason and exit code', async () => {
@@ -90,6 +93,7 @@ describe('deploy through the bundled action against the emulator', () => {
     expect(result.outputs.reason).toMatch(/exit code 3/)
     expect(result.summary).toMatch(/Essential container in task exited/)
     expect(await weightWrites(h)).toEqual([])
+    await expectNoViolations(h)
   })
 
   it('reverts a release that degrades after the first shift back to 100/0', async () => {
@@ -109,6 +113,7 @@ describe('deploy through the bundled action against the emulator', () => {
       [t.targetGroups.blue]: 100,
       [t.targetGroups.green]: 0
     })
+    await expectNoViolations(h)
   })
 
   it('on SIGTERM during a bake, the next mutating call returns all traffic', async () => {
@@ -134,6 +139,7 @@ describe('deploy through the bundled action against the emulator', () => {
       [t.targetGroups.blue]: 100,
       [t.targetGroups.green]: 0
     })
+    await expectNoViolations(h)
   })
 
   it('deploys through a listener rule, keeping its stickiness', async () => {
@@ -143,6 +149,7 @@ describe('deploy through the bundled action against the emulator', () => {
     const writes = await weightWrites(h)
     expect(writes.map((w) => w.operation)).toEqual(['ModifyRule', 'ModifyRule'])
     expect(writes.map((w) => w.weights[t.targetGroups.green])).toEqual([50, 100])
+    await expectNoViolations(h)
   })
 
   it('refuses bad inputs with zero mutating calls', async () => {
@@ -205,5 +212,6 @@ describe('deploy through the bundled action against the emulator', () => {
       [t.targetGroups.blue]: 100,
       [t.targetGroups.green]: 0
     })
+    await expectNoViolations(h)
   })
 })

@@ -7,7 +7,7 @@ import { throttlingTolerated } from '../../src/aws/patience.js'
 import { clientConfig, control } from '../helpers/emulator.js'
 import { runRateLimitSuite } from '../../scripts/suites/rate-limits.js'
 import type { SuiteReport } from '../../scripts/suites/report.js'
-import { startHarness, type Harness } from './harness.js'
+import { expectNoViolations, startHarness, type Harness } from './harness.js'
 
 /*
  * API economy: four rollouts at once against an emulator that throttles as AWS does per account
@@ -32,6 +32,12 @@ describe('rollouts at once under AWS-like request rate limits', () => {
   it('all complete: every good release is promoted', () => {
     expect(report.problems).toEqual([])
     expect(report.counts).toMatchObject({ rollouts: 4, promoted: 4, unknown: 0, unsafe: 0 })
+  })
+
+  it('never left traffic unsafe at any instant: no violation', async () => {
+    expect(report.violations).toEqual([])
+    expect(report.counts.violations).toBe(0)
+    await expectNoViolations(h)
   })
 
   it('were throttled on the way, and backed off rather than hammering', () => {

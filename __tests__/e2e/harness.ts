@@ -11,7 +11,17 @@ import {
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
 import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/lib/github-runner.js'
-import { calls, clearCalls, setImage, clientConfig, control } from '../helpers/emulator.js'
+import {
+  calls,
+  clearCalls,
+  clearViolations,
+  setImage,
+  clientConfig,
+  control,
+  violations,
+  type Violation
+} from '../helpers/emulator.js'
+import { formatViolations } from '../../scripts/suites/violations.js'
 import type { CallRecord } from '../../emulator/control/call-log.js'
 import { placeholdersOf, policyProblems } from '../iam/check.js'
 
@@ -43,6 +53,7 @@ export async function freshTopology(
     useRule: options.useRule
   })
   await clearCalls(h.url)
+  await clearViolations(h.url)
   return topology
 }
 
@@ -111,6 +122,20 @@ export function callsOf(h: Harness, caller: string): Promise<CallRecord[]> {
 }
 
 export { calls, setImage }
+
+/**
+ * Fails the test when the emulator's safety watch recorded any violation since the test's
+ * topology was built (freshTopology clears them): a weight written onto a target group with no
+ * healthy target, or a service scaled to 0 while its group carried weight, at the instant the
+ * write landed. Returns what it checked (an empty list).
+ */
+export async function expectNoViolations(h: Harness): Promise<Violation[]> {
+  const found = await violations(h.url)
+  if (found.length > 0) {
+    throw new Error(`the emulator recorded safety violations:\n${formatViolations(found)}`)
+  }
+  return found
+}
 
 export interface WeightWrite {
   operation: string

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { runKillSuite, type KillTrial } from '../../scripts/suites/kill.js'
 import type { SuiteReport } from '../../scripts/suites/report.js'
-import { startHarness, type Harness } from './harness.js'
+import { expectNoViolations, startHarness, type Harness } from './harness.js'
 
 /*
  * The kill suite at the size npm test can afford: six trials at once, each a rollout of a good,
@@ -26,6 +26,12 @@ describe('the action SIGKILLed mid-rollout, then what runs next', () => {
   it('ends every trial with all traffic on one healthy side and a state that says so', () => {
     expect(report.problems).toEqual([])
     expect(report.counts).toMatchObject({ trials: 6, safe: 6, unsafe: 0 })
+  })
+
+  it('never left traffic unsafe at any instant: no violation by the action, its post step or the next command', async () => {
+    expect(report.violations).toEqual([])
+    expect(report.counts.violations).toBe(0)
+    await expectNoViolations(h)
   })
 
   it('killed the action inside the rollout, in more than one phase', () => {

@@ -4,6 +4,7 @@
  */
 import type { CallFilter, CallRecord } from '../../emulator/control/call-log.js'
 import type { ActiveFault, FaultRule } from '../../emulator/control/faults.js'
+import type { Violation, ViolationFilter } from '../../emulator/core/violations.js'
 import { type Agent, request as httpRequest } from 'node:http'
 import type {
   ImageBehavior,
@@ -20,7 +21,9 @@ export type {
   ImageBehavior,
   ListenerEndpoint,
   LoadSpec,
-  LoadStatus
+  LoadStatus,
+  Violation,
+  ViolationFilter
 }
 
 export const REGION = 'us-east-1'
@@ -93,12 +96,29 @@ export async function calls(url: string, filter: CallFilter = {}): Promise<CallR
   if (filter.service !== undefined) query.set('service', filter.service)
   if (filter.operation !== undefined) query.set('operation', filter.operation)
   if (filter.mutating !== undefined) query.set('mutating', String(filter.mutating))
+  if (filter.userAgent !== undefined) query.set('userAgent', filter.userAgent)
   const suffix = query.size > 0 ? `?${query}` : ''
   return control<CallRecord[]>(url, 'GET', `calls${suffix}`)
 }
 
 export async function clearCalls(url: string): Promise<void> {
   await control(url, 'DELETE', 'calls')
+}
+
+/**
+ * The writes that left traffic where it must not be, at the moment they took effect (weight on
+ * a target group without a healthy target, a service scaled to 0 while it carries weight).
+ */
+export async function violations(url: string, filter: ViolationFilter = {}): Promise<Violation[]> {
+  const query = new URLSearchParams()
+  if (filter.kind !== undefined) query.set('kind', filter.kind)
+  if (filter.userAgent !== undefined) query.set('userAgent', filter.userAgent)
+  const suffix = query.size > 0 ? `?${query}` : ''
+  return (await control<{ violations: Violation[] }>(url, 'GET', `violations${suffix}`)).violations
+}
+
+export async function clearViolations(url: string): Promise<void> {
+  await control(url, 'DELETE', 'violations')
 }
 
 /** Where each load balancer listener answers HTTP on the loopback interface. */

@@ -1,9 +1,10 @@
 import type { World } from '../core/contracts.js'
+import { VIOLATION_KINDS, type ViolationFilter } from '../core/violations.js'
 import type { CallFilter, CallLog } from './call-log.js'
 import { type FaultBook, parseFaultRule } from './faults.js'
 import { routeDataPlane } from './dataplane.js'
 import { parseImageBehavior } from './images.js'
-import { asObject, ControlInputError, optionalNumber, rejectUnknownFields } from './input.js'
+import { asObject, ControlInputError, oneOf, optionalNumber, rejectUnknownFields } from './input.js'
 import { parseRateLimits, type RateLimiter } from './rate-limits.js'
 
 export const CONTROL_PREFIX = '/_emulator/'
@@ -28,15 +29,35 @@ export interface ControlResponse {
  * The control API under `/_emulator/` (JSON in and out):
  *
  * - `GET  health`          `{ ok: true }`
- * - `POST reset`           forgets every resource, image behaviour, fault and logged call, and
- *                          puts timeScale back to the one the server was started with
+ * - `POST reset`           forgets every resource, image behaviour, fault, logged call and
+ *                          recorded violation, and puts timeScale back to the one the server was
+ *                          started with
  * - `GET|PUT config`       `{ timeScale, rateLimits }`: rateLimits true (AWS-like token buckets per
  *                          account and region), false (none, the default) or a list of RateLimit
  *                          rules; GET shows rateLimits only while some are set
  * - `PUT  images`          an ImageBehavior
- * - `GET|POST|DELETE faults`, `DELETE faults/<id>`: POST answers `{ id }`
+ * - `GET|POST|DELETE faults`, `DELETE faults/<id>`: POST answers `{ id }`. A FaultRule (see
+ *                          ./faults.ts) picks calls by service, operation and, with `userAgent`,
+ *                          a part of the caller's User-Agent (one caller's calls, the others
+ *                          pass); `fault` is throttle, error500, reset, or latency: the call is
+ *                          held `latencyMs` (default 1000) and then applied, a late-landing
+ *                          write that changes the world only when it lands
  * - `GET|DELETE calls`     the call log; GET filters on `?service=&operation=&mutating=&userAgent=`
  *                          (userAgent: a part of the caller's User-Agent)
+ * - `GET|DELETE violations` safety watched at every instant: GET answers `{ violations: [...] }`,
+ *                          every write that, at the moment it took effect (after any injected
+ *                          latency), left traffic where it must not be, in that order; filters
+ *                          on `?kind=&userAgent=`. Kinds (see ../core/violations.ts):
+ *                          `weight-on-unhealthy-target-group`, a ModifyListener or ModifyRule
+ *                          whose resulting forward action gives weight > 0 to a target group with
+ *                          no `healthy` target; `scaled-to-zero-while-carrying-weight`, an ECS
+ *                          UpdateService setting desiredCount 0 on a service whose target group
+ *                          has weight > 0 in a listener's default actions or a rule. Each entry:
+ *                          kind, service, operation, resource (listener/rule ARN or service
+ *                          ARN; also listenerArn/ruleArn or clusterArn/serviceArn/serviceName),
+ *                          targetGroups (ARN and weight), userAgent, at (ISO, emulator clock),
+ *                          message. CreateListener/CreateRule are not judged; reset and DELETE
+ *                          clear them
  * - `GET listeners`, `GET|PUT|DELETE load`: the data plane (see ./dataplane.ts)
  */
 export async function handleControl(
@@ -71,6 +92,7 @@ function route(
       world.clock.timeScale = state.startTimeScale
       faults.clear()
       calls.clear()
+      world.violations?.clear()
       state.limits.set([])
       return ok()
     case 'GET config':
@@ -104,6 +126,11 @@ function route(
       return ok(calls.list(callFilter(url.searchParams)))
     case 'DELETE calls':
       calls.clear()
+      return ok()
+    case 'GET violations':
+      return ok({ violations: world.violations?.list(violationFilter(url.searchParams)) ?? [] })
+    case 'DELETE violations':
+      world.violations?.clear()
       return ok()
   }
   const dataPlane = routeDataPlane(method, path, url, () => parseJson(body), world)
@@ -153,5 +180,14 @@ function callFilter(query: URLSearchParams): CallFilter {
     }
     filter.mutating = mutating === 'true'
   }
+  return filter
+}
+
+function violationFilter(query: URLSearchParams): ViolationFilter {
+  const filter: ViolationFilter = {}
+  const kind = query.get('kind')
+  const userAgent = query.get('userAgent')
+  if (kind) filter.kind = oneOf(kind, 'kind', VIOLATION_KINDS)
+  if (userAgent) filter.userAgent = userAgent
   return filter
 }

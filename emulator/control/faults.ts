@@ -25,7 +25,7 @@ export interface FaultRule {
   latencyMs?: number
   /** seeds the rate's random draws, so that a test sees the same calls fail every run */
   seed?: number
-  /** only calls whose User-Agent contains this, e.g. `ecs-blue-green-action`: the test's own calls pass */
+  /** only calls whose User-Agent contains this (any fault, latency included), e.g. `ecs-blue-green-action` or `app/<id>`: the other callers pass untouched */
   userAgent?: string
 }
 

@@ -1,4 +1,5 @@
 import type { SimClock } from './clock.js'
+import type { ViolationLog } from './violations.js'
 
 /**
  * The seam between the protocol layer (HTTP, wire formats, control API, faults, call log) and
@@ -18,6 +19,8 @@ export interface CallContext {
   region: string
   accountId: string
   requestId: string
+  /** the caller's User-Agent header, passed through for the safety watch (never parsed by a model) */
+  userAgent?: string
 }
 
 export interface ServiceBackend {
@@ -55,8 +58,10 @@ export interface World {
   setImageBehavior(behavior: ImageBehavior): void
   /** advances every simulation to clock.simNow(); called by the server every few milliseconds */
   tick(): void
-  /** forgets every resource and behaviour */
+  /** forgets every resource and behaviour, and every recorded violation */
   reset(): void
+  /** the writes that left traffic where it must not be (GET /_emulator/violations), when the world watches */
+  readonly violations?: ViolationLog
   /** the load balancers' listeners answering HTTP, when the world simulates them */
   readonly dataPlane?: DataPlane
 }

@@ -1,6 +1,7 @@
 import type { SimClock } from '../core/clock.js'
 import type { CallContext, ServiceBackend } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
+import type { ViolationLog } from '../core/violations.js'
 import type { HealthProbe } from '../elbv2/probe.js'
 import type { ImageBook } from '../images.js'
 import { createClusterOp, describeClustersOp } from './clusters.js'
@@ -53,8 +54,8 @@ export class EcsBackend implements ServiceBackend {
   /** what the load balancer's health checks find at a task's address */
   readonly probe: HealthProbe
 
-  constructor(clock: SimClock, images: ImageBook, lb: LoadBalancing) {
-    this.model = new EcsModel(clock, images, lb)
+  constructor(clock: SimClock, images: ImageBook, lb: LoadBalancing, violations?: ViolationLog) {
+    this.model = new EcsModel(clock, images, lb, violations)
     this.probe = probeTasks(this.model)
   }
 

@@ -11,6 +11,15 @@ export interface TargetGroupFacts {
   loadBalancerArns: string[]
 }
 
+/** A listener's default actions or a rule forwarding to a target group with weight > 0. */
+export interface CarriedWeight {
+  targetGroupArn: string
+  weight: number
+  listenerArn: string
+  /** absent when the listener's default actions carry the weight */
+  ruleArn?: string
+}
+
 export interface LoadBalancing {
   targetGroup(arn: string): TargetGroupFacts | undefined
   register(targetGroupArn: string, ip: string, port: number, simNow: number): void
@@ -18,4 +27,6 @@ export interface LoadBalancing {
   deregister(targetGroupArn: string, ip: string, port: number, simNow: number): void
   /** initial | healthy | unhealthy | unused | draining | unavailable, or undefined when not registered */
   targetState(targetGroupArn: string, ip: string, port: number): string | undefined
+  /** every listener default action and rule that gives the group weight > 0 now */
+  weightCarried(targetGroupArn: string): CarriedWeight[]
 }

@@ -1,6 +1,7 @@
 import type { SimClock } from '../core/clock.js'
 import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
+import { ViolationLog } from '../core/violations.js'
 import type { ImageBook } from '../images.js'
 import { ecsArn, isArn, parseEcsArn, uuid } from './ids.js'
 import type { LoadBalancing } from './load-balancing.js'
@@ -22,7 +23,9 @@ export class EcsModel {
   constructor(
     readonly clock: SimClock,
     readonly images: ImageBook,
-    readonly lb: LoadBalancing
+    readonly lb: LoadBalancing,
+    /** where a service scaled to 0 while its target group carries weight is recorded */
+    readonly violations: ViolationLog = new ViolationLog()
   ) {}
 
   cluster(ref: string | undefined, ctx: CallContext): Cluster {

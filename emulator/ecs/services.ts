@@ -16,6 +16,7 @@ import {
   stringList
 } from './params.js'
 import { newDeployment, startDeployment } from './scheduler.js'
+import { watchScaleToZero } from './safety.js'
 import { renderService } from './service-view.js'
 import type {
   DeploymentConfiguration,
@@ -130,6 +131,7 @@ export function updateServiceOp(model: EcsModel, params: Params, ctx: CallContex
     definition.arn !== primary?.taskDefinitionArn ||
     loadBalancers !== undefined ||
     networkConfiguration !== undefined
+  const desiredCountBefore = service.desiredCount
   if (desiredCount !== undefined && desiredCount !== service.desiredCount) {
     service.desiredCount = desiredCount
     service.steady = false
@@ -141,6 +143,7 @@ export function updateServiceOp(model: EcsModel, params: Params, ctx: CallContex
   service.deploymentConfiguration = deploymentConfiguration
   service.extras = pickExtras(params, service.extras)
   if (redeploy) startDeployment(model, service, definition.arn)
+  if (desiredCount === 0) watchScaleToZero(model, service, cluster.arn, desiredCountBefore, ctx)
   return { service: renderService(model, service, false) }
 }
 

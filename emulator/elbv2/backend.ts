@@ -1,6 +1,7 @@
 import type { SimClock } from '../core/clock.js'
 import type { CallContext, ServiceBackend } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
+import type { ViolationLog } from '../core/violations.js'
 import type { LoadBalancing } from '../ecs/load-balancing.js'
 import { describeTargetGroupAttributesOp, modifyTargetGroupAttributesOp } from './attributes.js'
 import { linkForEcs } from './ecs-link.js'
@@ -64,8 +65,8 @@ export class Elbv2Backend implements ServiceBackend {
   /** what the ECS simulation uses to register its tasks and read their health */
   readonly forEcs: LoadBalancing
 
-  constructor(clock: SimClock, probe: HealthProbe) {
-    this.model = new Elbv2Model(clock, probe)
+  constructor(clock: SimClock, probe: HealthProbe, violations?: ViolationLog) {
+    this.model = new Elbv2Model(clock, probe, violations)
     this.forEcs = linkForEcs(this.model)
   }
 

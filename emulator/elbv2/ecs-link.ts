@@ -1,5 +1,6 @@
 import type { LoadBalancing } from '../ecs/load-balancing.js'
 import type { Elbv2Model } from './model.js'
+import { weightCarried } from './safety.js'
 import { targetKey } from './state.js'
 import { deregisterTarget, registerTarget } from './targets.js'
 
@@ -26,6 +27,9 @@ export function linkForEcs(model: Elbv2Model): LoadBalancing {
     },
     targetState(arn, ip, port) {
       return model.targetGroups.get(arn)?.targets.get(targetKey(ip, port))?.state
+    },
+    weightCarried(arn) {
+      return weightCarried(model, arn)
     }
   }
 }

@@ -1,3 +1,4 @@
+import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { listenerArn, ruleArn } from './arns.js'
 import { readActions } from './actions.js'
@@ -13,6 +14,7 @@ import {
   validationError
 } from './params.js'
 import type { Listener } from './state.js'
+import { watchForwardWrite } from './safety.js'
 import { applyTags, readTags } from './tags.js'
 
 const PROTOCOLS = ['HTTP', 'HTTPS']
@@ -94,7 +96,7 @@ export function describeListenersOp(model: Elbv2Model, params: Params): object {
   return { Listeners: items.map(renderListener), ...(NextMarker ? { NextMarker } : {}) }
 }
 
-export function modifyListenerOp(model: Elbv2Model, params: Params): object {
+export function modifyListenerOp(model: Elbv2Model, params: Params, ctx: CallContext): object {
   const listener = model.listener(requiredString(params, 'ListenerArn'))
   const protocol = optionalString(params, 'Protocol')
   if (protocol !== undefined) checkProtocol(protocol)
@@ -124,6 +126,7 @@ export function modifyListenerOp(model: Elbv2Model, params: Params): object {
   if (actions) {
     listener.defaultRule.actions = actions
     model.reindex()
+    watchForwardWrite(model, 'ModifyListener', listener, listener.defaultRule, ctx)
   }
   return { Listeners: [renderListener(listener)] }
 }

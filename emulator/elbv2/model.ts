@@ -1,5 +1,6 @@
 import type { SimClock } from '../core/clock.js'
 import { AwsError } from '../core/errors.js'
+import { ViolationLog } from '../core/violations.js'
 import type { HealthProbe } from './probe.js'
 import type { Action, Listener, LoadBalancer, Rule, TargetGroup } from './state.js'
 
@@ -13,7 +14,9 @@ export class Elbv2Model {
 
   constructor(
     readonly clock: SimClock,
-    readonly probe: HealthProbe
+    readonly probe: HealthProbe,
+    /** where writes that put weight on a group without a healthy target are recorded */
+    readonly violations: ViolationLog = new ViolationLog()
   ) {}
 
   loadBalancer(arn: string): LoadBalancer {

@@ -1,3 +1,4 @@
+import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { readActions } from './actions.js'
 import { ruleArn } from './arns.js'
@@ -15,6 +16,7 @@ import {
   validationError
 } from './params.js'
 import type { Listener, Rule } from './state.js'
+import { watchForwardWrite } from './safety.js'
 import { applyTags, readTags } from './tags.js'
 
 const MAX_RULES_PER_LISTENER = 100
@@ -66,7 +68,7 @@ export function describeRulesOp(model: Elbv2Model, params: Params): object {
   return { Rules: items.map(renderRule), ...(NextMarker ? { NextMarker } : {}) }
 }
 
-export function modifyRuleOp(model: Elbv2Model, params: Params): object {
+export function modifyRuleOp(model: Elbv2Model, params: Params, ctx: CallContext): object {
   const rule = model.rule(requiredString(params, 'RuleArn'))
   const listener = model.listener(rule.listenerArn)
   let conditions: Rule['conditions'] | undefined
@@ -88,6 +90,7 @@ export function modifyRuleOp(model: Elbv2Model, params: Params): object {
   if (actions) {
     rule.actions = actions
     model.reindex()
+    watchForwardWrite(model, 'ModifyRule', listener, rule, ctx)
   }
   return { Rules: [renderRule(rule)] }
 }

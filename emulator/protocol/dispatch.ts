@@ -79,7 +79,7 @@ export async function dispatch(
   if (request.decodeError) return answer(request.decodeError)
   if (!known || backend === undefined) return answer(format.unknownOperation(operation))
 
-  const ctx: CallContext = { region, accountId: ACCOUNT_ID, requestId }
+  const ctx: CallContext = { region, accountId: ACCOUNT_ID, requestId, userAgent }
   try {
     world.tick()
     const result = await backend.call(operation, params, ctx)

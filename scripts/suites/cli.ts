@@ -1,6 +1,7 @@
 /**
  * Runs a suite at a size of your choosing against an emulator of its own, prints its counts and
- * exits non-zero when anything went wrong:
+ * `violations: N` (what the emulator's safety watch recorded at any instant, GET
+ * /_emulator/violations), and exits non-zero when anything went wrong, a violation included:
  *
  *   npx tsx scripts/suites/cli.ts faults --rollouts 40 --seed 7 [--share 0.12]
  *   npx tsx scripts/suites/cli.ts rate-limits --rollouts 20
@@ -8,10 +9,12 @@
  */
 import { parseArgs } from 'node:util'
 import { startEmulator } from '../../emulator/server.js'
+import { violations } from '../../__tests__/helpers/emulator.js'
 import { runFaultSuite } from './faults.js'
 import { runKillSuite } from './kill.js'
 import { runRateLimitSuite } from './rate-limits.js'
-import type { SuiteReport } from './report.js'
+import { suiteFailed, type SuiteReport } from './report.js'
+import { formatViolations } from './violations.js'
 
 const USAGE = `usage: tsx scripts/suites/cli.ts <faults|rate-limits|kill> [--rollouts N] [--trials N] [--seed N] [--concurrency N] [--share 0.12]
 
@@ -106,7 +109,17 @@ try {
     },
     (line) => console.log(line)
   )
-  failed = report.problems.length > 0
+  // the suite printed its own; this emulator is the suite's alone, so every violation is its
+  const all = await violations(emulator.url)
+  if (all.length !== report.violations.length) {
+    console.log(`every caller's ${formatViolations(all)}`)
+  }
+  failed = suiteFailed(report) || all.length > 0
+  if (failed) {
+    console.error(
+      `${report.suite}: FAILED with ${report.problems.length} problems and ${all.length} violations`
+    )
+  }
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error))
 } finally {

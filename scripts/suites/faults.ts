@@ -10,6 +10,7 @@ import { addFault, removeFault } from '../../__tests__/helpers/emulator.js'
 import { pool } from './pool.js'
 import { formatReport, rolloutCounts, type SuiteReport } from './report.js'
 import { judge, planRollout, runRollout, type ReleaseKind } from './rollout.js'
+import { suiteViolations } from './violations.js'
 
 export interface FaultSuiteOptions {
   /** the emulator's URL (best at timeScale 0.05, as the tests run it) */
@@ -93,7 +94,9 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<SuiteRe
     (sum, r) => sum + r.calls.filter((c) => c.fault !== null).length,
     0
   )
-  const report = { suite: 'faults', counts, problems, wallMs: Date.now() - started }
+  const violations = await suiteViolations(url, name)
+  counts.violations = violations.length
+  const report = { suite: 'faults', counts, problems, violations, wallMs: Date.now() - started }
   log(formatReport(report))
   return report
 }

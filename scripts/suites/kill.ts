@@ -25,6 +25,7 @@ import { pool } from './pool.js'
 import { formatReport, type SuiteReport } from './report.js'
 import { planRollout, suiteInputs, type PlannedRollout, type ReleaseKind } from './rollout.js'
 import { readEndState } from './safety.js'
+import { suiteViolations } from './violations.js'
 
 export const NEXT_COMMANDS = ['deploy', 'promote', 'abort'] as const
 export type NextCommand = (typeof NEXT_COMMANDS)[number]
@@ -385,10 +386,12 @@ export async function runKillSuite(
     log(`  ${trialWords(trial)}: ${trial.problems.length === 0 ? 'safe' : 'UNSAFE'}`)
     return trial
   })
+  const violations = await suiteViolations(url, name)
   const report = {
     suite: 'kill',
-    counts: killCounts(done),
+    counts: { ...killCounts(done), violations: violations.length },
     problems: done.flatMap((t) => t.problems),
+    violations,
     wallMs: Date.now() - started,
     trials: done
   }

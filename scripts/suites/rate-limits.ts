@@ -11,6 +11,7 @@ import { control } from '../../__tests__/helpers/emulator.js'
 import { pool } from './pool.js'
 import { formatReport, rolloutCounts, type SuiteReport } from './report.js'
 import { judge, planRollout, runRollout, type ReleaseKind } from './rollout.js'
+import { suiteViolations } from './violations.js'
 
 export interface RateLimitSuiteOptions {
   url: string
@@ -63,7 +64,15 @@ export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise
   counts['peak calls/s'] = peakPerSecond(calls)
   counts['peak calls/s of one rollout'] = Math.max(0, ...runs.map((r) => peakPerSecond(r.calls)))
   counts['slowest rollout s'] = Math.round(Math.max(0, ...runs.map((r) => r.wallMs)) / 1000)
-  const report = { suite: 'rate-limits', counts, problems, wallMs: Date.now() - started }
+  const violations = await suiteViolations(url, name)
+  counts.violations = violations.length
+  const report = {
+    suite: 'rate-limits',
+    counts,
+    problems,
+    violations,
+    wallMs: Date.now() - started
+  }
   log(formatReport(report))
   return report
 }

@@ -1,12 +1,24 @@
 import type { RolloutRun } from './rollout.js'
+import { formatViolations, type Violation } from './violations.js'
 
-/** What a suite found: counts to print, and every problem (none when the suite passed). */
+/**
+ * What a suite found: counts to print, every problem with how the rollouts ended, and every
+ * safety violation the emulator saw at some instant on the way (the suite passed when both are
+ * empty).
+ */
 export interface SuiteReport {
   suite: string
-  /** e.g. rollouts, promoted, reverted, unknown, unsafe, faults injected */
+  /** e.g. rollouts, promoted, reverted, unknown, unsafe, faults injected, violations */
   counts: Record<string, number>
   problems: string[]
+  /** what GET /_emulator/violations recorded for the suite's own calls */
+  violations: Violation[]
   wallMs: number
+}
+
+/** Whether the suite failed: a problem with how a rollout ended, or a violation on the way. */
+export function suiteFailed(report: SuiteReport): boolean {
+  return report.problems.length > 0 || report.violations.length > 0
 }
 
 /** The counts every rollout suite reports. */
@@ -27,12 +39,16 @@ export function rolloutCounts(runs: RolloutRun[], problems: string[]): Record<st
   }
 }
 
-/** `faults: 40 rollouts, 22 promoted, 18 reverted, 0 unknown, ...` and the problems under it. */
+/**
+ * `faults: 40 rollouts, 22 promoted, 18 reverted, 0 unknown, ...` and the problems under it, then
+ * `violations: 0` (or the count and each violation).
+ */
 export function formatReport(report: SuiteReport): string {
   const counts = Object.entries(report.counts)
     .map(([name, value]) => `${value} ${name}`)
     .join(', ')
   const lines = [`${report.suite}: ${counts} (${(report.wallMs / 1000).toFixed(1)} s)`]
   for (const problem of report.problems) lines.push(`  PROBLEM ${problem}`)
+  lines.push(formatViolations(report.violations))
   return lines.join('\n')
 }
