@@ -80,10 +80,10 @@ describe('the lock rule', () => {
       systemClock
     )
     await expect(second.acquire({ kind: 'none', tags: {} })).rejects.toThrow(RolloutLockedError)
+    const arn = lock.arn!
     await lock.release()
-    expect(
-      (await new LockAdapter(elb).readWithLock(t.routeArn, lock.arn ?? 'x')).lock
-    ).toBeUndefined()
+    expect(lock.arn).toBeUndefined()
+    expect((await new LockAdapter(elb).readWithLock(t.routeArn, arn)).lock).toBeUndefined()
   })
 
   it('of two creates that race, exactly one wins, however they interleave', async () => {
