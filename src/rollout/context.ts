@@ -51,6 +51,8 @@ export interface TrafficCheckpoint {
   liveTargetGroupArn: string
   idleTargetGroupArn: string
   startedAt: number
+  /** the test listener or rule that test traffic pointed at the new side, to point back */
+  testRouteArn?: string
 }
 
 /** What one run keeps besides its state: the ports, the deadline and the idle side's watcher. */

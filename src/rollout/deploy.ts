@@ -8,14 +8,15 @@ import { discover, register, render } from './prepare.js'
 import { promote, scaleDown } from './promote.js'
 import { recheck } from './recheck.js'
 import { TakenOverError } from './errors.js'
-import { revert } from './revert.js'
+import { restoreTraffic as returnToLive, revert } from './revert.js'
 import { shift } from './shift.js'
 import type { RolloutOutcome, Settings } from './settings.js'
 import type { Changed, RolloutState } from './state.js'
+import { restoreTestRoute } from './watch/test-traffic.js'
 
+import type { TrafficCheckpoint } from './context.js'
 export type { RolloutDeps, TrafficCheckpoint } from './context.js'
 export type { RolloutState } from './state.js'
-export { restoreTraffic } from './revert.js'
 export { systemClock } from './clock.js'
 
 /**
@@ -156,5 +157,21 @@ function guarded(
       return { where: `during bake at ${percent(state.step)}%`, changes: 'traffic' }
     default:
       return undefined
+  }
+}
+
+/**
+ * For the action's post: step, when the main step died mid-rollout: all traffic back on the side
+ * that was live (see revert.ts), then the test listener pointed back after it, whatever the
+ * first did (it follows what the production route reads).
+ */
+export async function restoreTraffic(
+  checkpoint: TrafficCheckpoint,
+  deps: Parameters<typeof returnToLive>[1]
+): Promise<'restored' | 'already-restored'> {
+  try {
+    return await returnToLive(checkpoint, deps)
+  } finally {
+    await restoreTestRoute(checkpoint, deps)
   }
 }

@@ -13,6 +13,7 @@ import type { Clock, EcsPort, ElbPort, RolloutObserver, Route } from './ports.js
 import { systemClock } from './clock.js'
 import type { Observed } from './decide.js'
 import type { RolloutState } from './state.js'
+import { restoreTestRoute, testRouteEnding } from './watch/test-traffic.js'
 
 /** The write that returns traffic is the one that must land: keep trying this long. */
 const RETURN_BUDGET_MS = 120_000
@@ -107,6 +108,7 @@ export async function revert(
     deps.observer.info(`all traffic is back on ${pair.live.service}`)
     deps.onCheckpoint?.(null)
   }
+  await restoreTestRoute(testRouteEnding(run, pair), deps)
   if (state.changed !== 'nothing') {
     const error = await scaleToZero(deps.ecs, deps.clock, pair.cluster, pair.idle.service)
     if (error) deps.observer.warn(`could not scale ${pair.idle.service} to 0: ${error}`)

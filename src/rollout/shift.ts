@@ -5,6 +5,7 @@ import { failed } from './idle-side.js'
 import { trafficSteps, percentAt } from './plan.js'
 import { pollUntil } from './poll.js'
 import type { RolloutState } from './state.js'
+import { testRouteEnding } from './watch/test-traffic.js'
 
 /**
  * Writes the step's weights (the pair in the order read, summing to 100, stickiness kept) and
@@ -31,12 +32,7 @@ export async function shift(
   const stop = interruption(run, where)
   if (stop) return failed(run, startedAt, state.changed, stop)
   if (state.changed !== 'traffic') {
-    deps.onCheckpoint?.({
-      routeArn: pair.route.arn,
-      liveTargetGroupArn: pair.live.targetGroupArn,
-      idleTargetGroupArn: pair.idle.targetGroupArn,
-      startedAt
-    })
+    deps.onCheckpoint?.({ ...testRouteEnding(run, pair), startedAt })
   }
   try {
     await deps.elb.writeForward(pair.route, forward)
