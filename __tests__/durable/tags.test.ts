@@ -118,6 +118,61 @@ describe('the rollout state in tags', () => {
     )
   })
 
+  it('cuts a reason of astral-plane letters whole, to a value that fits', () => {
+    // mathematical bold letters: \p{L}, but two UTF-16 units each, as AWS counts a tag value
+    const bold = '\u{1D400}\u{1D401}\u{1D402}'
+    for (const reason of [
+      bold.repeat(200),
+      // one unit ahead, so that a cut by units would fall in the middle of a pair
+      `x${bold.repeat(200)}`,
+      `xy ${bold.repeat(100)} z ${bold.repeat(100)}`
+    ]) {
+      const text = tagText(reason)
+      expect(text.length).toBeLessThanOrEqual(MAX_VALUE)
+      expect(text).toMatch(VALUE)
+      expect(text.endsWith('...')).toBe(true)
+      expect(reason.startsWith(text.slice(0, -3))).toBe(true)
+      const tags = encodeRecord(record({ phase: 'reverted', reason }))
+      expect(decodeRecord(tags)).toMatchObject({ kind: 'record', record: { reason: text } })
+    }
+  })
+
+  it('keeps a revision ARN too long for a tag as family:revision, and reads the ARN back', () => {
+    // the longest family whose ARN still fits is kept whole
+    const fits = `${TD}/${'f'.repeat(256 - TD.length - 1 - ':42'.length)}:42`
+    expect(fits.length).toBe(MAX_VALUE)
+    expect(encodeRecord(record({ revision: fits }))['ecs-blue-green:revision']).toBe(fits)
+
+    const family = 'f'.repeat(240)
+    const written = record({
+      revision: `${TD}/${family}:1234567`,
+      previousRevision: `${TD}/${family}:1234566`
+    })
+    const tags = encodeRecord(written)
+    expect(tags['ecs-blue-green:revision']).toBe(`${family}:1234567`)
+    expect(tags['ecs-blue-green:previous-revision']).toBe(`${family}:1234566`)
+    expect(decodeRecord(tags)).toEqual({ kind: 'record', record: written })
+  })
+
+  it('reads family:revision in the partition, region and account of the target groups', () => {
+    const cn = 'arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321'
+    const written = record({
+      live: { service: 'web-blue', targetGroupArn: `${cn}:targetgroup/web-blue-tg/01` },
+      idle: { service: 'web-green', targetGroupArn: `${cn}:targetgroup/web-green-tg/02` },
+      revision: `arn:aws-cn:ecs:cn-north-1:210987654321:task-definition/${'g'.repeat(250)}:3`,
+      previousRevision: 'arn:aws-cn:ecs:cn-north-1:210987654321:task-definition/web:2'
+    })
+    const tags = encodeRecord(written)
+    expect(tags['ecs-blue-green:revision']).toBe(`${'g'.repeat(250)}:3`)
+    expect(decodeRecord(tags)).toEqual({ kind: 'record', record: written })
+  })
+
+  it('refuses a revision that even as family:revision is longer than a tag value', () => {
+    expect(() => encodeRecord(record({ revision: `${TD}/${'f'.repeat(255)}:10` }))).toThrow(
+      /revision .* longer than 256 characters/
+    )
+  })
+
   it('is nothing when no tag of the action is there, or all were cleared', () => {
     expect(decodeRecord({ team: 'web', 'aws:cloudformation:stack-name': 'x' })).toEqual({
       kind: 'none'

@@ -1,4 +1,6 @@
+import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { clientConfig } from '../helpers/emulator.js'
 import {
   calls,
   currentWeights,
@@ -94,6 +96,38 @@ describe('deploy through the bundled action against the emulator', () => {
     expect(result.summary).toMatch(/Essential container in task exited/)
     expect(await weightWrites(h)).toEqual([])
     await expectNoViolations(h)
+  })
+
+  it('reports a deployment circuit-breaker rollback of the idle side as the release failing', async () => {
+    const t = await freshTopology(h)
+    const ecs = new ECSClient(clientConfig(h.url))
+    try {
+      await ecs.send(
+        new UpdateServiceCommand({
+          cluster: t.cluster,
+          service: t.services.green,
+          deploymentConfiguration: {
+            deploymentCircuitBreaker: { enable: true, rollback: true }
+          }
+        })
+      )
+    } finally {
+      ecs.destroy()
+    }
+    const image = uniqueImage()
+    await setImage(h.url, { image, behavior: 'crash' })
+    // polls far apart: ECS has given up on the release and rolled it back before the next one
+    const result = await run(h, deployInputs(t, { image, 'poll-interval': '5s' }))
+    expect(result.outputs.result).toBe('reverted')
+    expect(result.outputs.reason).toMatch(
+      new RegExp(
+        `^ECS's deployment circuit breaker rolled ${t.services.green} back to app\\d+:1 ` +
+          `while bringing up ${t.services.green}: `
+      )
+    )
+    expect(result.outputs.reason).not.toMatch(/someone else/)
+    expect(result.exitCode).not.toBe(0)
+    expect(await weightWrites(h)).toEqual([])
   })
 
   it('reverts a release that degrades after the first shift back to 100/0', async () => {

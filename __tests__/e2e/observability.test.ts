@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-cloudwatch'
 import {
   CreateListenerCommand,
+  DescribeListenersCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { Topology } from '../../emulator/fixtures/topology.js'
@@ -120,6 +121,15 @@ async function productionWeights(t: Topology): Promise<number[]> {
     })
 }
 
+/** The test listener's forward weights now, read back through the SDK. */
+async function testWeights(arn: string): Promise<Record<string, number>> {
+  const found = await elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }))
+  const forward = found.Listeners?.[0]?.DefaultActions?.find((a) => a.Type === 'forward')
+  return Object.fromEntries(
+    (forward?.ForwardConfig?.TargetGroups ?? []).map((g) => [g.TargetGroupArn, g.Weight])
+  )
+}
+
 describe('watching what users see', () => {
   it('reverts at the first step a release whose health checks pass but 20% of answers are 5xx', async () => {
     const t = await freshTopology(h)
@@ -194,6 +204,11 @@ describe('watching what users see', () => {
     )
     expect(await productionWeights(t)).toEqual([])
     expect(result.summary).toMatch(/Test traffic.*0 of 6 passed/)
+    // the test listener, pointed at the new side for the test traffic, is pointed back
+    expect(await testWeights(test.arn)).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
   }, 40_000)
 
   it('promotes a good release through test traffic, alarms and metric analysis, with the figures in the summary', async () => {

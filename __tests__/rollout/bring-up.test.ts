@@ -45,6 +45,41 @@ describe('bringing up the idle side', () => {
     ).toBe(true)
   })
 
+  it.each([
+    // the next poll still finds the failed deployment, draining
+    [
+      'while its deployment drains',
+      5_000,
+      'ECS deployment circuit breaker: 2 tasks failed to start.'
+    ],
+    // the rollback completed between two polls: only the service's events tell
+    ['after the rollback completed', 30_000, 'tasks failed to start.']
+  ])(
+    'reports a circuit-breaker rollback of the idle side as the release failing (seen %s)',
+    async (_when, pollIntervalMs, why) => {
+      const bg = new BlueGreen().image({ startMs: 1000, crashAfterMs: 1000 })
+      bg.aws.ecsWorld.circuitBreakerTasks = 2
+      bg.aws.ecsWorld.circuitBreakerRollback = true
+      const outcome = await bg.deploy({ pollIntervalMs })
+      expect(outcome.result).toBe('reverted')
+      // not "web-green was changed to web:41 by someone else"
+      expect(outcome.reason).toBe(
+        `ECS's deployment circuit breaker rolled web-green back to web:41 while bringing up web-green: ${why}`
+      )
+      // the tasks that failed are reported, though they stopped between two polls
+      expect(outcome.stoppedTasks.length).toBeGreaterThanOrEqual(2)
+      expect(outcome.stoppedTasks[0]).toMatchObject({ stopCode: 'EssentialContainerExited' })
+      expect(outcome.serviceEvents.length).toBeGreaterThan(0)
+      // reverted as any failed bring-up: no weight was written, the idle side is scaled back
+      expect(bg.aws.weightWrites()).toEqual([])
+      expect(bg.mutations()).toEqual([
+        'registerTaskDefinition web',
+        'updateService web-green web:42 x2',
+        'updateService web-green x0'
+      ])
+    }
+  )
+
   it('fails fast on an unhealthy target', async () => {
     const bg = new BlueGreen().image({ unhealthy: true, healthReason: 'Target.Timeout' })
     const outcome = await bg.deploy()

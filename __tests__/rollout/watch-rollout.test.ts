@@ -244,7 +244,12 @@ describe('test traffic before production', () => {
       'test traffic to https://test.example.com/health: 1 of 5 requests failed (first: connection reset) during test traffic to web-green'
     )
     expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
-    expect(bg.aws.weightWrites().filter((w) => w['web-blue-tg'] !== 0)).toEqual([])
+    // no production weight was written; the test listener was pointed at the new side and back
+    const routes = bg.aws.log.calls
+      .filter((call) => call.op === 'writeForward')
+      .map((call) => (call.input as { arn: string }).arn)
+    expect(routes).toEqual([testRoute, testRoute])
+    expect(bg.aws.weights(testRoute)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
     expect(bg.mutations().at(-1)).toBe('updateService web-green x0')
   })
 })

@@ -95,6 +95,8 @@ export class MemoryEcs {
   listingLagMs = 0
   /** ECS's circuit breaker: the deployment fails after this many failed tasks */
   circuitBreakerTasks = Infinity
+  /** the circuit breaker's `rollback`: ECS puts the service back on its previous deployment */
+  circuitBreakerRollback = false
 
   constructor(
     private readonly elb: MemoryElb,
@@ -373,6 +375,30 @@ export class MemoryEcs {
     if (primary.rolloutState === 'IN_PROGRESS' && primary.failedTasks >= this.circuitBreakerTasks) {
       primary.rolloutState = 'FAILED'
       primary.rolloutStateReason = `ECS deployment circuit breaker: ${primary.failedTasks} tasks failed to start.`
+      primary.updatedAt = at
+      service.events.unshift({
+        at,
+        message: `(service ${service.name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`
+      })
+      const previous = service.deployments[1]
+      if (this.circuitBreakerRollback && previous) {
+        // as ECS does: the last deployment becomes PRIMARY again, the failed one drains
+        primary.status = 'ACTIVE'
+        service.deployments.splice(1, 1)
+        Object.assign(previous, {
+          status: 'PRIMARY',
+          rolloutState: 'IN_PROGRESS',
+          rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${previous.id}.`,
+          desiredCount: service.desiredCount,
+          updatedAt: at
+        })
+        service.deployments.unshift(previous)
+        service.events.unshift({
+          at,
+          message: `(service ${service.name}) rolling back to deployment ${previous.id}.`
+        })
+        return
+      }
     }
     if (
       primary.rolloutState === 'IN_PROGRESS' &&

@@ -24,13 +24,41 @@ type Octokit = ReturnType<typeof getOctokit>
 /** GitHub caps descriptions of deployments and their statuses at 140 characters. */
 const DESCRIPTION_MAX = 140
 
+/**
+ * How long one GitHub API request may take. Octokit sets none, so a request that hangs would
+ * hold the run (a PR comment, a deployment status) past its `timeout`; GitHub answers these in
+ * well under a second, so 10 s, as for the AWS calls (see aws/clients.ts).
+ */
+export const GITHUB_REQUEST_TIMEOUT_MS = 10_000
+
 export class GitHubAdapter implements GitHubPort {
   private readonly octokit: Octokit
   private readonly repo: { owner: string; repo: string }
 
-  constructor(target: GitHubTarget) {
+  constructor(target: GitHubTarget, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS) {
     this.octokit = getOctokit(target.token, target.baseUrl ? { baseUrl: target.baseUrl } : {})
     this.repo = { owner: target.owner, repo: target.repo }
+    // a deadline of its own for each request (each page too), through a hook rather than
+    // `request` options: those would replace the proxy-aware fetch that @actions/github sets.
+    // The options are changed in place: the hooks inside this one (the token's) were bound to
+    // this very object, and ignore any other passed on.
+    this.octokit.hook.wrap('request', async (request, options) => {
+      const deadline = AbortSignal.timeout(timeoutMs)
+      const given = options.request?.signal
+      options.request = {
+        ...options.request,
+        signal: given ? AbortSignal.any([given, deadline]) : deadline
+      }
+      try {
+        return await request(options)
+      } catch (error) {
+        if (!deadline.aborted || given?.aborted) throw error
+        throw new Error(
+          `the GitHub API did not answer ${options.method} ${options.url} within ${timeoutMs} ms`,
+          { cause: error }
+        )
+      }
+    })
   }
 
   async listComments(issue: number): Promise<IssueComment[]> {

@@ -52,6 +52,18 @@ export function bakeVerdict(snapshot: IdleSnapshot, gate: GateContext): Verdict 
 }
 
 function failure(snapshot: IdleSnapshot, gate: GateContext): Verdict | undefined {
+  if (snapshot.rollback) {
+    // ECS rolled the release back itself: its tasks failed; nobody else changed the service
+    const { to, reason } = snapshot.rollback
+    const who = /alarm/i.test(reason ?? '')
+      ? "ECS's deployment alarms"
+      : "ECS's deployment circuit breaker"
+    return {
+      kind: 'failed',
+      reason: `${who} rolled ${gate.service} back to ${revisionOf(to)} ${gate.where}${reason ? `: ${reason}` : ''}`,
+      stoppedTasks: snapshot.stopped.map(stoppedReport)
+    }
+  }
   if (snapshot.stopped.length > 0) {
     return {
       kind: 'failed',

@@ -20,7 +20,21 @@ export interface IdleSnapshot {
   targets: TargetView[]
   /** tasks of the new revision found stopped since watching began */
   stopped: TaskView[]
+  /** ECS rolled the release's deployment back itself (circuit breaker or deployment alarms) */
+  rollback?: EcsRollback
 }
+
+export interface EcsRollback {
+  /** the revision ECS went back to */
+  to: string
+  /** ECS's words: the failed deployment's rolloutStateReason, or its "deployment failed" event */
+  reason?: string
+}
+
+/** `(service web-green) (deployment ecs-svc/123) deployment failed: tasks failed to start.` */
+const DEPLOYMENT_FAILED = /\(deployment (\S+)\) deployment failed: (.*)$/
+/** ECS stamps events with its own clock; the runner's may be a little ahead. */
+const CLOCK_SKEW_MS = 60_000
 
 /** DescribeTasks takes at most 100 ARNs. */
 const DESCRIBE_BATCH = 100
@@ -40,6 +54,8 @@ export class IdleWatcher {
   private readonly stopped = new Map<string, TaskView>()
   private failedTasks = 0
   private deploymentId?: string
+  private rollbackRead = false
+  private readonly since: number
 
   constructor(
     private readonly ecs: EcsPort,
@@ -47,7 +63,9 @@ export class IdleWatcher {
     private readonly pair: Pair,
     private readonly taskDefinitionArn: string,
     private readonly now: () => number
-  ) {}
+  ) {
+    this.since = now()
+  }
 
   async read(): Promise<IdleSnapshot> {
     const { cluster, idle, live } = this.pair
@@ -70,7 +88,14 @@ export class IdleWatcher {
       .filter((task): task is TaskView => task?.taskDefinitionArn === this.taskDefinitionArn)
 
     const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY')
-    const ours = primary?.taskDefinitionArn === this.taskDefinitionArn ? primary : undefined
+    // the release's deployment, PRIMARY or (once ECS rolled it back) draining
+    const ours =
+      primary?.taskDefinitionArn === this.taskDefinitionArn
+        ? primary
+        : service.deployments.find(
+            (deployment) => deployment.taskDefinitionArn === this.taskDefinitionArn
+          )
+    const rollback = this.rollbackOf(service, primary, ours)
     const baseline = ours && ours.id === this.deploymentId ? this.failedTasks : 0
     const listedNow = new Set(tasks.map((task) => task.arn))
     const missing = new Set([
@@ -78,7 +103,11 @@ export class IdleWatcher {
       ...[...this.listed].filter((arn) => !listedNow.has(arn))
     ])
     const newlyStopped =
-      missing.size > 0 || (ours?.failedTasks ?? 0) > baseline ? await this.readStopped() : []
+      missing.size > 0 ||
+      (ours?.failedTasks ?? 0) > baseline ||
+      (rollback !== undefined && !this.rollbackRead)
+        ? await this.readStopped()
+        : []
 
     // the poll completed: only now is it safe to remember what it saw
     for (const [arn, task] of fresh) if (task.privateIp) this.known.set(arn, task)
@@ -93,6 +122,7 @@ export class IdleWatcher {
       this.deploymentId = ours.id
       this.failedTasks = ours.failedTasks
     }
+    if (rollback) this.rollbackRead = true
     return {
       at: this.now(),
       service,
@@ -100,8 +130,34 @@ export class IdleWatcher {
       primary,
       tasks,
       targets,
-      stopped: [...this.stopped.values()]
+      stopped: [...this.stopped.values()],
+      ...(rollback ? { rollback } : {})
     }
+  }
+
+  /**
+   * Whether ECS rolled the release back itself: another revision is PRIMARY again and the
+   * release's deployment failed, as the deployment says while it drains, or as the service's
+   * events say once it is gone.
+   */
+  private rollbackOf(
+    service: ServiceView,
+    primary: DeploymentView | undefined,
+    ours: DeploymentView | undefined
+  ): EcsRollback | undefined {
+    if (!primary || primary.taskDefinitionArn === this.taskDefinitionArn) return undefined
+    const to = primary.taskDefinitionArn
+    if (ours) {
+      if (ours.rolloutState !== 'FAILED') return undefined
+      return { to, ...(ours.rolloutStateReason ? { reason: ours.rolloutStateReason } : {}) }
+    }
+    const id = this.deploymentId
+    for (const event of service.events) {
+      if (event.at < this.since - CLOCK_SKEW_MS) break
+      const failed = DEPLOYMENT_FAILED.exec(event.message)
+      if (failed && (id === undefined || failed[1] === id)) return { to, reason: failed[2] }
+    }
+    return undefined
   }
 
   private async readStopped(): Promise<TaskView[]> {

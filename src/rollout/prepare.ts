@@ -3,7 +3,8 @@ import { renderTaskDefinition } from '../taskdef/render.js'
 import { recordTimeline, watchingFor, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { discoverPair } from './discover.js'
-import { TopologyError } from './errors.js'
+import { revisionTag, MAX_RECORDED_FAMILY, MAX_REVISION_DIGITS, MAX_VALUE } from './durable/tags.js'
+import { InputError, TopologyError } from './errors.js'
 import { revisionOf } from './gates.js'
 import { planLines } from './plan.js'
 import type { RolloutState } from './state.js'
@@ -39,6 +40,7 @@ export async function render(
   const live = await deps.ecs.describeTaskDefinition(pair.live.taskDefinitionArn)
   const { taskDefinition, container, image, environment } = settings.release
   const rendered = renderTaskDefinition(taskDefinition ?? live, { container, image, environment })
+  checkRecordable(rendered.family, pair.live.service, pair.live.taskDefinitionArn)
   const same = sameTaskDefinition(rendered, live)
   if (same) {
     deps.observer.info(
@@ -62,4 +64,34 @@ export async function register(
     deps.observer.info(`${i + 1}. ${line}`)
   )
   return { kind: 'registered', revision }
+}
+
+/**
+ * The rollout record keeps the new and the previous revision in tags of at most MAX_VALUE
+ * characters: as the whole ARN, or as `family:revision` when that is too long. A family that
+ * cannot fit even so is refused here, when it is known and nothing has been changed yet:
+ * otherwise the run would go on without a record that a later run could act on.
+ */
+function checkRecordable(family: string, liveService: string, previousRevision: string): void {
+  if (family.length > MAX_RECORDED_FAMILY) {
+    throw new InputError(
+      'task-definition',
+      `the family ${shortened(family)} ` +
+        `is ${family.length} characters long; the rollout state records the revision in a tag ` +
+        `value of at most ${MAX_VALUE} characters as family:revision (a revision number has up ` +
+        `to ${MAX_REVISION_DIGITS} digits), so the family can have at most ${MAX_RECORDED_FAMILY}. ` +
+        'Give a task definition file with a shorter family'
+    )
+  }
+  if (revisionTag(previousRevision).length > MAX_VALUE) {
+    throw new TopologyError(
+      `${liveService} runs ${shortened(previousRevision.slice(previousRevision.lastIndexOf('/') + 1))}, ` +
+        `whose family is too long to record as family:revision in a tag value of at most ` +
+        `${MAX_VALUE} characters; nothing was changed`
+    )
+  }
+}
+
+function shortened(name: string): string {
+  return JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}...` : name)
 }

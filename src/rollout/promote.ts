@@ -3,18 +3,21 @@ import type { Observed } from './decide.js'
 import { formatDuration } from './duration.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
 import type { RolloutState } from './state.js'
+import { restoreTestRoute, testRouteEnding } from './watch/test-traffic.js'
 
 /** The scale-down delay is slept in pieces this long, each a chance to send a heartbeat (it throttles itself). */
 const HEARTBEAT_WAIT_MS = 1000
 
 /** All traffic is on the new side and it baked: the release is live. */
-export function promote(
+export async function promote(
   state: Extract<RolloutState, { phase: 'promote' }>,
   run: RunContext
-): Observed {
+): Promise<Observed> {
   const { deps } = run
   const { pair, release } = state
   deps.observer.phase('Promote')
+  // the test listener follows the new side too, before the old one is scaled down
+  await restoreTestRoute(testRouteEnding(run, pair), deps)
   deps.observer.info(
     `${pair.idle.service} is live on ${release.label}; ${pair.live.service} keeps running until it is scaled down`
   )

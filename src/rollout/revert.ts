@@ -6,6 +6,7 @@ import { forwardWith, readsAs, weightsRead } from './forward.js'
 import type { Clock, EcsPort, ElbPort, RolloutObserver, Route } from './ports.js'
 import type { Observed } from './decide.js'
 import type { RolloutState } from './state.js'
+import { restoreTestRoute, testRouteEnding } from './watch/test-traffic.js'
 
 /** The write that returns traffic is the one that must land: keep trying this long. */
 const RETURN_BUDGET_MS = 120_000
@@ -164,6 +165,7 @@ export async function revert(
       deps.observer.warn(late)
     }
   }
+  await restoreTestRoute(testRouteEnding(run, pair), deps)
   if (state.changed !== 'nothing') {
     const error = await scaleToZero(deps.ecs, deps.clock, pair.cluster, pair.idle.service)
     if (error) deps.observer.warn(`could not scale ${pair.idle.service} to 0: ${error}`)

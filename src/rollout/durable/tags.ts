@@ -70,8 +70,8 @@ export function encodeRecord(record: RolloutRecord): Record<string, string> {
     'live-target-group': record.live.targetGroupArn,
     'idle-service': record.idle.service,
     'idle-target-group': record.idle.targetGroupArn,
-    revision: record.revision ?? '',
-    'previous-revision': record.previousRevision,
+    revision: record.revision === undefined ? '' : revisionTag(record.revision),
+    'previous-revision': revisionTag(record.previousRevision),
     steps: encodeSteps(record.steps),
     step: record.step === undefined ? '' : String(record.step),
     changed: record.changed,
@@ -105,19 +105,51 @@ export function encodeHeartbeat(at: number): Record<string, string> {
   return { [key('heartbeat')]: time(at) }
 }
 
-/** Text made fit for a tag value: other characters become spaces, and it is cut to length. */
+/**
+ * Text made fit for a tag value: other characters become spaces, and it is cut to length. The
+ * length is counted as AWS counts it, in UTF-16 units, and the cut never splits a character:
+ * an astral-plane letter (two units) is kept whole or left out.
+ */
 export function tagText(text: string): string {
   const cleaned = [...text]
     .map((char) => (VALUE.test(char) ? char : ' '))
     .join('')
     .replace(/\s+/g, ' ')
     .trim()
-  return cleaned.length <= MAX_VALUE ? cleaned : `${cleaned.slice(0, MAX_VALUE - 3)}...`
+  if (cleaned.length <= MAX_VALUE) return cleaned
+  let cut = ''
+  for (const char of cleaned) {
+    if (cut.length + char.length > MAX_VALUE - 3) break
+    cut += char
+  }
+  return `${cut}...`
 }
 
-function fits(value: string): boolean {
+/** Whether a value can be stored as a tag value: its length in UTF-16 units, as AWS counts. */
+export function fits(value: string): boolean {
   return value.length <= MAX_VALUE && VALUE.test(value)
 }
+
+const TASK_DEFINITION = ':task-definition/'
+
+/**
+ * A task definition ARN as a tag value: the whole ARN when it fits, else `family:revision`
+ * (a family of up to 255 characters makes an ARN longer than a tag value). Read back in the
+ * partition, region and account of the record's target groups: those of the service.
+ */
+export function revisionTag(arn: string): string {
+  if (arn.length <= MAX_VALUE) return arn
+  const at = arn.indexOf(TASK_DEFINITION)
+  return at < 0 ? arn : arn.slice(at + TASK_DEFINITION.length)
+}
+
+/**
+ * How many digits a revision number can have: ECS allows 1,000,000 revisions of a family.
+ * With the colon, a family longer than MAX_VALUE - 8 characters may not fit a tag even as
+ * `family:revision`.
+ */
+export const MAX_REVISION_DIGITS = 7
+export const MAX_RECORDED_FAMILY = MAX_VALUE - 1 - MAX_REVISION_DIGITS
 
 function time(ms: number): string {
   return new Date(ms).toISOString()
@@ -172,7 +204,8 @@ function readRecord(tags: Record<string, string>): RolloutRecord {
   const phase = read('phase', oneOf(RECORD_PHASES), `one of ${RECORD_PHASES.join(', ')}`)
   const steps = read('steps', parseSteps, 'traffic steps such as "10 pause 50 100"')
   const step = optional('step', integer, 'a step number')
-  const revision = optional('revision', taskDefinitionArn, 'a task definition ARN')
+  const revisionArn = taskDefinitionArnIn(raw('live-target-group'))
+  const revision = optional('revision', revisionArn, 'a task definition ARN or family:revision')
   const record: RolloutRecord = {
     rolloutId: read('rollout', token, 'a rollout id'),
     kind: read('kind', oneOf(['deploy', 'rollback'] as const), 'deploy or rollback'),
@@ -187,7 +220,11 @@ function readRecord(tags: Record<string, string>): RolloutRecord {
       targetGroupArn: read('idle-target-group', targetGroupArn, 'a target group ARN')
     },
     ...(revision === undefined ? {} : { revision }),
-    previousRevision: read('previous-revision', taskDefinitionArn, 'a task definition ARN'),
+    previousRevision: read(
+      'previous-revision',
+      revisionArn,
+      'a task definition ARN or family:revision'
+    ),
     steps,
     ...(step === undefined ? {} : { step }),
     changed: read(
@@ -272,6 +309,20 @@ function taskDefinitionArn(value: string): string | undefined {
   return /^arn:[a-z-]+:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/.test(value)
     ? value
     : undefined
+}
+
+/**
+ * Reads a task definition ARN, or `family:revision` as the full ARN in the partition, region
+ * and account of `targetGroup` (an ARN of the record's own target groups).
+ */
+function taskDefinitionArnIn(targetGroup: string): (value: string) => string | undefined {
+  const where = /^arn:([a-z-]+):elasticloadbalancing:([a-z0-9-]+):(\d{12}):/.exec(targetGroup)
+  return (value) => {
+    if (value.startsWith('arn:')) return taskDefinitionArn(value)
+    if (!where || !/^[A-Za-z0-9_-]{1,255}:\d+$/.test(value)) return undefined
+    const [, partition, region, account] = where
+    return taskDefinitionArn(`arn:${partition}:ecs:${region}:${account}${TASK_DEFINITION}${value}`)
+  }
 }
 
 function parseTime(value: string): number | undefined {
