@@ -123,8 +123,13 @@ describe('the test listener is pointed back on every ending', () => {
     const takeover = bg
       .mutations()
       .slice(-bg.aws.log.calls.slice(before).filter((c) => c.mutating).length)
-    // the takeover's revert: production traffic back, then the test listener, then the scale-in
-    expect(takeover.slice(0, 4)).toEqual([
+    // the takeover's lock, then its revert: production traffic back, then the test listener,
+    // then the scale-in
+    expect(takeover.slice(0, 8)).toEqual([
+      'createLockRule',
+      'deleteLockRule',
+      'createLockRule',
+      'writeTags shift',
       'writeForward web-blue-tg=100 web-green-tg=0',
       'writeForward web-blue-tg=100 web-green-tg=0',
       'updateService web-green x0',
