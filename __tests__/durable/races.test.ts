@@ -286,3 +286,27 @@ describe('traffic goes back only onto healthy tasks', () => {
     expect(violations).toEqual([])
   })
 })
+
+describe('a shift reads the new side’s health right before it writes', () => {
+  it('a side that went bad since the last poll gets no more weight: the run reverts instead', async () => {
+    const bg = new BlueGreen()
+    const violations = watchSafety(bg)
+    // the new side's targets turn unhealthy between the end of the bake at 10% and the next write
+    bg.aws.log.after('writeTags', (input: { tags: Record<string, string> }) => {
+      if (input.tags['ecs-blue-green:step'] !== '1') return
+      for (const target of bg.aws.elbWorld.describeTargetHealth(bg.greenTg)) {
+        bg.aws.elbWorld.setTarget(bg.greenTg, target.id, target.port ?? 8080, 'unhealthy')
+      }
+    })
+    const outcome = await deployWithState(bg.settings(), bg.durableDeps())
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toMatch(
+      /^web-green-tg has 0 of 2 targets healthy during the shift to 25%/
+    )
+    expect(weightWrites(bg)).toEqual([
+      'writeForward web-blue-tg=90 web-green-tg=10',
+      'writeForward web-blue-tg=100 web-green-tg=0'
+    ])
+    expect(violations).toEqual([])
+  })
+})

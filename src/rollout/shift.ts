@@ -1,4 +1,6 @@
+import { tgName } from './discover.js'
 import { TakenOverError } from './errors.js'
+import type { ElbPort } from './ports.js'
 import { errorText, interruption, recordTimeline, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
@@ -32,6 +34,9 @@ export async function shift(
   // a cancel that arrived while the phase began must not be followed by a write that moves traffic
   const stop = interruption(run, where)
   if (stop) return failed(run, startedAt, state.changed, stop)
+  // the last poll may be seconds old (a throttled call in between): health is read again
+  const unready = await notAllHealthy(deps.elb, pair.idle.targetGroupArn)
+  if (unready) return failed(run, startedAt, state.changed, `${unready} ${where}`)
   try {
     await deps.elb.writeForward(pair.route, forward)
   } catch (error) {
@@ -64,4 +69,20 @@ export async function shift(
   deps.observer.info(`${pair.live.service} ${100 - percent}%, ${pair.idle.service} ${percent}%`)
   recordTimeline(run, pair, `shifted to ${percent}%`, percent)
   return { kind: 'shifted', route: read.value, at: deps.clock.now() }
+}
+
+/** Why the side must not get more traffic now, if it must not: a target of it not healthy. */
+async function notAllHealthy(elb: ElbPort, targetGroupArn: string): Promise<string | undefined> {
+  let targets
+  try {
+    targets = await elb.describeTargetHealth(targetGroupArn)
+  } catch (error) {
+    return `could not read the health of ${tgName(targetGroupArn)} (${errorText(error)})`
+  }
+  const serving = targets.filter(
+    (target) => target.state !== 'draining' && target.state !== 'unused'
+  )
+  const healthy = serving.filter((target) => target.state === 'healthy').length
+  if (serving.length > 0 && healthy === serving.length) return undefined
+  return `${tgName(targetGroupArn)} has ${healthy} of ${serving.length} targets healthy`
 }
