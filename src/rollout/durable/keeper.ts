@@ -360,7 +360,9 @@ export class Keeper {
   private async lostTo(routeTags: Record<string, string>): Promise<TakenOverError> {
     const holder = await this.lock.holder().catch(() => undefined)
     const stopped = 'this run stopped without changing anything more'
-    const decoded = decodeRecord(routeTags)
+    // the record as it is after the taker had time to write its own
+    const latest = await this.deps.tags.readTags(this.settings.routeArn).catch(() => routeTags)
+    const decoded = decodeRecord(latest)
     const record = decoded.kind === 'record' ? decoded.record : undefined
     // an abort that holds the lock, or one that has finished with it already
     const aborter =

@@ -11,6 +11,7 @@ import { TAG_PREFIX } from './tags.js'
 const LOWEST = 50_000
 /** Between a forced taker's delete of the old lock rule and the create of its own. */
 const HOLDER_SETTLE_MS = 1000
+const HOLDER_LOOKS = 4
 const RANGE = 1000
 
 const LOCK_KEYS = {
@@ -115,10 +116,10 @@ export class RouteLock {
 
   /**
    * Who holds the lock now that this run lost it. A forced taker deletes the old rule, then
-   * creates its own: a read in between finds none, so it looks once more a moment later.
+   * creates its own: a read in between finds none, so it looks again for a few seconds.
    */
   async holder(): Promise<LockHolder | undefined> {
-    for (let look = 0; look < 2; look++) {
+    for (let look = 0; look < HOLDER_LOOKS; look++) {
       const rule = await this.port.ruleAt(this.listenerArn, this.priority)
       const token = rule && lockOwner(rule)
       if (rule && token && rule.tags[LOCK_KEYS.route] === this.settings.routeArn) {
@@ -127,7 +128,7 @@ export class RouteLock {
           purpose: rule.tags[LOCK_KEYS.purpose] === 'abort' ? 'abort' : 'rollout'
         }
       }
-      if (look === 0) await this.clock.sleep(HOLDER_SETTLE_MS)
+      if (look < HOLDER_LOOKS - 1) await this.clock.sleep(HOLDER_SETTLE_MS)
     }
     return undefined
   }
