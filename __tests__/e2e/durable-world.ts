@@ -160,3 +160,13 @@ export async function mutationsOf(h: Harness, run: HarnessRun): Promise<string[]
     .filter((call) => call.mutating && call.error === null)
     .map((call) => call.operation)
 }
+
+/** Short heartbeats, so that a killed run's rollout is stale after a moment. */
+export const STALE = { 'stale-after': '2s' }
+export const STALE_WAIT_MS = 2500
+
+/** A new image each call (each release must differ from what is live), under its own minor version. */
+export function imageMaker(minor: number): () => string {
+  let patch = 0
+  return () => `registry.example.com/app:${minor}.0.${++patch}`
+}

@@ -14,19 +14,18 @@ import {
   runUrl,
   settledOn,
   side,
-  sleep
+  sleep,
+  STALE,
+  STALE_WAIT_MS,
+  imageMaker
 } from './durable-world.js'
 import { deployInputs, run, setImage, startHarness } from './harness.js'
 
 const harness = startHarness()
 afterAll(async () => (await harness).emulator.stop())
 
-let images = 0
-const uniqueImage = (): string => `registry.example.com/app:3.0.${++images}`
+const uniqueImage = imageMaker(3)
 
-/** Short heartbeats, so that a killed run's rollout is stale after a moment. */
-const STALE = { 'stale-after': '2s' }
-const STALE_WAIT_MS = 2500
 const phaseOf = (tags: Record<string, string>) => tags['ecs-blue-green:phase']
 
 describe('one rollout per listener', () => {
@@ -247,7 +246,7 @@ describe('rollback', () => {
     'is refused, traffic untouched, when the previous revision cannot become healthy',
     async () => {
       const h = await harness
-      const oldImage = `registry.example.com/app-old:${++images}`
+      const oldImage = uniqueImage().replace('/app:', '/app-old:')
       const t = await pairTopology(h, oldImage)
       const deployed = await run(h, deployInputs(t, { image: uniqueImage() }), {
         env: runEnv(1001)

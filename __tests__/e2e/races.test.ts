@@ -12,16 +12,16 @@ import {
   runEnv,
   settledOn,
   side,
-  sleep
+  sleep,
+  STALE,
+  imageMaker
 } from './durable-world.js'
 import { deployInputs, nextCaller, run, startHarness } from './harness.js'
 
 const harness = startHarness()
 afterAll(async () => (await harness).emulator.stop())
 
-let images = 0
-const uniqueImage = (): string => `registry.example.com/app:4.0.${++images}`
-const STALE = { 'stale-after': '2s' }
+const uniqueImage = imageMaker(4)
 
 describe('late writes and two runs', () => {
   it.concurrent(
