@@ -12,7 +12,6 @@ import { revert } from './revert.js'
 import { shift } from './shift.js'
 import type { RolloutOutcome, Settings } from './settings.js'
 import type { Changed, RolloutState } from './state.js'
-import { restoreTestRoute } from './watch/test-traffic.js'
 
 export type { RolloutDeps } from './context.js'
 export type { RolloutState } from './state.js'

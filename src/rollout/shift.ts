@@ -8,7 +8,6 @@ import { failed } from './idle-side.js'
 import { trafficSteps, percentAt } from './plan.js'
 import { pollUntil } from './poll.js'
 import type { RolloutState } from './state.js'
-import { testRouteEnding } from './watch/test-traffic.js'
 
 /**
  * Writes the step's weights (the pair in the order read, summing to 100, stickiness kept) and
