@@ -1,5 +1,6 @@
 import { errorText } from '../context.js'
 import { TopologyError } from '../errors.js'
+import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { recordedPair } from '../durable/pair.js'
 import { isPromoted, ownerWords } from '../durable/record.js'
@@ -27,8 +28,10 @@ function carriesTraffic(route: Route, targetGroupArn: string): boolean {
  */
 export async function abortRollout(
   settings: Settings,
-  deps: DurableDeps
+  given: DurableDeps
 ): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
+  // every read patient: a read that fails for a moment does not end the command halfway
+  const deps = patientDeps(given)
   const { clock } = deps
   const route = settings.routeArn
   const stored = await readState(deps.tags, settings)
@@ -55,11 +58,12 @@ export async function abortRollout(
     { ...record, phase: 'aborting', owner: deps.owner, heartbeatAt: clock.now(), reason },
     'abort'
   )
-  try {
-    return await aborted(record, reason, keeper, settings, deps)
-  } finally {
-    await keeper.release()
-  }
+  // an abort that cannot finish keeps its lock and its `aborting` record: the rollout is still
+  // open, and the lock and the record agree on who left it (a later abort takes the lock by
+  // force; a deploy takes it over once the record is stale)
+  const done = await aborted(record, reason, keeper, settings, deps)
+  await keeper.release()
+  return done
 }
 
 async function aborted(

@@ -8,6 +8,7 @@ import { guardedPorts } from './guarded.js'
 import { doing, heartbeatEvery, heldWords, judgeLock, staleAfter } from './lock.js'
 import { trafficOnLive } from './pair.js'
 import { patiently } from './patient.js'
+import { impatient, patientDeps } from './patient-reads.js'
 import { ownerWords, type Owner, type RecordPhase, type RolloutRecord } from './record.js'
 import {
   checkRoom,
@@ -82,16 +83,19 @@ export class Keeper {
   private warned = new Set<string>()
   /** why the run no longer holds the rollout, once it lost it */
   private lost?: TakenOverError
+  /** with patient reads: a read that fails for a moment does not end the command */
+  private readonly deps: DurableDeps
 
   constructor(
     private readonly settings: Settings,
-    private readonly deps: DurableDeps,
+    deps: DurableDeps,
     private readonly options: KeeperOptions
   ) {
+    this.deps = patientDeps(deps)
     this.rolloutId =
       options.rolloutId ?? `${deps.clock.now().toString(36)}-${deps.owner.token}`.slice(0, 128)
     this.others = otherTagCount(options.found.tags)
-    this.lock = new RouteLock(deps.lock, settings, deps.owner, deps.clock)
+    this.lock = new RouteLock(this.deps.lock, settings, deps.owner, deps.clock)
   }
 
   private get owned(): boolean {
@@ -280,7 +284,7 @@ export class Keeper {
   private async write(record: RolloutRecord, revertable: boolean): Promise<void> {
     if (!this.owned) return
     try {
-      await patiently(this.deps.clock, () => this.confirmOwnership())
+      await this.confirmOwnership()
     } catch (error) {
       if (error instanceof TakenOverError) throw error
       throw new RecordError(
@@ -327,21 +331,23 @@ export class Keeper {
   private async beforeChange(): Promise<void> {
     if (this.lost) throw this.lost
     if (!this.owned) throw new Error('rollout bug: a change before the lock was taken')
-    await patiently(this.deps.clock, () => this.confirmOwnership())
+    await this.confirmOwnership()
   }
 
   /**
    * Reads the lock and the record together. Lost lock: an abort or a takeover; the run stops
-   * without changing anything more (TakenOverError). `lenient`: a failed read is only warned
-   * about (a poll of a long wait); otherwise it throws, and the change it guards is not made.
+   * without changing anything more (TakenOverError). `lenient`: one try, and a failed read is
+   * only warned about (a poll of a long wait, which must not stall); otherwise the read is
+   * patient, and when it still fails it throws, and the change it guards is not made.
    * True when the read showed the lock still this run's.
    */
   private async confirmOwnership(lenient = false): Promise<boolean> {
     if (this.lost) throw this.lost
     if (!this.owned) return false
     let read: { route: Record<string, string>; lock?: Record<string, string> }
+    const port = lenient ? impatient(this.deps.lock) : this.deps.lock
     try {
-      read = await this.deps.lock.readWithLock(this.settings.routeArn, this.lock.arn ?? '')
+      read = await port.readWithLock(this.settings.routeArn, this.lock.arn ?? '')
     } catch (error) {
       if (!lenient) throw error
       this.warnOnce('read', `could not read the rollout state: ${errorText(error)}`)
