@@ -147,3 +147,28 @@ describe('control commands that meet a transient failure after taking the lock',
     expect(result.actors).toContain('abort-2: done ()')
   })
 })
+
+describe('the record a run ends with', () => {
+  it('is not written once an abort took the lock while the write was throttled', async () => {
+    // seed 7 of the property (path 70), shrunk: a deploy whose tags are throttled could not
+    // record its shift, reverted, and retried its `reverted` record; meanwhile an abort deleted
+    // its lock (and died), and the retried write landed while the lock was free
+    const schedule: Schedule = {
+      actors: [
+        {
+          ...plan(0, 'good2'),
+          pause: true,
+          faults: [{ kind: 'tags-throttled', nth: 2, times: 11 }]
+        },
+        {
+          ...plan(43_640, 'good'),
+          kind: 'abort',
+          slow: [{ nth: 4, ms: 2484 }],
+          death: { atCall: 4, sent: true }
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+  })
+})

@@ -421,11 +421,26 @@ export class Keeper {
     // a run that lost the lock meanwhile leaves the record to the run that took it
     if (!this.owned) return
     try {
-      await restoreTags(this.deps.tags, this.settings.routeArn, this.options.found.tags)
+      await this.guardedWrite(() =>
+        restoreTags(this.deps.tags, this.settings.routeArn, this.options.found.tags)
+      )
     } catch (error) {
+      if (error instanceof TakenOverError) return
       this.deps.observer.warn(`could not put back the rollout state: ${errorText(error)}`)
     }
     await this.release()
+  }
+
+  /**
+   * A write of the state at the end of the run, patiently, each try right after a read shows the
+   * lock still this run's: the run may have lost it while it reverted, or while this write was
+   * throttled (TakenOverError then, and nothing is written).
+   */
+  private async guardedWrite(write: () => Promise<void>): Promise<void> {
+    await patiently(this.deps.clock, async () => {
+      await this.confirmOwnership()
+      await write()
+    })
   }
 
   /** A throw that ends the run still settles what it holds: the lock goes back, the record says why. */
@@ -466,10 +481,15 @@ export class Keeper {
         return
       }
       const ended = await this.endRecord(outcome, this.last)
-      if (ended)
-        await patiently(this.deps.clock, () => writeRecord(tags, route, ended, this.others))
-      else await restoreTags(tags, route, this.options.found.tags)
+      await this.guardedWrite(() =>
+        ended
+          ? writeRecord(tags, route, ended, this.others)
+          : restoreTags(tags, route, this.options.found.tags)
+      )
+      if (ended) this.record = ended
     } catch (error) {
+      // the run that took the lock meanwhile has the rollout now, and writes its record
+      if (error instanceof TakenOverError) return
       this.deps.observer.warn(`could not write the final rollout state: ${errorText(error)}`)
       // the lock stays: the record does not say the rollout ended, so nobody may act as if it had
       return
