@@ -148,6 +148,28 @@ describe('control commands that meet a transient failure after taking the lock',
   })
 })
 
+describe('an abort whose own record cannot be written', () => {
+  it('still returns the traffic of the run it stopped, and keeps the lock until it is recorded', async () => {
+    // seeds 1 (path 2753) and 2 (path 2892) of the property, shrunk: the abort took the lock from
+    // a deploy baking a sick release at 10% (which stops, leaving the traffic to the abort), then
+    // its tags were throttled past its patience; it gave the lock back and ended, and 10% stayed
+    // on a side with no healthy target with nobody holding the lock
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'sickAt10'), pause: true },
+        {
+          ...plan(25_000, 'good'),
+          kind: 'abort',
+          faults: [{ kind: 'tags-throttled', nth: 0, times: 12 }]
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors).toContain('abort-2: done ()')
+  })
+})
+
 describe('the record a run ends with', () => {
   it('is not written once an abort took the lock while the write was throttled', async () => {
     // seed 7 of the property (path 70), shrunk: a deploy whose tags are throttled could not

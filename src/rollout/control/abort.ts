@@ -53,7 +53,10 @@ export async function abortRollout(
     startedAt: record.startedAt
   })
   const reason = `aborted by ${ownerWords(deps.owner)}`
-  // the lock, from whoever holds it: a run still working on the rollout stops before its next change
+  // the lock, from whoever holds it: a run still working on the rollout stops before its next
+  // change. Its `aborting` record may not be written (tags throttled for long): the abort goes on
+  // all the same, since the run it stopped returns nothing and the record in place announces the
+  // revert already
   await keeper.claim(
     { ...record, phase: 'aborting', owner: deps.owner, heartbeatAt: clock.now(), reason },
     'abort'
@@ -62,8 +65,9 @@ export async function abortRollout(
   // open, and the lock and the record agree on who left it (a later abort takes the lock by
   // force; a deploy takes it over once the record is stale)
   const done = await aborted(record, reason, keeper, settings, deps)
-  await keeper.release()
-  return done
+  // nor is the lock given back while the record does not say the rollout ended
+  if (done.recorded) await keeper.release()
+  return { outcome: done.outcome, settings: done.settings }
 }
 
 async function aborted(
@@ -72,7 +76,7 @@ async function aborted(
   keeper: Keeper,
   settings: Settings,
   deps: DurableDeps
-): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
+): Promise<{ outcome: RolloutOutcome; settings: Settings; recorded: boolean }> {
   const { observer, clock } = deps
   // every change from here on is checked against the lock first
   const { ecs, elb } = keeper.rolloutDeps()
@@ -116,6 +120,7 @@ async function aborted(
     if (error) observer.warn(scaled)
     else observer.info(scaled)
   }
+  let recorded = true
   try {
     await keeper.overwrite({
       ...record,
@@ -125,7 +130,11 @@ async function aborted(
       reason: scaled ? `${reason}; ${scaled}` : reason
     })
   } catch (error) {
-    observer.warn(`could not write the rollout state: ${errorText(error)}`)
+    recorded = false
+    observer.warn(
+      `could not write the rollout state: ${errorText(error)}; the lock stays this run's until ` +
+        'another abort or deploy takes it over'
+    )
   }
   observer.timeline({
     at: clock.now(),
@@ -149,6 +158,7 @@ async function aborted(
       plan: [],
       ...(scaled ? { scaleDown: scaled } : {})
     },
-    settings: { ...settings, steps: record.steps }
+    settings: { ...settings, steps: record.steps },
+    recorded
   }
 }

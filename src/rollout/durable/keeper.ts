@@ -54,6 +54,9 @@ export interface KeeperOptions {
   startedAt?: number
 }
 
+/** How long an abort tries to write its `aborting` record before it returns the traffic anyway. */
+const ABORT_RECORD_BUDGET_MS = 1500
+
 /** How often a running rollout reads its state to see whether another run stepped in. */
 const CHECK_MAX_MS = 5000
 
@@ -139,8 +142,13 @@ export class Keeper {
    * Takes the route for this run: only if the state is still what the run found, and only with
    * the lock, which one run at a time can hold. Then records `record`; if that cannot be written,
    * the lock is given back and nothing was changed. Throws RolloutLockedError or RecordError.
+   *
+   * An abort (`force`) has stopped whoever worked on the rollout by taking the lock: if its own
+   * record cannot be written at once (a try or two), it keeps the lock, and the answer is false. The record in place
+   * still says the rollout is in flight, which announces its revert already (as a failed run's
+   * revert is never written before it is made), so the abort can still return the traffic.
    */
-  async claim(record: RolloutRecord, force: 'abort' | false = false): Promise<void> {
+  async claim(record: RolloutRecord, force: 'abort' | false = false): Promise<boolean> {
     const now = await this.readNow()
     if (!force && !sameRollout(now, this.options.found)) {
       throw new RolloutLockedError(this.changedWords(now))
@@ -150,11 +158,18 @@ export class Keeper {
     await this.lock.acquire(now, force !== false, force || 'rollout')
     this.holding()
     try {
-      await this.writeOrThrow(record)
+      // an abort's record is not waited for long: it must not stand between the lock and the
+      // return of the traffic, which the run it stopped no longer watches
+      await this.writeOrThrow(record, force ? ABORT_RECORD_BUDGET_MS : undefined)
     } catch (error) {
+      if (force && error instanceof RecordError && this.owned) {
+        this.deps.observer.warn(error.message)
+        return false
+      }
       await this.giveUp()
       throw error
     }
+    return true
   }
 
   /** Carries on the rollout of this process's main step, whose lock it still holds (the post step). */
@@ -296,15 +311,19 @@ export class Keeper {
     await this.writeOrThrow(record)
   }
 
-  private async writeOrThrow(record: RolloutRecord): Promise<void> {
+  private async writeOrThrow(record: RolloutRecord, budgetMs?: number): Promise<void> {
     const { tags, clock } = this.deps
     let attempt = 0
     try {
-      await patiently(clock, async () => {
-        // a retry comes after a wait, in which an abort or a takeover may have taken the lock
-        if (attempt++ > 0) await this.confirmOwnership()
-        await writeRecord(tags, this.settings.routeArn, record, this.others)
-      })
+      await patiently(
+        clock,
+        async () => {
+          // a retry comes after a wait, in which an abort or a takeover may have taken the lock
+          if (attempt++ > 0) await this.confirmOwnership()
+          await writeRecord(tags, this.settings.routeArn, record, this.others)
+        },
+        budgetMs
+      )
     } catch (error) {
       if (error instanceof TakenOverError) throw error
       throw new RecordError(
