@@ -53,7 +53,7 @@ export async function takeOver(
     return { outcome, goOn: outcome.result === 'promoted' }
   }
   // the lock first: the revert is then this run's, and no other run can act meanwhile
-  await keeper.claim({ ...record, owner: deps.owner, heartbeatAt: clock.now() })
+  await keeper.claim({ ...record, owner: deps.owner, heartbeatAt: clock.now() }, 'revert')
   observer.warn(`${silent}: returning its traffic to ${record.live.service}`)
   const outcome = await keeper.run(
     {

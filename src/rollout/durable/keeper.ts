@@ -54,8 +54,8 @@ export interface KeeperOptions {
   startedAt?: number
 }
 
-/** How long an abort tries to write its `aborting` record before it returns the traffic anyway. */
-const ABORT_RECORD_BUDGET_MS = 1500
+/** How long a run that is to return traffic tries its record first, before it returns it anyway. */
+const REVERT_RECORD_BUDGET_MS = 1500
 
 /** How often a running rollout reads its state to see whether another run stepped in. */
 const CHECK_MAX_MS = 5000
@@ -143,26 +143,27 @@ export class Keeper {
    * the lock, which one run at a time can hold. Then records `record`; if that cannot be written,
    * the lock is given back and nothing was changed. Throws RolloutLockedError or RecordError.
    *
-   * An abort (`force`) has stopped whoever worked on the rollout by taking the lock: if its own
-   * record cannot be written at once (a try or two), it keeps the lock, and the answer is false. The record in place
-   * still says the rollout is in flight, which announces its revert already (as a failed run's
-   * revert is never written before it is made), so the abort can still return the traffic.
+   * A claim to return traffic (`revert`: a takeover of a silent run; `abort`, which also takes
+   * the lock by force from a run that is alive) has a rollout in flight that nobody else watches
+   * any more: its record is tried briefly, and if it cannot be written the run keeps the lock and
+   * the answer is false. The record in place still says the rollout is in flight, which announces
+   * its revert already (as a failed run's revert is never written before it is made), so the run
+   * can still return the traffic; the record it ends with is written before the lock goes back.
    */
-  async claim(record: RolloutRecord, force: 'abort' | false = false): Promise<boolean> {
+  async claim(record: RolloutRecord, mode: 'abort' | 'revert' | false = false): Promise<boolean> {
     const now = await this.readNow()
-    if (!force && !sameRollout(now, this.options.found)) {
+    if (mode !== 'abort' && !sameRollout(now, this.options.found)) {
       throw new RolloutLockedError(this.changedWords(now))
     }
     // a record that cannot be stored is refused before the lock is even taken
     this.checkFits(record)
-    await this.lock.acquire(now, force !== false, force || 'rollout')
+    await this.lock.acquire(now, mode === 'abort', mode === 'abort' ? 'abort' : 'rollout')
     this.holding()
     try {
-      // an abort's record is not waited for long: it must not stand between the lock and the
-      // return of the traffic, which the run it stopped no longer watches
-      await this.writeOrThrow(record, force ? ABORT_RECORD_BUDGET_MS : undefined)
+      // not waited for long: it must not stand between the lock and the return of the traffic
+      await this.writeOrThrow(record, mode ? REVERT_RECORD_BUDGET_MS : undefined)
     } catch (error) {
-      if (force && error instanceof RecordError && this.owned) {
+      if (mode && error instanceof RecordError && this.owned) {
         this.deps.observer.warn(error.message)
         return false
       }
