@@ -188,6 +188,32 @@ describe('a takeover that is to return the traffic of a silent run', () => {
   })
 })
 
+describe('a shift whose record took long to write', () => {
+  it('looks at the new side again before it gives it any weight', async () => {
+    // seed 7 of the property (path 1329), shrunk: a release that crashes 40s after it starts was
+    // healthy at the end of bring-up, but the record announcing the shift to 10% was throttled
+    // for 29s; by the time it was written the tasks had crashed, and the shift gave 10% to a
+    // side with no healthy target
+    const schedule: Schedule = {
+      actors: [
+        {
+          ...plan(0, 'crashes'),
+          faults: [{ kind: 'tags-throttled', nth: 2, times: 6 }],
+          slow: [
+            { nth: 44, ms: 3000 },
+            { nth: 46, ms: 3000 }
+          ]
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors[0]).toMatch(
+      /^deploy-1: done \(reverted: 2 new tasks stopped before the shift to 10%/
+    )
+  })
+})
+
 describe('the record a run ends with', () => {
   it('is not written once an abort took the lock while the write was throttled', async () => {
     // seed 7 of the property (path 70), shrunk: a deploy whose tags are throttled could not
