@@ -214,6 +214,23 @@ describe('a shift whose record took long to write', () => {
   })
 })
 
+describe('an abort that takes the lock from a run that is alive', () => {
+  it('waits out a weight write that run sent just before, then returns the traffic again', async () => {
+    // seed 3 of the property (path 2610), shrunk: a promote checked its lock and sent 50/50,
+    // which took 2.4s to land; meanwhile an abort took the lock, returned the traffic, scaled the
+    // new side to 0 and finished; the 50/50 then landed on a side with no task, for good
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'good2'), pause: true },
+        { ...plan(100_000, 'good'), kind: 'promote', slow: [{ nth: 13, ms: 2400 }] },
+        { ...plan(101_000, 'good'), kind: 'abort' }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+  })
+})
+
 describe('the record a run ends with', () => {
   it('is not written once an abort took the lock while the write was throttled', async () => {
     // seed 7 of the property (path 70), shrunk: a deploy whose tags are throttled could not

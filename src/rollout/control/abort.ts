@@ -5,7 +5,7 @@ import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { recordedPair } from '../durable/pair.js'
 import { isPromoted, ownerWords } from '../durable/record.js'
 import { readState } from '../durable/store.js'
-import { returnTraffic, scaleToZero } from '../revert.js'
+import { LATE_WRITE_GRACE_MS, returnTraffic, scaleToZero } from '../revert.js'
 import type { Route } from '../ports.js'
 import type { RolloutRecord } from '../durable/record.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
@@ -90,11 +90,18 @@ async function aborted(
       `traffic is on ${idle}`
   )
   // a write of the run being aborted may land after this one: the new side is scaled down only
-  // once a read shows it carries no traffic
-  for (let attempt = 1; ; attempt++) {
+  // once a read shows it carries no traffic, after any write that run sent before it lost the
+  // lock can have landed (a request in flight lands within the SDK's timeout, or never)
+  const settled =
+    keeper.lock.displacedAt === undefined ? 0 : keeper.lock.displacedAt + LATE_WRITE_GRACE_MS
+  for (let attempt = 1; ;) {
     const now = await elb.readRoute(pair.route.arn)
-    if (!carriesTraffic(now, pair.idle.targetGroupArn)) break
-    if (attempt > RETURN_ATTEMPTS) {
+    if (!carriesTraffic(now, pair.idle.targetGroupArn)) {
+      if (clock.now() >= settled) break
+      await clock.sleep(settled - clock.now())
+      continue
+    }
+    if (attempt++ > RETURN_ATTEMPTS) {
       throw new Error(
         `${idle} keeps getting traffic back on ${pair.route.arn}: someone else is writing its ` +
           'weights; nothing else was changed, run command: abort again'

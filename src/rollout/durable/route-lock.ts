@@ -75,6 +75,11 @@ export function lockOwner(rule: TaggedRule): string | undefined {
 export class RouteLock {
   /** the lock rule while this run holds it */
   arn?: string
+  /**
+   * When this run deleted the lock rule of a run that may still be alive (last, if more than
+   * once): a write that run sent before may land up to a request timeout later.
+   */
+  displacedAt?: number
   private purpose: LockPurpose = 'rollout'
   private readonly listenerArn: string
   private readonly priority: number
@@ -129,6 +134,7 @@ export class RouteLock {
       }
       if (!force) this.refuseIfAlive(holder, state)
       // of two runs deleting the same silent holder, one wins; the other finds the winner's lock next
+      this.displacedAt = this.clock.now()
       try {
         await this.port.deleteLockRule(holder.arn)
       } catch (error) {
