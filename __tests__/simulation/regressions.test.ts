@@ -231,6 +231,29 @@ describe('an abort that takes the lock from a run that is alive', () => {
   })
 })
 
+describe('a run whose lock was deleted by a run that did not take it', () => {
+  it('takes the lock again and carries on, rather than leave its traffic to nobody', async () => {
+    // seed 42 of the property (path 975), shrunk: an abort's DeleteRule of the deploy's lock got
+    // no answer (it landed 4s later) and the abort died before creating its own; the deploy,
+    // baking a sick release at 10%, found its lock gone and stopped, and 10% stayed on a side
+    // with no healthy target with nobody holding the lock
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'sickAt10'), pause: true },
+        {
+          ...plan(23_453, 'good'),
+          kind: 'abort',
+          faults: [{ kind: 'late', nth: 1, calls: 7, ms: 3990, weights: false }],
+          death: { atCall: 6, sent: true }
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors[0]).toMatch(/^deploy-1: done \(reverted: target .* unhealthy/)
+  })
+})
+
 describe('the record a run ends with', () => {
   it('is not written once an abort took the lock while the write was throttled', async () => {
     // seed 7 of the property (path 70), shrunk: a deploy whose tags are throttled could not

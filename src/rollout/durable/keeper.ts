@@ -377,9 +377,38 @@ export class Keeper {
     this.others = otherTagCount(read.route)
     if (read.lock) return true
     this.lock.arn = undefined
+    if (await this.retake(read.route)) return true
     this.deps.onPostStep?.(null)
     this.lost = await this.lostTo(read.route)
     throw this.lost
+  }
+
+  /**
+   * The lock rule is gone, but nobody holds the lock and the record is still this run's rollout:
+   * whoever deleted it did not take it (a taker that died between its delete and its create, a
+   * delete that landed late). Nobody else acts on the rollout then, so this run takes the lock
+   * again, as any run would (never from a holder that is alive), and carries on. True when it did.
+   */
+  private async retake(routeTags: Record<string, string>): Promise<boolean> {
+    const decoded = decodeRecord(routeTags)
+    if (decoded.kind !== 'record') return false
+    const { record } = decoded
+    if (record.owner.token !== this.deps.owner.token || record.rolloutId !== this.rolloutId) {
+      return false
+    }
+    try {
+      if ((await this.lock.holder()) !== undefined) return false
+      await this.lock.acquire({ ...decoded, tags: routeTags })
+    } catch {
+      return false
+    }
+    if (!this.owned) return false
+    this.deps.observer.warn(
+      `the lock of ${this.settings.routeArn} was removed by a run that did not take it; this run ` +
+        'took it again'
+    )
+    this.holding()
+    return true
   }
 
   /** Why the lock is gone: the holder's lock rule says who took it, and whether to abort. */
