@@ -4,6 +4,7 @@ import { promoteRollout } from '../../src/rollout/control/promote.js'
 import { rollbackRollout } from '../../src/rollout/control/rollback.js'
 import { statusLines, statusPhase, statusSummary } from '../../src/report/status.js'
 import { rolloutStatus } from '../../src/rollout/control/status.js'
+import { listenerOf, lockOwner, lockPriority } from '../../src/rollout/durable/route-lock.js'
 import { TopologyError } from '../../src/rollout/errors.js'
 import { BlueGreen, MINUTE, OLD_IMAGE } from '../support/blue-green.js'
 
@@ -159,6 +160,31 @@ describe('command: abort', () => {
       'ecs-blue-green:phase': 'aborted',
       'ecs-blue-green:owner': 'runner-2'
     })
+  })
+
+  it('that cannot return the traffic keeps its lock and its `aborting` record, for an abort again', async () => {
+    const bg = new BlueGreen()
+    await pausedAt10(bg)
+    bg.aws.log.fail('writeForward', { times: 50 })
+    const failed = abortRollout(bg.settings(), bg.durableDeps('runner-2'))
+    await expect(failed).rejects.toThrow(
+      /could not return all traffic to web-blue: .*run command: abort again/
+    )
+    // the rollout is still open, and the lock and the record agree on who left it so
+    const settings = bg.settings()
+    const lock = bg.aws.elbWorld.ruleAt(listenerOf(settings.routeArn), lockPriority(settings))
+    expect(lock && lockOwner(lock)).toBe('runner-2')
+    expect(bg.tags()).toMatchObject({
+      'ecs-blue-green:phase': 'aborting',
+      'ecs-blue-green:owner': 'runner-2'
+    })
+    bg.aws.log.clearFaults()
+    const { outcome } = await abortRollout(bg.settings(), bg.durableDeps('runner-3'))
+    expect(outcome.result).toBe('aborted')
+    expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
+    expect(
+      bg.aws.elbWorld.ruleAt(listenerOf(settings.routeArn), lockPriority(settings))
+    ).toBeUndefined()
   })
 
   it('refuses after a promotion, pointing at rollback', async () => {

@@ -188,6 +188,22 @@ describe('the post step settles only its own rollout', () => {
     expect(violations).toEqual([])
   })
 
+  it('takes the lock again and settles when a takeover gave it back without settling the rollout', async () => {
+    // a takeover that could not record itself put the record back and removed its lock: the
+    // record still shows this run's rollout in flight, and nobody else acts on it
+    const bg = new BlueGreen()
+    const violations = watchSafety(bg)
+    const hold = await deployThatDies(bg)
+    expect(await bg.aws.lock.deleteLockRule(hold.lockArn)).toBe(true)
+    const done = await settleAfterMainStep(hold, bg.settings(), bg.durableDeps('runner-1'))
+    expect(done).toEqual({
+      line: 'The deploy did not finish: all traffic was returned to web-blue.'
+    })
+    expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
+    expect(bg.tags()['ecs-blue-green:phase']).toBe('reverted')
+    expect(violations).toEqual([])
+  })
+
   it('a promote that dies mid-rollout leaves its post step the rollout to settle', async () => {
     const bg = new BlueGreen()
     const paused = await deployWithState(bg.settings({ steps: PAUSED }), bg.durableDeps())

@@ -1,7 +1,7 @@
 import { abortRollout } from '../../src/rollout/control/abort.js'
 import { deployWithState } from '../../src/rollout/control/deploy.js'
 import { BlueGreen } from '../support/blue-green.js'
-import type { Schedule } from './schedule.js'
+import type { ImageName, Schedule } from './schedule.js'
 import { SimClock } from './sim-clock.js'
 import { simulate } from './world.js'
 
@@ -66,11 +66,13 @@ describe('interleavings found by the simulation', () => {
     expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
   })
 
-  it('the post step settles its rollout when a takeover gave the lock back without settling it', async () => {
+  it('a takeover whose tags are throttled still settles the silent run’s rollout', async () => {
     // seed 2 of the property, shrunk: deploy-3 (a release that crashes 40s in) dies at 10%;
-    // deploy-1 takes the stale rollout over, but its tags are throttled past its patience, so
-    // it puts the dead run's record back and gives the lock up; the dead run's post step then
-    // found its lock gone and left 10% of the traffic on a side with no healthy target
+    // deploy-1 takes the stale rollout over, but its tags are throttled past its patience. It
+    // used to put the dead run's record back and give the lock up, and the dead run's post step
+    // found its lock gone and left 10% of the traffic on a side with no healthy target (the post
+    // step now takes the lock again then: __tests__/durable/races.test.ts). A takeover that is
+    // to return the traffic now keeps the lock and returns it, without waiting for its record
     const schedule: Schedule = {
       actors: [
         { ...plan(140_000, 'good'), faults: [{ kind: 'tags-throttled', nth: 0, times: 7 }] },
@@ -81,7 +83,7 @@ describe('interleavings found by the simulation', () => {
     const result = await simulate(schedule)
     expect(result.violations).toEqual([])
     expect(result.actors).toContain(
-      'deploy-3-post: done (The deploy did not finish: all traffic was returned to web-blue.)'
+      'deploy-3-post: done (The rollout is in the hands of another run now (or settled): left as it is.)'
     )
   })
 
@@ -106,6 +108,173 @@ describe('interleavings found by the simulation', () => {
   })
 })
 
-function plan(startMs: number, image: 'good' | 'crashes'): Schedule['actors'][number] {
+function plan(startMs: number, image: ImageName): Schedule['actors'][number] {
   return { kind: 'deploy', startMs, image, pause: false, faults: [], slow: [], postDelayMs: 0 }
 }
+
+describe('control commands that meet a transient failure after taking the lock', () => {
+  it('an abort whose read of the route is throttled once still returns the traffic', async () => {
+    // seed 42 of the property (path 564), shrunk: the abort took the lock from a deploy baking a
+    // sick release at 10%, then its first read of the route was throttled; it ended with the raw
+    // error, and 10% stayed on a side with no healthy target with nobody holding the lock
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'sickAt10'), pause: true },
+        { ...plan(22_353, 'good'), kind: 'abort', faults: [{ kind: 'throttle', nth: 7 }] }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    // it ended without an error (its outcome is not printed)
+    expect(result.actors).toContain('abort-2: done ()')
+  })
+
+  it('an abort whose forced delete of the old lock times out (and lands later) still takes the lock', async () => {
+    // seed 3 of the property (path 606), shrunk: the abort's DeleteRule of the deploy's lock got
+    // no answer and landed 5s later; the abort ended with the raw TimeoutError, the deploy found
+    // its lock gone and stopped, and 10% stayed on a side with no healthy target
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'sickAt10'), pause: true, slow: [{ nth: 1, ms: 2072 }] },
+        {
+          ...plan(22_342, 'good'),
+          kind: 'abort',
+          faults: [{ kind: 'late', nth: 1, calls: 6, ms: 5279, weights: false }]
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    // it ended without an error (its outcome is not printed)
+    expect(result.actors).toContain('abort-2: done ()')
+  })
+})
+
+describe('an abort whose own record cannot be written', () => {
+  it('still returns the traffic of the run it stopped, and keeps the lock until it is recorded', async () => {
+    // seeds 1 (path 2753) and 2 (path 2892) of the property, shrunk: the abort took the lock from
+    // a deploy baking a sick release at 10% (which stops, leaving the traffic to the abort), then
+    // its tags were throttled past its patience; it gave the lock back and ended, and 10% stayed
+    // on a side with no healthy target with nobody holding the lock
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'sickAt10'), pause: true },
+        {
+          ...plan(25_000, 'good'),
+          kind: 'abort',
+          faults: [{ kind: 'tags-throttled', nth: 0, times: 12 }]
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors).toContain('abort-2: done ()')
+  })
+})
+
+describe('a takeover that is to return the traffic of a silent run', () => {
+  it('does not wait out a throttle of its own record before it does', async () => {
+    // seed 2 of the property (path 3053), shrunk: a deploy died at 10% of a sick release; a later
+    // deploy took its stale rollout over to revert it, but its tags were throttled, and it waited
+    // 30s for its record (then gave up) while 10% stayed on a side with no healthy target
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'sickAt10'), death: { afterMs: 21_500 }, postDelayMs: 240_000 },
+        { ...plan(150_000, 'good'), faults: [{ kind: 'tags-throttled', nth: 0, times: 10 }] }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+  })
+})
+
+describe('a shift whose record took long to write', () => {
+  it('looks at the new side again before it gives it any weight', async () => {
+    // seed 7 of the property (path 1329), shrunk: a release that crashes 40s after it starts was
+    // healthy at the end of bring-up, but the record announcing the shift to 10% was throttled
+    // for 29s; by the time it was written the tasks had crashed, and the shift gave 10% to a
+    // side with no healthy target
+    const schedule: Schedule = {
+      actors: [
+        {
+          ...plan(0, 'crashes'),
+          faults: [{ kind: 'tags-throttled', nth: 2, times: 6 }],
+          slow: [
+            { nth: 44, ms: 3000 },
+            { nth: 46, ms: 3000 }
+          ]
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors[0]).toMatch(
+      /^deploy-1: done \(reverted: 2 new tasks stopped before the shift to 10%/
+    )
+  })
+})
+
+describe('an abort that takes the lock from a run that is alive', () => {
+  it('waits out a weight write that run sent just before, then returns the traffic again', async () => {
+    // seed 3 of the property (path 2610), shrunk: a promote checked its lock and sent 50/50,
+    // which took 2.4s to land; meanwhile an abort took the lock, returned the traffic, scaled the
+    // new side to 0 and finished; the 50/50 then landed on a side with no task, for good
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'good2'), pause: true },
+        { ...plan(100_000, 'good'), kind: 'promote', slow: [{ nth: 13, ms: 2400 }] },
+        { ...plan(101_000, 'good'), kind: 'abort' }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+  })
+})
+
+describe('a run whose lock was deleted by a run that did not take it', () => {
+  it('takes the lock again and carries on, rather than leave its traffic to nobody', async () => {
+    // seed 42 of the property (path 975), shrunk: an abort's DeleteRule of the deploy's lock got
+    // no answer (it landed 4s later) and the abort died before creating its own; the deploy,
+    // baking a sick release at 10%, found its lock gone and stopped, and 10% stayed on a side
+    // with no healthy target with nobody holding the lock
+    const schedule: Schedule = {
+      actors: [
+        { ...plan(0, 'sickAt10'), pause: true },
+        {
+          ...plan(23_453, 'good'),
+          kind: 'abort',
+          faults: [{ kind: 'late', nth: 1, calls: 7, ms: 3990, weights: false }],
+          death: { atCall: 6, sent: true }
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+    expect(result.actors[0]).toMatch(/^deploy-1: done \(reverted: target .* unhealthy/)
+  })
+})
+
+describe('the record a run ends with', () => {
+  it('is not written once an abort took the lock while the write was throttled', async () => {
+    // seed 7 of the property (path 70), shrunk: a deploy whose tags are throttled could not
+    // record its shift, reverted, and retried its `reverted` record; meanwhile an abort deleted
+    // its lock (and died), and the retried write landed while the lock was free
+    const schedule: Schedule = {
+      actors: [
+        {
+          ...plan(0, 'good2'),
+          pause: true,
+          faults: [{ kind: 'tags-throttled', nth: 2, times: 11 }]
+        },
+        {
+          ...plan(43_640, 'good'),
+          kind: 'abort',
+          slow: [{ nth: 4, ms: 2484 }],
+          death: { atCall: 4, sent: true }
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+  })
+})

@@ -32,7 +32,10 @@ const weight = (percent: number) => ({ kind: 'weight' as const, percent })
  * run's post step runs with the hold it last saved, and then the recovery sequence. Returns
  * every invariant violation seen on the way.
  */
-export async function simulate(schedule: Schedule): Promise<SimResult> {
+export async function simulate(
+  schedule: Schedule,
+  inspect?: (bg: BlueGreen, actors: Actor[]) => void
+): Promise<SimResult> {
   const clock = new SimClock()
   const bg = new BlueGreen({ clock })
   for (const { image, behavior } of Object.values(IMAGES)) bg.image(behavior, image)
@@ -107,6 +110,7 @@ export async function simulate(schedule: Schedule): Promise<SimResult> {
       invariants.violate('crash', `${actor.name} threw ${text(actor.error)}`)
     }
   }
+  inspect?.(bg, actors)
   return {
     violations: invariants.violations,
     calls: bg.aws.log.calls.length,

@@ -4,9 +4,11 @@ import type { ElbPort } from './ports.js'
 import { errorText, interruption, recordTimeline, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
-import { failed } from './idle-side.js'
+import { bakeVerdict } from './gates.js'
+import { failed, gateFor, watcherFor } from './idle-side.js'
 import { trafficSteps, percentAt } from './plan.js'
 import { pollUntil } from './poll.js'
+import type { StoppedTaskReport } from './settings.js'
 import type { RolloutState } from './state.js'
 
 /**
@@ -33,6 +35,8 @@ export async function shift(
   // a cancel that arrived while the phase began must not be followed by a write that moves traffic
   const stop = interruption(run, where)
   if (stop) return failed(run, startedAt, state.changed, stop)
+  const unfit = await stillHealthy(state, run, `before the shift to ${percent}%`)
+  if (unfit) return failed(run, startedAt, state.changed, unfit.reason, unfit.stoppedTasks)
   // the last poll may be seconds old (a throttled call in between): health is read again
   const unready = await notAllHealthy(deps.elb, pair.idle.targetGroupArn)
   if (unready) return failed(run, startedAt, state.changed, `${unready} ${where}`)
@@ -84,4 +88,32 @@ async function notAllHealthy(elb: ElbPort, targetGroupArn: string): Promise<stri
   const healthy = serving.filter((target) => target.state === 'healthy').length
   if (serving.length > 0 && healthy === serving.length) return undefined
   return `${tgName(targetGroupArn)} has ${healthy} of ${serving.length} targets healthy`
+}
+
+/**
+ * The idle side was last seen healthy more than a poll ago (the record announcing this shift had
+ * to be retried, say): it is read again, and must still pass the bake's gate, before any weight
+ * goes its way. What is wrong with it, if anything.
+ */
+async function stillHealthy(
+  state: Extract<RolloutState, { phase: 'shift' }>,
+  run: RunContext,
+  where: string
+): Promise<{ reason: string; stoppedTasks: StoppedTaskReport[] } | undefined> {
+  const { deps, settings } = run
+  const { pair, release } = state
+  if (run.last && deps.clock.now() - run.last.at <= settings.pollIntervalMs) return undefined
+  let snapshot
+  try {
+    snapshot = await watcherFor(run, pair, release).read()
+  } catch (error) {
+    if (error instanceof TakenOverError) throw error
+    return {
+      reason: `could not read ${pair.idle.service}'s health ${where}: ${errorText(error)}`,
+      stoppedTasks: []
+    }
+  }
+  run.last = snapshot
+  const verdict = bakeVerdict(snapshot, gateFor(pair, release, where))
+  return verdict.kind === 'failed' ? verdict : undefined
 }

@@ -1,10 +1,11 @@
 import { errorText } from '../context.js'
 import { TopologyError } from '../errors.js'
+import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { recordedPair } from '../durable/pair.js'
 import { isPromoted, ownerWords } from '../durable/record.js'
 import { readState } from '../durable/store.js'
-import { returnTraffic, scaleToZero } from '../revert.js'
+import { LATE_WRITE_GRACE_MS, returnTraffic, scaleToZero } from '../revert.js'
 import type { Route } from '../ports.js'
 import type { RolloutRecord } from '../durable/record.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
@@ -27,8 +28,10 @@ function carriesTraffic(route: Route, targetGroupArn: string): boolean {
  */
 export async function abortRollout(
   settings: Settings,
-  deps: DurableDeps
+  given: DurableDeps
 ): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
+  // every read patient: a read that fails for a moment does not end the command halfway
+  const deps = patientDeps(given)
   const { clock } = deps
   const route = settings.routeArn
   const stored = await readState(deps.tags, settings)
@@ -50,16 +53,21 @@ export async function abortRollout(
     startedAt: record.startedAt
   })
   const reason = `aborted by ${ownerWords(deps.owner)}`
-  // the lock, from whoever holds it: a run still working on the rollout stops before its next change
+  // the lock, from whoever holds it: a run still working on the rollout stops before its next
+  // change. Its `aborting` record may not be written (tags throttled for long): the abort goes on
+  // all the same, since the run it stopped returns nothing and the record in place announces the
+  // revert already
   await keeper.claim(
     { ...record, phase: 'aborting', owner: deps.owner, heartbeatAt: clock.now(), reason },
     'abort'
   )
-  try {
-    return await aborted(record, reason, keeper, settings, deps)
-  } finally {
-    await keeper.release()
-  }
+  // an abort that cannot finish keeps its lock and its `aborting` record: the rollout is still
+  // open, and the lock and the record agree on who left it (a later abort takes the lock by
+  // force; a deploy takes it over once the record is stale)
+  const done = await aborted(record, reason, keeper, settings, deps)
+  // nor is the lock given back while the record does not say the rollout ended
+  if (done.recorded) await keeper.release()
+  return { outcome: done.outcome, settings: done.settings }
 }
 
 async function aborted(
@@ -68,7 +76,7 @@ async function aborted(
   keeper: Keeper,
   settings: Settings,
   deps: DurableDeps
-): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
+): Promise<{ outcome: RolloutOutcome; settings: Settings; recorded: boolean }> {
   const { observer, clock } = deps
   // every change from here on is checked against the lock first
   const { ecs, elb } = keeper.rolloutDeps()
@@ -82,11 +90,18 @@ async function aborted(
       `traffic is on ${idle}`
   )
   // a write of the run being aborted may land after this one: the new side is scaled down only
-  // once a read shows it carries no traffic
-  for (let attempt = 1; ; attempt++) {
+  // once a read shows it carries no traffic, after any write that run sent before it lost the
+  // lock can have landed (a request in flight lands within the SDK's timeout, or never)
+  const settled =
+    keeper.lock.displacedAt === undefined ? 0 : keeper.lock.displacedAt + LATE_WRITE_GRACE_MS
+  for (let attempt = 1; ;) {
     const now = await elb.readRoute(pair.route.arn)
-    if (!carriesTraffic(now, pair.idle.targetGroupArn)) break
-    if (attempt > RETURN_ATTEMPTS) {
+    if (!carriesTraffic(now, pair.idle.targetGroupArn)) {
+      if (clock.now() >= settled) break
+      await clock.sleep(settled - clock.now())
+      continue
+    }
+    if (attempt++ > RETURN_ATTEMPTS) {
       throw new Error(
         `${idle} keeps getting traffic back on ${pair.route.arn}: someone else is writing its ` +
           'weights; nothing else was changed, run command: abort again'
@@ -112,6 +127,7 @@ async function aborted(
     if (error) observer.warn(scaled)
     else observer.info(scaled)
   }
+  let recorded = true
   try {
     await keeper.overwrite({
       ...record,
@@ -121,7 +137,11 @@ async function aborted(
       reason: scaled ? `${reason}; ${scaled}` : reason
     })
   } catch (error) {
-    observer.warn(`could not write the rollout state: ${errorText(error)}`)
+    recorded = false
+    observer.warn(
+      `could not write the rollout state: ${errorText(error)}; the lock stays this run's until ` +
+        'another abort or deploy takes it over'
+    )
   }
   observer.timeline({
     at: clock.now(),
@@ -145,6 +165,7 @@ async function aborted(
       plan: [],
       ...(scaled ? { scaleDown: scaled } : {})
     },
-    settings: { ...settings, steps: record.steps }
+    settings: { ...settings, steps: record.steps },
+    recorded
   }
 }

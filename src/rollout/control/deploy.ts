@@ -1,5 +1,6 @@
 import { deploy } from '../deploy.js'
 import { RolloutLockedError, TopologyError } from '../errors.js'
+import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { heldWords, judgeLock, pausedWords, staleAfter } from '../durable/lock.js'
 import { readState, type StoredState } from '../durable/store.js'
@@ -14,8 +15,10 @@ import { takeOver } from './takeover.js'
  */
 export async function deployWithState(
   settings: Settings,
-  deps: DurableDeps
+  given: DurableDeps
 ): Promise<RolloutOutcome> {
+  // every read patient: a read that fails for a moment does not end the command halfway
+  const deps = patientDeps(given)
   let stored = await readState(deps.tags, settings)
   reportUnusable(stored, settings, deps.observer)
   // a dry run changes nothing, the tags included

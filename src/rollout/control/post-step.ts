@@ -1,4 +1,5 @@
 import { errorText } from '../context.js'
+import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps, type PostStepHold } from '../durable/keeper.js'
 import { doing } from '../durable/lock.js'
 import { changedNow, recordedPair, recordedRelease, trafficOnLive } from '../durable/pair.js'
@@ -26,8 +27,10 @@ export interface PostStepResult {
 export async function settleAfterMainStep(
   hold: PostStepHold,
   settings: Settings,
-  deps: DurableDeps
+  given: DurableDeps
 ): Promise<PostStepResult> {
+  // every read patient: a read that fails for a moment does not end the command halfway
+  const deps = patientDeps(given)
   const read = await deps.lock.readWithLock(hold.routeArn, hold.lockArn)
   if (!read.lock) {
     const lockArn = await retake(read.route, settings, deps)

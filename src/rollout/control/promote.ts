@@ -1,4 +1,5 @@
 import { RolloutLockedError, TopologyError } from '../errors.js'
+import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { heldWords, judgeLock, staleAfter } from '../durable/lock.js'
 import { recordedPair } from '../durable/pair.js'
@@ -16,8 +17,10 @@ import { recordFor, settledWords } from './stored.js'
  */
 export async function promoteRollout(
   settings: Settings,
-  deps: DurableDeps
+  given: DurableDeps
 ): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
+  // every read patient: a read that fails for a moment does not end the command halfway
+  const deps = patientDeps(given)
   const route = settings.routeArn
   const stored = await readState(deps.tags, settings)
   const record = recordFor(stored, 'promote', route)

@@ -1,5 +1,6 @@
 import { deregistrationDelayMs } from '../discover.js'
 import { TopologyError } from '../errors.js'
+import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { recordedPair } from '../durable/pair.js'
 import { isPromoted, type RolloutRecord } from '../durable/record.js'
@@ -21,8 +22,10 @@ const ROLLBACK_STEPS: TrafficStep[] = [{ kind: 'weight', percent: 100 }]
  */
 export async function rollbackRollout(
   settings: Settings,
-  deps: DurableDeps
+  given: DurableDeps
 ): Promise<{ outcome: RolloutOutcome; settings: Settings }> {
+  // every read patient: a read that fails for a moment does not end the command halfway
+  const deps = patientDeps(given)
   const route = settings.routeArn
   const stored = await readState(deps.tags, settings)
   const record = recordFor(stored, 'rollback', route)

@@ -1,4 +1,5 @@
 import { formatDuration } from '../duration.js'
+import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { doing } from '../durable/lock.js'
 import { changedNow, recordedPair, recordedRelease, trafficOnLive } from '../durable/pair.js'
@@ -19,8 +20,10 @@ export async function takeOver(
   silentMs: number,
   stored: StoredState,
   settings: Settings,
-  deps: DurableDeps
+  given: DurableDeps
 ): Promise<{ outcome?: RolloutOutcome; goOn: boolean }> {
+  // every read patient: a read that fails for a moment does not end the command halfway
+  const deps = patientDeps(given)
   const { observer, clock } = deps
   // it had not changed anything yet: the deploy's own claim takes its lock over
   if (record.phase === 'register') return { goOn: true }
@@ -50,7 +53,7 @@ export async function takeOver(
     return { outcome, goOn: outcome.result === 'promoted' }
   }
   // the lock first: the revert is then this run's, and no other run can act meanwhile
-  await keeper.claim({ ...record, owner: deps.owner, heartbeatAt: clock.now() })
+  await keeper.claim({ ...record, owner: deps.owner, heartbeatAt: clock.now() }, 'revert')
   observer.warn(`${silent}: returning its traffic to ${record.live.service}`)
   const outcome = await keeper.run(
     {

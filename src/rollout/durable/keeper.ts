@@ -8,6 +8,7 @@ import { guardedPorts } from './guarded.js'
 import { doing, heartbeatEvery, heldWords, judgeLock, staleAfter } from './lock.js'
 import { trafficOnLive } from './pair.js'
 import { patiently } from './patient.js'
+import { impatient, patientDeps } from './patient-reads.js'
 import { ownerWords, type Owner, type RecordPhase, type RolloutRecord } from './record.js'
 import {
   checkRoom,
@@ -53,6 +54,9 @@ export interface KeeperOptions {
   startedAt?: number
 }
 
+/** How long a run that is to return traffic tries its record first, before it returns it anyway. */
+const REVERT_RECORD_BUDGET_MS = 1500
+
 /** How often a running rollout reads its state to see whether another run stepped in. */
 const CHECK_MAX_MS = 5000
 
@@ -82,16 +86,19 @@ export class Keeper {
   private warned = new Set<string>()
   /** why the run no longer holds the rollout, once it lost it */
   private lost?: TakenOverError
+  /** with patient reads: a read that fails for a moment does not end the command */
+  private readonly deps: DurableDeps
 
   constructor(
     private readonly settings: Settings,
-    private readonly deps: DurableDeps,
+    deps: DurableDeps,
     private readonly options: KeeperOptions
   ) {
+    this.deps = patientDeps(deps)
     this.rolloutId =
       options.rolloutId ?? `${deps.clock.now().toString(36)}-${deps.owner.token}`.slice(0, 128)
     this.others = otherTagCount(options.found.tags)
-    this.lock = new RouteLock(deps.lock, settings, deps.owner, deps.clock)
+    this.lock = new RouteLock(this.deps.lock, settings, deps.owner, deps.clock)
   }
 
   private get owned(): boolean {
@@ -135,22 +142,35 @@ export class Keeper {
    * Takes the route for this run: only if the state is still what the run found, and only with
    * the lock, which one run at a time can hold. Then records `record`; if that cannot be written,
    * the lock is given back and nothing was changed. Throws RolloutLockedError or RecordError.
+   *
+   * A claim to return traffic (`revert`: a takeover of a silent run; `abort`, which also takes
+   * the lock by force from a run that is alive) has a rollout in flight that nobody else watches
+   * any more: its record is tried briefly, and if it cannot be written the run keeps the lock and
+   * the answer is false. The record in place still says the rollout is in flight, which announces
+   * its revert already (as a failed run's revert is never written before it is made), so the run
+   * can still return the traffic; the record it ends with is written before the lock goes back.
    */
-  async claim(record: RolloutRecord, force: 'abort' | false = false): Promise<void> {
+  async claim(record: RolloutRecord, mode: 'abort' | 'revert' | false = false): Promise<boolean> {
     const now = await this.readNow()
-    if (!force && !sameRollout(now, this.options.found)) {
+    if (mode !== 'abort' && !sameRollout(now, this.options.found)) {
       throw new RolloutLockedError(this.changedWords(now))
     }
     // a record that cannot be stored is refused before the lock is even taken
     this.checkFits(record)
-    await this.lock.acquire(now, force !== false, force || 'rollout')
+    await this.lock.acquire(now, mode === 'abort', mode === 'abort' ? 'abort' : 'rollout')
     this.holding()
     try {
-      await this.writeOrThrow(record)
+      // not waited for long: it must not stand between the lock and the return of the traffic
+      await this.writeOrThrow(record, mode ? REVERT_RECORD_BUDGET_MS : undefined)
     } catch (error) {
+      if (mode && error instanceof RecordError && this.owned) {
+        this.deps.observer.warn(error.message)
+        return false
+      }
       await this.giveUp()
       throw error
     }
+    return true
   }
 
   /** Carries on the rollout of this process's main step, whose lock it still holds (the post step). */
@@ -280,7 +300,7 @@ export class Keeper {
   private async write(record: RolloutRecord, revertable: boolean): Promise<void> {
     if (!this.owned) return
     try {
-      await patiently(this.deps.clock, () => this.confirmOwnership())
+      await this.confirmOwnership()
     } catch (error) {
       if (error instanceof TakenOverError) throw error
       throw new RecordError(
@@ -292,15 +312,19 @@ export class Keeper {
     await this.writeOrThrow(record)
   }
 
-  private async writeOrThrow(record: RolloutRecord): Promise<void> {
+  private async writeOrThrow(record: RolloutRecord, budgetMs?: number): Promise<void> {
     const { tags, clock } = this.deps
     let attempt = 0
     try {
-      await patiently(clock, async () => {
-        // a retry comes after a wait, in which an abort or a takeover may have taken the lock
-        if (attempt++ > 0) await this.confirmOwnership()
-        await writeRecord(tags, this.settings.routeArn, record, this.others)
-      })
+      await patiently(
+        clock,
+        async () => {
+          // a retry comes after a wait, in which an abort or a takeover may have taken the lock
+          if (attempt++ > 0) await this.confirmOwnership()
+          await writeRecord(tags, this.settings.routeArn, record, this.others)
+        },
+        budgetMs
+      )
     } catch (error) {
       if (error instanceof TakenOverError) throw error
       throw new RecordError(
@@ -327,21 +351,23 @@ export class Keeper {
   private async beforeChange(): Promise<void> {
     if (this.lost) throw this.lost
     if (!this.owned) throw new Error('rollout bug: a change before the lock was taken')
-    await patiently(this.deps.clock, () => this.confirmOwnership())
+    await this.confirmOwnership()
   }
 
   /**
    * Reads the lock and the record together. Lost lock: an abort or a takeover; the run stops
-   * without changing anything more (TakenOverError). `lenient`: a failed read is only warned
-   * about (a poll of a long wait); otherwise it throws, and the change it guards is not made.
+   * without changing anything more (TakenOverError). `lenient`: one try, and a failed read is
+   * only warned about (a poll of a long wait, which must not stall); otherwise the read is
+   * patient, and when it still fails it throws, and the change it guards is not made.
    * True when the read showed the lock still this run's.
    */
   private async confirmOwnership(lenient = false): Promise<boolean> {
     if (this.lost) throw this.lost
     if (!this.owned) return false
     let read: { route: Record<string, string>; lock?: Record<string, string> }
+    const port = lenient ? impatient(this.deps.lock) : this.deps.lock
     try {
-      read = await this.deps.lock.readWithLock(this.settings.routeArn, this.lock.arn ?? '')
+      read = await port.readWithLock(this.settings.routeArn, this.lock.arn ?? '')
     } catch (error) {
       if (!lenient) throw error
       this.warnOnce('read', `could not read the rollout state: ${errorText(error)}`)
@@ -351,9 +377,38 @@ export class Keeper {
     this.others = otherTagCount(read.route)
     if (read.lock) return true
     this.lock.arn = undefined
+    if (await this.retake(read.route)) return true
     this.deps.onPostStep?.(null)
     this.lost = await this.lostTo(read.route)
     throw this.lost
+  }
+
+  /**
+   * The lock rule is gone, but nobody holds the lock and the record is still this run's rollout:
+   * whoever deleted it did not take it (a taker that died between its delete and its create, a
+   * delete that landed late). Nobody else acts on the rollout then, so this run takes the lock
+   * again, as any run would (never from a holder that is alive), and carries on. True when it did.
+   */
+  private async retake(routeTags: Record<string, string>): Promise<boolean> {
+    const decoded = decodeRecord(routeTags)
+    if (decoded.kind !== 'record') return false
+    const { record } = decoded
+    if (record.owner.token !== this.deps.owner.token || record.rolloutId !== this.rolloutId) {
+      return false
+    }
+    try {
+      if ((await this.lock.holder()) !== undefined) return false
+      await this.lock.acquire({ ...decoded, tags: routeTags })
+    } catch {
+      return false
+    }
+    if (!this.owned) return false
+    this.deps.observer.warn(
+      `the lock of ${this.settings.routeArn} was removed by a run that did not take it; this run ` +
+        'took it again'
+    )
+    this.holding()
+    return true
   }
 
   /** Why the lock is gone: the holder's lock rule says who took it, and whether to abort. */
@@ -417,11 +472,26 @@ export class Keeper {
     // a run that lost the lock meanwhile leaves the record to the run that took it
     if (!this.owned) return
     try {
-      await restoreTags(this.deps.tags, this.settings.routeArn, this.options.found.tags)
+      await this.guardedWrite(() =>
+        restoreTags(this.deps.tags, this.settings.routeArn, this.options.found.tags)
+      )
     } catch (error) {
+      if (error instanceof TakenOverError) return
       this.deps.observer.warn(`could not put back the rollout state: ${errorText(error)}`)
     }
     await this.release()
+  }
+
+  /**
+   * A write of the state at the end of the run, patiently, each try right after a read shows the
+   * lock still this run's: the run may have lost it while it reverted, or while this write was
+   * throttled (TakenOverError then, and nothing is written).
+   */
+  private async guardedWrite(write: () => Promise<void>): Promise<void> {
+    await patiently(this.deps.clock, async () => {
+      await this.confirmOwnership()
+      await write()
+    })
   }
 
   /** A throw that ends the run still settles what it holds: the lock goes back, the record says why. */
@@ -462,10 +532,15 @@ export class Keeper {
         return
       }
       const ended = await this.endRecord(outcome, this.last)
-      if (ended)
-        await patiently(this.deps.clock, () => writeRecord(tags, route, ended, this.others))
-      else await restoreTags(tags, route, this.options.found.tags)
+      await this.guardedWrite(() =>
+        ended
+          ? writeRecord(tags, route, ended, this.others)
+          : restoreTags(tags, route, this.options.found.tags)
+      )
+      if (ended) this.record = ended
     } catch (error) {
+      // the run that took the lock meanwhile has the rollout now, and writes its record
+      if (error instanceof TakenOverError) return
       this.deps.observer.warn(`could not write the final rollout state: ${errorText(error)}`)
       // the lock stays: the record does not say the rollout ended, so nobody may act as if it had
       return

@@ -7,6 +7,10 @@ import type { Clock } from '../ports.js'
 const FINAL =
   /Validation|TooManyTags|DuplicateTagKeys|AccessDenied|NotFound|InvalidParameter|TakenOver|AbortedByOther/
 
+function finalWrite(error: unknown): boolean {
+  return FINAL.test(error instanceof Error ? error.name : '')
+}
+
 /**
  * On top of the SDK's own retries (up to 8 attempts with backoff): long enough to outlast a burst
  * of throttling, short against any stale-after.
@@ -23,15 +27,15 @@ const LONGEST_WAIT_MS = 8000
 export async function patiently<T>(
   clock: Clock,
   write: () => Promise<T>,
-  budgetMs = BUDGET_MS
+  budgetMs = BUDGET_MS,
+  final: (error: unknown) => boolean = finalWrite
 ): Promise<T> {
   const started = clock.now()
   for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
     try {
       return await write()
     } catch (error) {
-      const name = error instanceof Error ? error.name : ''
-      if (FINAL.test(name) || clock.now() - started + wait > budgetMs) throw error
+      if (final(error) || clock.now() - started + wait > budgetMs) throw error
       await clock.sleep(wait)
     }
   }

@@ -13,6 +13,16 @@ const LOWEST = 50_000
 const HOLDER_SETTLE_MS = 1000
 const HOLDER_LOOKS = 4
 const RANGE = 1000
+/** Creates and deletes of lock rules with no answer tried again this often, waits doubling. */
+const UNANSWERED = 4
+const RETRY_FIRST_MS = 1000
+/** Refusals of a lock call that asking again cannot change. */
+const FINAL =
+  /Validation|InvalidParameter|AccessDenied|TooMany|ListenerNotFound|InputError|TopologyError/
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : ''
+}
 
 const LOCK_KEYS = {
   route: `${TAG_PREFIX}lock`,
@@ -66,6 +76,11 @@ export function lockOwner(rule: TaggedRule): string | undefined {
 export class RouteLock {
   /** the lock rule while this run holds it */
   arn?: string
+  /**
+   * When this run deleted the lock rule of a run that may still be alive (last, if more than
+   * once): a write that run sent before may land up to a request timeout later.
+   */
+  displacedAt?: number
   private purpose: LockPurpose = 'rollout'
   private readonly listenerArn: string
   private readonly priority: number
@@ -91,11 +106,24 @@ export class RouteLock {
     purpose: LockPurpose = 'rollout'
   ): Promise<void> {
     this.purpose = purpose
+    let wait = RETRY_FIRST_MS
+    let unanswered = 0
+    const again = async (error: unknown): Promise<void> => {
+      if (++unanswered > UNANSWERED) throw error
+      await this.clock.sleep(wait)
+      wait *= 2
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       const claim = await this.create()
       if (claim.kind === 'created') {
         this.arn = claim.rule.arn
         return
+      }
+      if (claim.kind === 'unknown') {
+        // sent, but whether it landed is not known yet: a late one is found by the next look
+        await again(claim.error)
+        attempt--
+        continue
       }
       const holder = await this.port.ruleAt(this.listenerArn, this.priority)
       if (!holder) continue
@@ -107,7 +135,16 @@ export class RouteLock {
       }
       if (!force) this.refuseIfAlive(holder, state)
       // of two runs deleting the same silent holder, one wins; the other finds the winner's lock next
-      await this.port.deleteLockRule(holder.arn)
+      this.displacedAt = this.clock.now()
+      try {
+        await this.port.deleteLockRule(holder.arn)
+      } catch (error) {
+        if (FINAL.test(errorName(error))) throw error
+        // it may have landed, or land later (by ARN: it can only ever delete that rule); the
+        // next create tells whether the priority is free
+        await again(error)
+        attempt--
+      }
     }
     throw new RolloutLockedError(
       `the lock of ${this.settings.routeArn} changed hands while this run was starting; run it again`
@@ -137,14 +174,18 @@ export class RouteLock {
    * Creates the lock rule. A create whose answer was lost may still have landed: the rule at the
    * priority then carries this run's token, and it is this run's.
    */
-  private async create(): Promise<{ kind: 'created'; rule: TaggedRule } | { kind: 'taken' }> {
+  private async create(): Promise<
+    { kind: 'created'; rule: TaggedRule } | { kind: 'taken' } | { kind: 'unknown'; error: unknown }
+  > {
     try {
       return await this.port.createLockRule(this.listenerArn, this.priority, this.tags())
     } catch (error) {
+      if (FINAL.test(errorName(error))) throw error
       const landed = await this.port.ruleAt(this.listenerArn, this.priority).catch(() => undefined)
       if (landed && lockOwner(landed) === this.owner.token) return { kind: 'created', rule: landed }
-      if (!landed) throw error
-      return { kind: 'taken' }
+      // nothing there (yet): a create that lands late is refused once another rule has the
+      // priority, or found to be this run's by the next try
+      return landed ? { kind: 'taken' } : { kind: 'unknown', error }
     }
   }
 
