@@ -15,13 +15,13 @@ function finalWrite(error: unknown): boolean {
  * On top of the SDK's own retries (up to 8 attempts with backoff): long enough to outlast a burst
  * of throttling, short against any stale-after.
  */
-const BUDGET_MS = 15_000
+const BUDGET_MS = 30_000
 const FIRST_WAIT_MS = 500
 const LONGEST_WAIT_MS = 8000
 
 /**
  * Runs a write of the rollout's record, trying again on anything that may pass (throttling, a
- * 5xx, a reset connection) for up to 15 seconds more: a run stops changing AWS when its record
+ * 5xx, a reset connection) for up to half a minute more: a run stops changing AWS when its record
  * cannot be written, so giving up early would turn a passing throttle into a revert.
  */
 export async function patiently<T>(
