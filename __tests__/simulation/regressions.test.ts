@@ -254,6 +254,30 @@ describe('a run whose lock was deleted by a run that did not take it', () => {
   })
 })
 
+describe('the post step of a run that died with a weight write in flight', () => {
+  it('waits out that write before it scales the new side down', async () => {
+    // `simulate --all-faults`, seed 42 (path 4918), shrunk: a deploy's 75/25 got no answer (it
+    // lands 8 calls later), its revert wrote 100/0 and the runner died; the post step read
+    // 100/0, scaled the new side to 0, and the 75/25 landed on a side with no task
+    const schedule: Schedule = {
+      actors: [
+        {
+          ...plan(0, 'crashAt25'),
+          faults: [{ kind: 'late', nth: 9, calls: 8, ms: 6856, weights: true }],
+          slow: [
+            { nth: 15, ms: 470 },
+            { nth: 128, ms: 378 },
+            { nth: 86, ms: 2643 }
+          ],
+          death: { atCall: 75, sent: false }
+        }
+      ]
+    }
+    const result = await simulate(schedule)
+    expect(result.violations).toEqual([])
+  })
+})
+
 describe('the record a run ends with', () => {
   it('is not written once an abort took the lock while the write was throttled', async () => {
     // seed 7 of the property (path 70), shrunk: a deploy whose tags are throttled could not

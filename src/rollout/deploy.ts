@@ -36,6 +36,9 @@ export async function runRollout(
 ): Promise<RolloutOutcome> {
   const startedAt = 'startedAt' in initial ? initial.startedAt : deps.clock.now()
   const run: RunContext = { settings, deps, deadline: startedAt + settings.timeoutMs }
+  if (initial.phase === 'revert' && initial.writesInFlightAt !== undefined) {
+    run.uncertainWriteAt = initial.writesInFlightAt
+  }
   let state = initial
   while (state.phase !== 'done') {
     state = await entered(decide(state, await work(state, run), settings), run)

@@ -79,7 +79,16 @@ export type RolloutState =
   | (Running & { phase: 'pause'; step: number; changed: Changed })
   | (Running & { phase: 'promote' })
   | (Running & { phase: 'scale-down'; promotedAt: number })
-  | (Running & { phase: 'revert'; changed: Changed; failure: Failure })
+  | (Running & {
+      phase: 'revert'
+      changed: Changed
+      failure: Failure
+      /**
+       * A run that died may have had a weight write in flight when it did (its post step does
+       * not know): the revert treats its writes as unanswered as of this time (see revert.ts)
+       */
+      writesInFlightAt?: number
+    })
   | { phase: 'done'; outcome: RolloutOutcome }
 
 export type Phase = RolloutState['phase']

@@ -66,12 +66,15 @@ export async function settleAfterMainStep(
       startedAt: deps.clock.now(),
       pair: found.pair,
       release: recordedRelease(record),
-      changed: changedNow(found),
+      // the main step may have died with a weight write in flight: it may land yet, so the
+      // traffic is returned (again) and the new side scaled down only once it can no longer land
+      changed: record.changed === 'traffic' ? 'traffic' : changedNow(found),
       failure: {
         reason: `the run stopped while ${doing(record)} (cancelled, or its runner died)`,
         stoppedTasks: [],
         serviceEvents: []
-      }
+      },
+      ...(record.changed === 'traffic' ? { writesInFlightAt: deps.clock.now() } : {})
     },
     settings
   )
