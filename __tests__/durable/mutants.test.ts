@@ -71,3 +71,23 @@ describe('a run whose lock is gone changes nothing more, whatever call comes nex
     expect(violations).toEqual([])
   })
 })
+
+describe('a shift reads the new side’s health right before it writes (shift.ts)', () => {
+  it('a health read that fails then moves no traffic: the run reverts, saying why', async () => {
+    const bg = new BlueGreen()
+    const violations = watchSafety(bg)
+    let armed = false
+    bg.aws.log.after('writeTags', (input: { tags: Record<string, string> }) => {
+      if (input.tags['ecs-blue-green:phase'] !== 'shift' || armed) return
+      armed = true
+      bg.aws.log.fail('describeTargetHealth', { times: 1 })
+    })
+    const outcome = await deployWithState(bg.settings(), bg.durableDeps('runner-1'))
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toMatch(
+      /^could not read the health of web-green-tg \(describeTargetHealth: Throttling: Rate exceeded\) during the shift to 10%/
+    )
+    expect(bg.aws.weightWrites()).toEqual([])
+    expect(violations).toEqual([])
+  })
+})
