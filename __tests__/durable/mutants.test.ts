@@ -7,14 +7,22 @@ import { listenerOf, lockPriority } from '../../src/rollout/durable/route-lock.j
 import { BlueGreen } from '../support/blue-green.js'
 import { watchSafety } from '../support/safety-watch.js'
 
-/** Deletes the run's lock rule, as someone tidying the listener's rules by hand would. */
+/**
+ * Takes the run's lock from it: its rule deleted and another run's created at the priority, as a
+ * takeover does. (A rule only deleted is taken again by the run, which then carries on.)
+ */
 function removeLock(bg: BlueGreen): void {
-  const rule = bg.aws.elbWorld.ruleAt(
-    listenerOf(bg.routeArn),
-    lockPriority({ routeArn: bg.routeArn })
-  )
+  const listener = listenerOf(bg.routeArn)
+  const priority = lockPriority({ routeArn: bg.routeArn })
+  const rule = bg.aws.elbWorld.ruleAt(listener, priority)
   if (!rule) throw new Error('test: no lock rule to remove')
   bg.aws.elbWorld.deleteRule(rule.arn)
+  bg.aws.elbWorld.createRule(listener, priority, {
+    'ecs-blue-green:lock': bg.routeArn,
+    'ecs-blue-green:owner': 'intruder',
+    'ecs-blue-green:claimed': new Date(bg.clock.now()).toISOString(),
+    'ecs-blue-green:purpose': 'rollout'
+  })
 }
 
 /** Removes the lock right after the record of `phase` is written, before the change it announces. */
@@ -42,7 +50,7 @@ describe('a run whose lock is gone changes nothing more, whatever call comes nex
     const bg = new BlueGreen()
     removeLockAfterRecord(bg, 'register')
     await expect(deployWithState(bg.settings(), bg.durableDeps('runner-1'))).rejects.toThrow(
-      /was removed by someone else; this run stopped without changing anything more/
+      /\(intruder\) took this rollout over; this run stopped without changing anything more/
     )
     expect(bg.mutations()).not.toContain('registerTaskDefinition web')
     expect(bg.aws.log.calls.some((call) => call.op === 'registerTaskDefinition')).toBe(false)
@@ -52,7 +60,7 @@ describe('a run whose lock is gone changes nothing more, whatever call comes nex
     const bg = new BlueGreen()
     removeLockAfterRecord(bg, 'bring-up')
     await expect(deployWithState(bg.settings(), bg.durableDeps('runner-1'))).rejects.toThrow(
-      /was removed by someone else; this run stopped without changing anything more/
+      /\(intruder\) took this rollout over; this run stopped without changing anything more/
     )
     expect(bg.aws.log.calls.some((call) => call.op === 'updateService')).toBe(false)
     expect(bg.aws.ecsWorld.service('web-green').desiredCount).toBe(0)
@@ -64,7 +72,7 @@ describe('a run whose lock is gone changes nothing more, whatever call comes nex
     // the shift reads the new side's health right before it writes: the lock goes in between
     removeLockAfterRecord(bg, 'shift', 'describeTargetHealth')
     await expect(deployWithState(bg.settings(), bg.durableDeps('runner-1'))).rejects.toThrow(
-      /was removed by someone else; this run stopped without changing anything more/
+      /\(intruder\) took this rollout over; this run stopped without changing anything more/
     )
     expect(bg.aws.weightWrites()).toEqual([])
     expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
@@ -80,7 +88,8 @@ describe('a shift reads the new side’s health right before it writes (shift.ts
     bg.aws.log.after('writeTags', (input: { tags: Record<string, string> }) => {
       if (input.tags['ecs-blue-green:phase'] !== 'shift' || armed) return
       armed = true
-      bg.aws.log.fail('describeTargetHealth', { times: 1 })
+      // failing past the patience of the read
+      bg.aws.log.fail('describeTargetHealth', { times: 100 })
     })
     const outcome = await deployWithState(bg.settings(), bg.durableDeps('runner-1'))
     expect(outcome.result).toBe('reverted')
