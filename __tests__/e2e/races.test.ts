@@ -166,7 +166,8 @@ describe('tag writes throttled through the promotion', () => {
         h,
         deployInputs(t, { ...STALE, image: uniqueImage(), 'traffic-steps': '50,100' }),
         {
-          env: runEnv(1401),
+          // two SDK attempts a call: the patience under test is the action's, not the SDK's
+          env: { ...runEnv(1401), AWS_MAX_ATTEMPTS: '2' },
           caller: first,
           onOutput: (text) => {
             if (fault || !/Bake at 100%/.test(text)) return
