@@ -326,3 +326,26 @@ describe('a shift reads the new side’s health right before it writes', () => {
     expect(violations).toEqual([])
   })
 })
+
+describe('an abort that died holding the lock', () => {
+  it('before its own record landed: its post step returns the traffic it had come to return', async () => {
+    // simulation seed 11, path 3954, as a story: the record still names the run it aborted
+    const bg = new BlueGreen()
+    const violations = watchSafety(bg)
+    await deployThatDies(bg)
+    bg.aws.log.fail('writeTags', { times: 1000 })
+    // the abort's first wait past a second (its record's retries) is where its runner dies
+    const died = bg.clock.stallAt(bg.clock.now() + 1000)
+    void abortRollout(bg.settings(), bg.durableDeps('runner-2'))
+    await died
+    bg.aws.log.clearFaults()
+    expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 75, 'web-green-tg': 25 })
+    const hold = bg.postStepHolds.at(-1)
+    expect(hold).toMatchObject({ ownerToken: 'runner-2' })
+    const done = await settleAfterMainStep(hold!, bg.settings(), bg.durableDeps('runner-2'))
+    expect(done.line).toMatch(/all traffic was returned to web-blue/)
+    expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
+    expect(bg.aws.ecsWorld.service('web-green').desiredCount).toBe(0)
+    expect(violations).toEqual([])
+  })
+})

@@ -16,13 +16,16 @@ export interface PostStepResult {
   failed?: boolean
 }
 
+/** A rollout a run was changing when it stopped: its traffic is to be returned. */
+const IN_FLIGHT: readonly RolloutRecord['phase'][] = ['bring-up', 'shift', 'aborting']
+
 /**
  * The `post:` step of a main step that died (cancelled, killed, timed out) while it held a
- * rollout. It acts only while the lock is still this run's and the record still names this run
- * with the rollout in flight; it then settles it as a failed run would have: traffic back to
- * the side that was live (only onto healthy tasks), the new side scaled to 0, the record
- * `reverted` with the reason, and the lock given up. A rollout another run took over or
- * aborted since is left to that run.
+ * rollout. It acts only while the lock is still this run's; a rollout in flight under that lock
+ * (its own, or one it was taking over or aborting when it died) is settled as a failed run would
+ * have settled it: traffic back to the side that was live (only onto healthy tasks), the new side
+ * scaled to 0, the record `reverted` with the reason, and the lock given up. A rollout another
+ * run took over or aborted since is left to that run.
  */
 export async function settleAfterMainStep(
   hold: PostStepHold,
@@ -47,7 +50,14 @@ export async function settleAfterMainStep(
     steps: record?.steps ?? settings.steps,
     ...(record ? { rolloutId: record.rolloutId, startedAt: record.startedAt } : {})
   })
-  if (!record || record.owner.token !== hold.ownerToken || record.phase === 'register') {
+  // in flight under this run's lock, whoever wrote the record (an abort or a takeover whose own
+  // record never landed found it so): nobody else may act on it, so the post step settles it
+  const inFlight = record !== undefined && IN_FLIGHT.includes(record.phase)
+  if (
+    !record ||
+    record.phase === 'register' ||
+    (!inFlight && record.owner.token !== hold.ownerToken)
+  ) {
     // the main step held the lock but had changed nothing: the record goes back as it found it
     if (hold.found) await restoreTags(deps.tags, hold.routeArn, hold.found)
     keeper.adopt(hold.lockArn, undefined)
@@ -56,7 +66,8 @@ export async function settleAfterMainStep(
   }
   keeper.adopt(hold.lockArn, record)
   if (record.phase === 'scale-down') return keepOldSide(record, keeper, deps)
-  if (!isActive(record) || record.phase === 'aborting') {
+  if (!inFlight) {
+    await keeper.release()
     return { line: `The rollout is ${doing(record)}: left as it is.` }
   }
   const found = await recordedPair(record, settings, deps)
