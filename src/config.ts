@@ -1,5 +1,6 @@
 import type { TaskDefinition } from './rollout/ports.js'
 import type { Command, PreviewSettings, Settings, TrafficStep } from './rollout/settings.js'
+import { listenerOf } from './rollout/discover.js'
 import { InputError } from './rollout/errors.js'
 import { parseWatch, WATCH_DEFAULTS, WATCH_INPUTS } from './config-watch.js'
 import { formatDuration, parseDuration } from './rollout/duration.js'
@@ -568,7 +569,7 @@ function parsePreview(
 ): PreviewSettings {
   const listenerText = value('preview-listener')
   const listenerArn =
-    listenerText === '' ? listenerOf(route) : parsePreviewListener(listenerText, region)
+    listenerText === '' ? listenerOf(route.arn) : parsePreviewListener(listenerText, region)
   const baseText = value('preview-base-service')
   const host = parsePreviewHost(value('preview-host'))
   const path = parsePreviewPath(value('preview-path'))
@@ -585,12 +586,6 @@ function parsePreview(
     priorities: parsePriorities(value('preview-rule-priorities')),
     ...(prText === '' ? {} : { prNumber: parsePrNumber(prText) })
   }
-}
-
-/** `listener-rule/app/lb/id/listener/rule` -> `listener/app/lb/id/listener` */
-function listenerOf(route: { arn: string; kind: 'listener' | 'rule' }): string {
-  if (route.kind === 'listener') return route.arn
-  return route.arn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '')
 }
 
 function parsePreviewListener(text: string, region: string | undefined): string {

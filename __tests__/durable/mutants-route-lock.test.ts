@@ -5,7 +5,8 @@
 import { RolloutLockedError, TopologyError } from '../../src/rollout/errors.js'
 import type { LockPort } from '../../src/rollout/ports.js'
 import type { RolloutRecord } from '../../src/rollout/durable/record.js'
-import { RouteLock, listenerOf, lockPriority } from '../../src/rollout/durable/route-lock.js'
+import { RouteLock, lockPriority } from '../../src/rollout/durable/route-lock.js'
+import { listenerOf } from '../../src/rollout/discover.js'
 import type { StoredState } from '../../src/rollout/durable/store.js'
 import { BlueGreen, MINUTE } from '../support/blue-green.js'
 

@@ -3,7 +3,8 @@
  * README): each names the behaviour the mutant broke without any other test noticing.
  */
 import { deployWithState } from '../../src/rollout/control/deploy.js'
-import { listenerOf, lockPriority } from '../../src/rollout/durable/route-lock.js'
+import { lockPriority } from '../../src/rollout/durable/route-lock.js'
+import { listenerOf } from '../../src/rollout/discover.js'
 import { BlueGreen } from '../support/blue-green.js'
 import { watchSafety } from '../support/safety-watch.js'
 

@@ -36,17 +36,12 @@ export interface ClientTimeouts {
  */
 export const CLIENT_TIMEOUTS: ClientTimeouts = { connectionMs: 3_000, requestMs: 10_000 }
 
-function attemptsFromEnvironment(): number | undefined {
-  const given = Number(process.env.AWS_MAX_ATTEMPTS)
-  return Number.isInteger(given) && given > 0 ? given : undefined
-}
-
 export function createClients(timeouts: ClientTimeouts = CLIENT_TIMEOUTS): AwsClients {
   // adaptive: the SDK's client-side rate limiter slows down on throttling instead of only retrying
   const common = {
     retryMode: 'adaptive',
-    // the SDK's own AWS_MAX_ATTEMPTS, when the workflow sets it, wins over this default
-    maxAttempts: attemptsFromEnvironment() ?? 8,
+    // AWS_MAX_ATTEMPTS, when the workflow sets it, is read by the SDK itself instead
+    ...(process.env.AWS_MAX_ATTEMPTS ? {} : { maxAttempts: 8 }),
     customUserAgent: 'ecs-blue-green-action/0.1',
     // NodeHttpHandler options: each client makes its handler from them
     requestHandler: {

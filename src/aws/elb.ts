@@ -20,6 +20,7 @@ import type {
   TargetGroupView,
   TargetView
 } from '../rollout/ports.js'
+import { listenerOf } from '../rollout/discover.js'
 import { InputError } from '../rollout/errors.js'
 import { throttlingTolerated } from './patience.js'
 
@@ -39,11 +40,6 @@ function missingRoute(arn: string): (error: unknown) => never {
         'the credentials are those of the account and region it is in'
     )
   }
-}
-
-/** listener-rule/app/lb/lbid/listenerid/ruleid -> listener/app/lb/lbid/listenerid */
-export function listenerOfRule(ruleArn: string): string {
-  return ruleArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '')
 }
 
 function readForward(actions: Action[]): Forward | null {
@@ -126,7 +122,7 @@ export class ElbAdapter implements ElbPort, TagPort {
         .catch(missingRoute(routeArn))
       const rule = out.Rules?.[0]
       if (!rule) throw new Error(`DescribeRules returned no rule ${routeArn}`)
-      return toRoute(routeArn, 'rule', listenerOfRule(routeArn), rule.Actions ?? [])
+      return toRoute(routeArn, 'rule', listenerOf(routeArn), rule.Actions ?? [])
     }
     const out = await this.client
       .send(new DescribeListenersCommand({ ListenerArns: [routeArn] }))

@@ -184,6 +184,12 @@ export function tgName(arn: string): string {
   return /:targetgroup\/([^/]+)\//.exec(arn)?.[1] ?? arn
 }
 
+/** The listener a route belongs to: `listener-rule/app/lb/id/listener/rule` -> `listener/app/lb/id/listener`. */
+export function listenerOf(routeArn: string): string {
+  if (!routeArn.includes(':listener-rule/')) return routeArn
+  return routeArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '')
+}
+
 export function routeName(route: Route): string {
   return `${route.kind === 'rule' ? 'listener rule' : 'listener'} ${route.arn}`
 }

@@ -35,6 +35,12 @@ export function readsAs(route: Route, expected: Forward): boolean {
   )
 }
 
+/** The weight the route gives a target group; undefined when it does not forward to it. */
+export function weightOf(route: Route, targetGroupArn: string): number | undefined {
+  return route.forward?.targetGroups.find((group) => group.targetGroupArn === targetGroupArn)
+    ?.weight
+}
+
 /** "90/10" as the route reads, live first. */
 export function weightsRead(
   route: Route,

@@ -2,7 +2,7 @@ import { errorText, recordTimeline, type RunContext } from './context.js'
 import { tgName } from './discover.js'
 import { formatDuration } from './duration.js'
 import { TakenOverError } from './errors.js'
-import { forwardWith, readsAs, weightsRead } from './forward.js'
+import { forwardWith, readsAs, weightOf, weightsRead } from './forward.js'
 import type { Clock, EcsPort, ElbPort, RolloutObserver, Route } from './ports.js'
 import type { Observed } from './decide.js'
 import type { RolloutState } from './state.js'
@@ -81,10 +81,7 @@ async function lateWeight(
   run.uncertainWriteAt = undefined
   if (wait > 0) await clock.sleep(wait)
   const route = await elb.readRoute(pair.route.arn)
-  const idle = route.forward?.targetGroups.find(
-    (g) => g.targetGroupArn === pair.idle.targetGroupArn
-  )
-  if (!idle || idle.weight === 0) return undefined
+  if (!weightOf(route, pair.idle.targetGroupArn)) return undefined
   return (
     `a weight write of this run landed late: the route reads ` +
     `${weightsRead(route, pair.live.targetGroupArn, pair.idle.targetGroupArn)}; returning all traffic again`

@@ -35,11 +35,9 @@ export async function shift(
   // a cancel that arrived while the phase began must not be followed by a write that moves traffic
   const stop = interruption(run, where)
   if (stop) return failed(run, startedAt, state.changed, stop)
-  const unfit = await stillHealthy(state, run, `before the shift to ${percent}%`)
+  // health is read again right before the write: the last poll may be seconds old
+  const unfit = await stillHealthy(state, run, `before the shift to ${percent}%`, where)
   if (unfit) return failed(run, startedAt, state.changed, unfit.reason, unfit.stoppedTasks)
-  // the last poll may be seconds old (a throttled call in between): health is read again
-  const unready = await notAllHealthy(deps.elb, pair.idle.targetGroupArn)
-  if (unready) return failed(run, startedAt, state.changed, `${unready} ${where}`)
   try {
     await deps.elb.writeForward(pair.route, forward)
   } catch (error) {
@@ -91,18 +89,22 @@ async function notAllHealthy(elb: ElbPort, targetGroupArn: string): Promise<stri
 }
 
 /**
- * The idle side was last seen healthy more than a poll ago (the record announcing this shift had
- * to be retried, say): it is read again, and must still pass the bake's gate, before any weight
- * goes its way. What is wrong with it, if anything.
+ * What is wrong with the idle side right before weight goes its way, if anything. Seen more than
+ * a poll ago (the record announcing this shift had to be retried, say), it is read again whole and
+ * must still pass the bake's gate; seen within a poll, one read of its targets' health is enough.
  */
 async function stillHealthy(
   state: Extract<RolloutState, { phase: 'shift' }>,
   run: RunContext,
-  where: string
+  where: string,
+  during: string
 ): Promise<{ reason: string; stoppedTasks: StoppedTaskReport[] } | undefined> {
   const { deps, settings } = run
   const { pair, release } = state
-  if (run.last && deps.clock.now() - run.last.at <= settings.pollIntervalMs) return undefined
+  if (run.last && deps.clock.now() - run.last.at <= settings.pollIntervalMs) {
+    const unready = await notAllHealthy(deps.elb, pair.idle.targetGroupArn)
+    return unready ? { reason: `${unready} ${during}`, stoppedTasks: [] } : undefined
+  }
   let snapshot
   try {
     snapshot = await watcherFor(run, pair, release).read()

@@ -6,18 +6,13 @@ import { recordedPair } from '../durable/pair.js'
 import { isPromoted, ownerWords } from '../durable/record.js'
 import { readState } from '../durable/store.js'
 import { LATE_WRITE_GRACE_MS, returnTraffic, scaleToZero } from '../revert.js'
-import type { Route } from '../ports.js'
+import { weightOf } from '../forward.js'
 import type { RolloutRecord } from '../durable/record.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
 import { recordFor, settledWords } from './stored.js'
 
 /** Writes of the run being aborted that land late are put right this many times at most. */
 const RETURN_ATTEMPTS = 3
-
-function carriesTraffic(route: Route, targetGroupArn: string): boolean {
-  const group = route.forward?.targetGroups.find((g) => g.targetGroupArn === targetGroupArn)
-  return (group?.weight ?? 0) > 0
-}
 
 /**
  * `command: abort`: returns all traffic to the side that was live when the rollout started and
@@ -96,7 +91,7 @@ async function aborted(
     keeper.lock.displacedAt === undefined ? 0 : keeper.lock.displacedAt + LATE_WRITE_GRACE_MS
   for (let attempt = 1; ;) {
     const now = await elb.readRoute(pair.route.arn)
-    if (!carriesTraffic(now, pair.idle.targetGroupArn)) {
+    if (!weightOf(now, pair.idle.targetGroupArn)) {
       if (clock.now() >= settled) break
       await clock.sleep(settled - clock.now())
       continue

@@ -1,3 +1,4 @@
+import { weightOf } from '../forward.js'
 import { activeService, routeName, sideOf, tgName } from '../discover.js'
 import { TopologyError } from '../errors.js'
 import { revisionOf } from '../gates.js'
@@ -87,9 +88,10 @@ export function changedNow(found: RecordedPair): Changed {
 export async function trafficOnLive(elb: ElbPort, pair: Pair): Promise<boolean> {
   try {
     const route = await elb.readRoute(pair.route.arn)
-    const groups = route.forward?.targetGroups ?? []
-    const weight = (arn: string) => groups.find((group) => group.targetGroupArn === arn)?.weight
-    return weight(pair.idle.targetGroupArn) === 0 && (weight(pair.live.targetGroupArn) ?? 0) > 0
+    return (
+      weightOf(route, pair.idle.targetGroupArn) === 0 &&
+      (weightOf(route, pair.live.targetGroupArn) ?? 0) > 0
+    )
   } catch {
     return false
   }

@@ -1,3 +1,4 @@
+import { listenerOf } from '../discover.js'
 import { formatDuration } from '../duration.js'
 import { RolloutLockedError, TopologyError } from '../errors.js'
 import type { Clock, LockPort, TaggedRule } from '../ports.js'
@@ -55,12 +56,6 @@ export function lockPriority(settings: Pick<Settings, 'routeArn' | 'lockPriority
     hash = Math.imul(hash, 0x01000193) >>> 0
   }
   return LOWEST - (hash % RANGE)
-}
-
-/** The listener a route belongs to: the lock rule goes there. */
-export function listenerOf(routeArn: string): string {
-  if (!routeArn.includes(':listener-rule/')) return routeArn
-  return routeArn.replace(':listener-rule/', ':listener/').replace(/\/[^/]+$/, '')
 }
 
 /** How the lock of a route was found held by a run that may still be alive. */
