@@ -254,7 +254,7 @@ describe('one rollout per listener', () => {
     const outcome = await deployWithState(bg.settings(), bg.durableDeps())
     expect(outcome.result).toBe('reverted')
     expect(outcome.reason).toMatch(
-      /has 40 tags of its own; the rollout state needs 22 more and a listener or rule can have at most 50: remove some of its tags\), so the change it was to announce was not made; nothing was changed$/
+      /has 40 tags of its own; the rollout state needs 23 more and a listener or rule can have at most 50: remove some of its tags\), so the change it was to announce was not made; nothing was changed$/
     )
     expect(bg.mutations()).toEqual([])
   })

@@ -67,7 +67,8 @@ function snapshot(parts: {
     primary,
     tasks,
     targets: parts.targets ?? tasks.map((entry) => target(entry.privateIp!, 'healthy')),
-    stopped: parts.stopped ?? []
+    stopped: parts.stopped ?? [],
+    interrupted: []
   }
 }
 

@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
@@ -11,6 +12,7 @@ export interface AwsClients {
   ecs: ECSClient
   elb: ElasticLoadBalancingV2Client
   cloudwatch: CloudWatchClient
+  scaling: ApplicationAutoScalingClient
   destroy(): void
 }
 
@@ -55,14 +57,17 @@ export function createClients(timeouts: ClientTimeouts = CLIENT_TIMEOUTS): AwsCl
   const ecs = new ECSClient(common)
   const elb = new ElasticLoadBalancingV2Client(common)
   const cloudwatch = new CloudWatchClient(common)
+  const scaling = new ApplicationAutoScalingClient(common)
   return {
     ecs,
     elb,
     cloudwatch,
+    scaling,
     destroy() {
       ecs.destroy()
       elb.destroy()
       cloudwatch.destroy()
+      scaling.destroy()
     }
   }
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { createClients, type AwsClients } from '../aws/clients.js'
 import { CloudWatchAdapter } from '../aws/cloudwatch.js'
+import { ScalingAdapter } from '../aws/scaling.js'
 import { EcsAdapter } from '../aws/ecs.js'
 import { ElbAdapter } from '../aws/elb.js'
 import { GitHubObserver } from '../github-observer.js'
@@ -41,6 +42,7 @@ export function commandContext(): CommandContext {
       ecs: new EcsAdapter(clients.ecs),
       elb: new ElbAdapter(clients.elb),
       metrics: new CloudWatchAdapter(clients.cloudwatch),
+      scaling: new ScalingAdapter(clients.scaling),
       probe: new FetchProbe(),
       clock: systemClock,
       observer,

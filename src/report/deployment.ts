@@ -16,7 +16,8 @@ export function deploymentSection(settings: Settings, outcome: RolloutOutcome): 
       : '',
     `Cluster: ${code(settings.cluster)}`,
     `Steps: ${stepsInWords(settings.steps)}, baking ${formatDuration(settings.stepWaitMs)} at each; timeout ${formatDuration(settings.timeoutMs)}`,
-    outcome.scaleDown ? `Old side scale-down: ${escapeMarkdown(outcome.scaleDown)}` : ''
+    outcome.scaleDown ? `Old side scale-down: ${escapeMarkdown(outcome.scaleDown)}` : '',
+    outcome.autoScaling ? `Auto scaling: ${escapeMarkdown(outcome.autoScaling)}` : ''
   ]
   return [
     '### Deployment',

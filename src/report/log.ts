@@ -23,6 +23,7 @@ export function outcomeLines(outcome: RolloutOutcome): string[] {
   if (outcome.stoppedTasks.length > MAX_TASKS)
     lines.push(`${outcome.stoppedTasks.length - MAX_TASKS} more stopped tasks: see the job summary`)
   if (outcome.scaleDown) lines.push(`Old side: ${oneLine(outcome.scaleDown)}`)
+  if (outcome.autoScaling) lines.push(`Auto scaling: ${oneLine(outcome.autoScaling)}`)
   const next = nextStep(outcome)
   if (next) lines.push(next)
   return lines

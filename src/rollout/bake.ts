@@ -4,6 +4,7 @@ import { bakeVerdict, progressLine } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
 import { percentAt, stepLabel, trafficSteps } from './plan.js'
 import { pollUntil } from './poll.js'
+import { followLive, joiningNow, noteInterruptions, noteSteady } from './scaling/follow.js'
 import type { RolloutState } from './state.js'
 
 /**
@@ -33,7 +34,7 @@ export async function bake(
       // the window is chosen before the reads, so that it has ended by the time it is read
       const due = watching?.dueWindow(deps.clock.now(), end)
       return Promise.all([
-        watcher.read(),
+        watcher.read().then((seen) => followLive(run, pair, release, seen)),
         watching?.readAlarms(),
         due && watching?.readWindow(pair, due)
       ])
@@ -42,13 +43,18 @@ export async function bake(
     wakeAt: end + (watching?.settings.metrics?.delayMs ?? 0),
     judge: ([snapshot, alarms, window]) => {
       run.last = snapshot
+      noteInterruptions(run, snapshot)
       const failure =
         watching?.judgeAlarms(alarms, where) ??
         (window && watching?.judgeWindow(window, percent, where))
       if (failure) return { kind: 'failed' as const, reason: failure, stoppedTasks: [] }
       log(progressLine(snapshot, gate))
-      const verdict = bakeVerdict(snapshot, gate)
+      const verdict = bakeVerdict(snapshot, { ...gate, joining: joiningNow(run, snapshot) })
       if (verdict.kind === 'failed') return verdict
+      // a side still getting tasks (following the live side, replacing an interrupted one) is
+      // waited for: the next step's traffic needs all of them
+      if (verdict.kind === 'waiting') return undefined
+      noteSteady(run, snapshot)
       const judged = watching?.caughtUp(end) ?? true
       return snapshot.at >= end && judged ? verdict : undefined
     }

@@ -4,6 +4,10 @@ import { bringUpVerdict, progressLine } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
 import { pollUntil } from './poll.js'
 import type { RolloutState } from './state.js'
+import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
+import { holdScaling } from './scaling/hold.js'
+import { restoreScaling } from './scaling/restore.js'
+import { TakenOverError } from './errors.js'
 import { runTestTraffic } from './watch/test-traffic.js'
 
 /**
@@ -20,6 +24,8 @@ export async function bringUp(
   const idle = pair.idle.service
   const where = `while bringing up ${idle}`
   deps.observer.phase('Bring up idle side')
+  const held = await holdFor(run, state)
+  if (held) return held
   deps.observer.info(`starting ${pair.live.desiredCount} tasks of ${release.label} on ${idle}`)
   try {
     await deps.ecs.updateService(pair.cluster, idle, {
@@ -36,9 +42,14 @@ export async function bringUp(
   const result = await pollUntil(run, {
     what: `${idle}'s health`,
     where,
-    read: () => Promise.all([watcher.read(), watching?.readAlarms()]),
+    read: () =>
+      Promise.all([
+        watcher.read().then((seen) => followLive(run, pair, release, seen)),
+        watching?.readAlarms()
+      ]),
     judge: ([snapshot, alarms]) => {
       run.last = snapshot
+      noteInterruptions(run, snapshot)
       const alarm = watching?.judgeAlarms(alarms, where)
       if (alarm) return { kind: 'failed' as const, reason: alarm, stoppedTasks: [] }
       log(progressLine(snapshot, gate))
@@ -50,6 +61,7 @@ export async function bringUp(
   if (result.value.kind === 'failed') {
     return failed(run, startedAt, 'idle', result.value.reason, result.value.stoppedTasks)
   }
+  if (run.last) noteSteady(run, run.last)
   const test = watching?.settings.testTraffic
   if (test) {
     const failure = await runTestTraffic(run, pair, test)
@@ -57,4 +69,24 @@ export async function bringUp(
   }
   recordTimeline(run, pair, 'idle side healthy', 0)
   return { kind: 'idle-healthy' }
+}
+
+/**
+ * Suspends what scaling would fight the rollout, before the new side is touched. If that fails,
+ * whatever of it was done is put back and the run ends with nothing else changed.
+ */
+async function holdFor(
+  run: RunContext,
+  state: Extract<RolloutState, { phase: 'bring-up' }>
+): Promise<Observed | undefined> {
+  const { pair, startedAt } = state
+  try {
+    await holdScaling(pair, run.deps)
+    return undefined
+  } catch (error) {
+    if (error instanceof TakenOverError) throw error
+    const undone = await restoreScaling(pair, run.deps)
+    const reason = `could not suspend auto scaling for the rollout: ${errorText(error)}`
+    return failed(run, startedAt, state.changed, undone ? `${reason}; ${undone}` : reason)
+  }
 }

@@ -6,6 +6,7 @@ import type {
   HttpProbePort,
   MetricsPort,
   RolloutObserver,
+  ScalingPort,
   SideHealth
 } from './ports.js'
 import type { IdleSnapshot, IdleWatcher } from './observe.js'
@@ -21,6 +22,11 @@ export interface RolloutDeps {
   observer: RolloutObserver
   /** CloudWatch, for the alarm gate and metric analysis (settings.watch) */
   metrics?: MetricsPort
+  /**
+   * Application Auto Scaling: the rollout keeps scaling from fighting it and restores it after
+   * (absent: the services are taken as not scaled by it)
+   */
+  scaling?: ScalingPort
   /** the HTTP client of the test traffic (settings.watch.testTraffic) */
   probe?: HttpProbePort
   /** aborted on SIGINT/SIGTERM (a GitHub cancel); a string reason ('SIGTERM') is quoted in the outcome */
@@ -55,6 +61,17 @@ export interface RunContext {
   uncertainWriteAt?: number
   /** alarms, metric windows and test traffic: what users see (settings.watch) */
   watching?: Watching
+  /** the new side's count when every wanted task last served, and the interruptions seen by then */
+  capacity?: { serving: number; interrupted: number }
+  /** interrupted tasks already reported */
+  interruptionsTold?: Set<string>
+  /** what the run did to Application Auto Scaling, in words, for the outcome */
+  scalingNotes?: string[]
+}
+
+/** Keeps a line about auto scaling for the outcome. */
+export function noteScaling(run: RunContext, note: string | undefined): void {
+  if (note) (run.scalingNotes ??= []).push(note)
 }
 
 /** The run's watch of alarms and metrics, made on first use; undefined when nothing is watched. */

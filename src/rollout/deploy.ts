@@ -44,7 +44,12 @@ export async function runRollout(
     state = await entered(decide(state, await work(state, run), settings), run)
   }
   const evidence = run.watching?.evidence
-  return evidence ? { ...state.outcome, evidence } : state.outcome
+  const autoScaling = run.scalingNotes?.join('; ')
+  return {
+    ...state.outcome,
+    ...(evidence ? { evidence } : {}),
+    ...(autoScaling ? { autoScaling } : {})
+  }
 }
 
 /**

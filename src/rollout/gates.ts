@@ -11,6 +11,11 @@ export interface GateContext {
   taskDefinitionArn: string
   /** where the run is, for the reason: "while bringing up web-green", "at step 2 (25%)" */
   where: string
+  /**
+   * bake: how many of the wanted tasks may still be on their way rather than serving, because
+   * the side was just raised to follow the live side or ECS is replacing an interrupted task
+   */
+  joining?: number
 }
 
 export type Verdict =
@@ -34,21 +39,30 @@ export function bringUpVerdict(snapshot: IdleSnapshot, gate: GateContext): Verdi
   return ready ? { kind: 'ready' } : { kind: 'waiting' }
 }
 
-/** Bake: the new side has to keep every task running and every target healthy. */
+/**
+ * Bake: the new side has to keep every task running and every target healthy, except for the
+ * `joining` tasks still on their way (it waits for those); a task that loses its place in the
+ * target group (draining) is never one of them.
+ */
 export function bakeVerdict(snapshot: IdleSnapshot, gate: GateContext): Verdict {
   const failed = failure(snapshot, gate)
   if (failed) return failed
   const { service, tasks } = snapshot
-  if (service.runningCount < service.desiredCount || tasks.length === 0) {
-    return fail(
-      `${gate.service} is running ${service.runningCount} of ${service.desiredCount} tasks ${gate.where}`
-    )
+  const joining = gate.joining ?? 0
+  const wanted = service.desiredCount
+  if (wanted - service.runningCount > joining || tasks.length === 0) {
+    return fail(`${gate.service} is running ${service.runningCount} of ${wanted} tasks ${gate.where}`)
   }
+  let coming = Math.max(0, wanted - tasks.length)
   for (const task of tasks) {
     const target = targetOf(task, snapshot.targets, gate)
-    if (target?.state !== 'healthy') return fail(targetWords(task, target, gate))
+    if (target?.state === 'healthy') continue
+    coming++
+    if (target?.state === 'draining' || coming > joining) {
+      return fail(targetWords(task, target, gate))
+    }
   }
-  return { kind: 'ready' }
+  return coming > 0 || service.runningCount < wanted ? { kind: 'waiting' } : { kind: 'ready' }
 }
 
 function failure(snapshot: IdleSnapshot, gate: GateContext): Verdict | undefined {

@@ -18,8 +18,13 @@ export interface IdleSnapshot {
   /** tasks of the new revision that ECS wants running (PENDING ones included) */
   tasks: TaskView[]
   targets: TargetView[]
-  /** tasks of the new revision found stopped since watching began */
+  /** tasks of the new revision found stopped since watching began, for a reason of their own */
   stopped: TaskView[]
+  /**
+   * tasks of the new revision stopped by something else than the release (a scaling activity, a
+   * Spot interruption): ECS replaces them, and they fail nothing
+   */
+  interrupted: TaskView[]
   /** ECS rolled the release's deployment back itself (circuit breaker or deployment alarms) */
   rollback?: EcsRollback
 }
@@ -52,6 +57,7 @@ export class IdleWatcher {
   private missing = new Set<string>()
   private readonly stoppedSeen = new Set<string>()
   private readonly stopped = new Map<string, TaskView>()
+  private readonly interrupted = new Map<string, TaskView>()
   private failedTasks = 0
   private deploymentId?: string
   private rollbackRead = false
@@ -114,7 +120,9 @@ export class IdleWatcher {
     for (const task of newlyStopped) {
       this.stoppedSeen.add(task.arn)
       missing.delete(task.arn)
-      if (task.taskDefinitionArn === this.taskDefinitionArn) this.stopped.set(task.arn, task)
+      if (task.taskDefinitionArn !== this.taskDefinitionArn) continue
+      if (interruption(task)) this.interrupted.set(task.arn, task)
+      else this.stopped.set(task.arn, task)
     }
     this.listed = listedNow
     this.missing = missing
@@ -131,6 +139,7 @@ export class IdleWatcher {
       tasks,
       targets,
       stopped: [...this.stopped.values()],
+      interrupted: [...this.interrupted.values()],
       ...(rollback ? { rollback } : {})
     }
   }
@@ -177,4 +186,20 @@ export class IdleWatcher {
     }
     return found
   }
+}
+
+/** `Scaling activity initiated by (deployment ecs-svc/123)`: ECS stopping a task to scale in */
+const SCALED_IN = /^Scaling activity initiated by/
+
+/**
+ * Why a task was stopped by something else than the release, if it was: ECS scaling the service
+ * in, or Spot taking the capacity back (Fargate Spot's SpotInterruption, an EC2 instance's
+ * TerminationNotice). A task that exited, failed to start or failed its health checks has
+ * another stop code or reason.
+ */
+export function interruption(task: TaskView): string | undefined {
+  if (task.stopCode === 'SpotInterruption') return 'a Spot interruption'
+  if (task.stopCode === 'TerminationNotice') return 'its instance being terminated'
+  if (SCALED_IN.test(task.stoppedReason ?? '')) return 'a scaling activity'
+  return undefined
 }

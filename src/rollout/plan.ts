@@ -1,5 +1,6 @@
 import { formatDuration } from './duration.js'
 import type { Settings, TrafficStep } from './settings.js'
+import { targetWords } from './scaling/found.js'
 import type { Pair } from './state.js'
 
 /**
@@ -33,6 +34,8 @@ export function planLines(settings: Settings, pair: Pair, revision: string): str
   const idle = pair.idle.service
   const tasks = pair.live.desiredCount
   const lines = [`bring up ${idle} on ${revision} (${tasks} ${tasks === 1 ? 'task' : 'tasks'})`]
+  const scaled = scalingLine(pair)
+  if (scaled) lines.push(scaled)
   steps.forEach((step, i) => {
     if (step.kind === 'pause') {
       lines.push(`pause with ${percentAt(steps, i)}% on ${idle}; continue with command: promote`)
@@ -42,7 +45,7 @@ export function planLines(settings: Settings, pair: Pair, revision: string): str
       lines.push(`shift ${step.percent}% to ${idle}, ${bake}`)
     }
   })
-  lines.push(`promote; ${scaleDownWords(pair)}`)
+  lines.push(`promote; ${handOverWords(pair)}${scaleDownWords(pair)}`)
   return lines
 }
 
@@ -50,4 +53,26 @@ function scaleDownWords(pair: Pair): string {
   const old = pair.live.service
   if (pair.scaleDownDelayMs === null) return `keep ${old} warm (scale-down-delay: never)`
   return `scale ${old} to 0 after ${formatDuration(pair.scaleDownDelayMs)}`
+}
+
+/** What the rollout does to Application Auto Scaling while it runs, when a side is scaled by it. */
+function scalingLine(pair: Pair): string | undefined {
+  const { scaling } = pair
+  if (!scaling?.live && !scaling?.idle) return undefined
+  const live = pair.live.service
+  const idle = pair.idle.service
+  const held = [
+    scaling.live ? `scale-in on ${live}` : '',
+    scaling.idle ? `dynamic and scheduled scaling on ${idle}` : ''
+  ].filter(Boolean)
+  return (
+    `suspend ${held.join(' and ')} while the rollout runs, restored as found if it reverts; ` +
+    `${idle} follows ${live}'s desired count up`
+  )
+}
+
+function handOverWords(pair: Pair): string {
+  const from = pair.scaling?.live
+  if (!from) return ''
+  return `${pair.idle.service} takes ${pair.live.service}'s auto scaling (${targetWords(from)}); `
 }

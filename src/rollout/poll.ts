@@ -1,5 +1,6 @@
 import { formatDuration } from './duration.js'
 import { errorText, interruption, type RunContext } from './context.js'
+import { TakenOverError } from './errors.js'
 
 /** Read errors back off, doubling, up to this. */
 const MAX_BACKOFF_MS = 30_000
@@ -45,6 +46,8 @@ export async function pollUntil<S, T>(
       if (value !== undefined) return { ok: true, value }
       if (spec.wakeAt !== undefined) delay = Math.min(delay, spec.wakeAt - clock.now())
     } catch (error) {
+      // a run that lost the rollout stops at once; it is not a read to try again
+      if (error instanceof TakenOverError) throw error
       backoff = Math.min(
         backoff === 0 ? interval * 2 : backoff * 2,
         Math.max(MAX_BACKOFF_MS, interval)

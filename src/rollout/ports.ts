@@ -227,6 +227,40 @@ export interface LockPort {
   ): Promise<{ route: Record<string, string>; lock?: Record<string, string> }>
 }
 
+// ---------- Application Auto Scaling ----------
+
+/** Which of a scalable target's scaling is suspended (its SuspendedState). */
+export interface Suspended {
+  dynamicIn: boolean
+  dynamicOut: boolean
+  scheduled: boolean
+}
+
+/** A service's scalable target (`ecs:service:DesiredCount`), as it was or is to be. */
+export interface ScalableTarget {
+  min: number
+  max: number
+  suspended: Suspended
+}
+
+/** A scaling policy of a service, kept whole so that it can be copied onto the other side. */
+export interface ScalingPolicy {
+  name: string
+  /** TargetTrackingScaling | StepScaling */
+  type: string
+  /** the policy's configuration in the API's own shape (PascalCase), without ARNs or alarms */
+  configuration: Record<string, unknown>
+}
+
+export interface ScalingPort {
+  /** the scalable targets of these services, by service name; a service without one is left out */
+  describeTargets(cluster: string, services: string[]): Promise<Record<string, ScalableTarget>>
+  describePolicies(cluster: string, service: string): Promise<ScalingPolicy[]>
+  /** RegisterScalableTarget: changes only what `change` names */
+  registerTarget(cluster: string, service: string, change: Partial<ScalableTarget>): Promise<void>
+  putPolicy(cluster: string, service: string, policy: ScalingPolicy): Promise<void>
+}
+
 // ---------- what users see: CloudWatch and test traffic ----------
 
 /** One side's load balancer figures over a window, from AWS/ApplicationELB. */

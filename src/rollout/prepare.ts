@@ -7,21 +7,25 @@ import { revisionTag, MAX_RECORDED_FAMILY, MAX_REVISION_DIGITS, MAX_VALUE } from
 import { InputError, TopologyError } from './errors.js'
 import { revisionOf } from './gates.js'
 import { planLines } from './plan.js'
+import { readScaling } from './scaling/read.js'
 import type { RolloutState } from './state.js'
 
 /** Read-only: finds the pair and which side is live, or refuses with a TopologyError. */
 export async function discover(run: RunContext): Promise<Observed> {
   const { deps, settings } = run
   deps.observer.phase('Discover')
-  const { pair, live, idle } = await discoverPair(settings, deps.ecs, deps.elb)
+  const found = await discoverPair(settings, deps.ecs, deps.elb)
+  const { live, idle } = found
   deps.observer.info(
     `live: ${live.name} on ${revisionOf(live.taskDefinitionArn)}, ${live.runningCount}/` +
-      `${live.desiredCount} running, all traffic on ${pair.live.targetGroupName}`
+      `${live.desiredCount} running, all traffic on ${found.pair.live.targetGroupName}`
   )
   deps.observer.info(
     `idle: ${idle.name} on ${revisionOf(idle.taskDefinitionArn)}, ${idle.runningCount}/` +
-      `${idle.desiredCount} running, no traffic on ${pair.idle.targetGroupName}`
+      `${idle.desiredCount} running, no traffic on ${found.pair.idle.targetGroupName}`
   )
+  const scaling = await readScaling(found.pair, deps)
+  const pair = scaling ? { ...found.pair, scaling } : found.pair
   const blocked = await watchingFor(run)?.start()
   if (blocked && settings.dryRun) deps.observer.warn(`a deploy would stop here: ${blocked}`)
   else if (blocked) throw new TopologyError(`${blocked}; nothing was changed`)

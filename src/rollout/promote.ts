@@ -1,4 +1,5 @@
-import { errorText, recordTimeline, type RunContext } from './context.js'
+import { errorText, noteScaling, recordTimeline, type RunContext } from './context.js'
+import { allowZero, promoteScaling } from './scaling/restore.js'
 import type { Observed } from './decide.js'
 import { formatDuration } from './duration.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
@@ -18,6 +19,8 @@ export async function promote(
   deps.observer.phase('Promote')
   // the test listener follows the new side too, before the old one is scaled down
   await restoreTestRoute(testRouteEnding(run, pair), deps)
+  // the new side scales under load from now on; the old one no longer does
+  noteScaling(run, await promoteScaling(pair, deps))
   deps.observer.info(
     `${pair.idle.service} is live on ${release.label}; ${pair.live.service} keeps running until it is scaled down`
   )
@@ -80,6 +83,8 @@ export async function scaleDown(
   }
   // a rollback from another run may be bringing the old side back up right now
   await deps.confirmOwner?.()
+  const floor = await allowZero(pair, deps)
+  if (floor) noteScaling(run, floor)
   try {
     await deps.ecs.updateService(pair.cluster, old.service, { desiredCount: 0 })
   } catch (error) {

@@ -3,12 +3,14 @@ import type { Observed } from './decide.js'
 import { bringUpVerdict, progressLine, revisionOf } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
 import { pollUntil } from './poll.js'
+import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
 import type { Pair, RolloutState } from './state.js'
 
 /**
  * Before a stored rollout moves on, its idle side must still be what it was left as: running
  * the release, every task healthy. Nobody watched it while the rollout was paused or its run
- * was gone, so this is the bring-up gate again, without touching the service.
+ * was gone, so this is the bring-up gate again. The service is only touched to follow the live
+ * side's count, if the live side scaled out meanwhile.
  */
 export async function recheck(
   state: Extract<RolloutState, { phase: 'resume' }>,
@@ -25,9 +27,10 @@ export async function recheck(
   const result = await pollUntil(run, {
     what: `${idle}'s health`,
     where,
-    read: () => watcher.read(),
+    read: () => watcher.read().then((seen) => followLive(run, pair, release, seen)),
     judge: (snapshot) => {
       run.last = snapshot
+      noteInterruptions(run, snapshot)
       if (snapshot.service.desiredCount === 0) {
         return {
           kind: 'failed' as const,
@@ -52,6 +55,7 @@ export async function recheck(
   if (result.value.kind === 'failed') {
     return failed(run, startedAt, 'nothing', result.value.reason, result.value.stoppedTasks)
   }
+  if (run.last) noteSteady(run, run.last)
   recordTimeline(run, pair, 'idle side healthy', idleWeight(pair))
   return { kind: 'idle-healthy' }
 }

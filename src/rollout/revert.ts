@@ -1,4 +1,5 @@
-import { errorText, recordTimeline, type RunContext } from './context.js'
+import { errorText, noteScaling, recordTimeline, type RunContext } from './context.js'
+import { restoreScaling } from './scaling/restore.js'
 import { tgName } from './discover.js'
 import { formatDuration } from './duration.js'
 import { TakenOverError } from './errors.js'
@@ -168,6 +169,8 @@ export async function revert(
     if (error) deps.observer.warn(`could not scale ${pair.idle.service} to 0: ${error}`)
     else deps.observer.info(`scaled ${pair.idle.service} to 0`)
   }
+  // scaling was held from the bring-up on: once the new side is down it may act again
+  noteScaling(run, await restoreScaling(pair, deps))
   recordTimeline(run, pair, 'reverted', 0)
   return { kind: 'reverted', landed: true }
 }

@@ -112,6 +112,8 @@ export interface RolloutOutcome {
   taskDefinitionDiff?: string
   /** when the old side is (or was) scaled down, in words */
   scaleDown?: string
+  /** what the run did to Application Auto Scaling (suspended, restored, handed over), in words */
+  autoScaling?: string
   /** the figures the alarm, metric and test-traffic verdicts were based on */
   evidence?: Evidence
 }

@@ -7,6 +7,7 @@ import { forwardWith, readsAs, weightsRead } from './forward.js'
 import { bakeVerdict } from './gates.js'
 import { failed, gateFor, watcherFor } from './idle-side.js'
 import { trafficSteps, percentAt } from './plan.js'
+import { followLive, joiningNow, noteInterruptions, noteSteady } from './scaling/follow.js'
 import { pollUntil } from './poll.js'
 import type { StoppedTaskReport } from './settings.js'
 import type { RolloutState } from './state.js'
@@ -105,17 +106,22 @@ async function stillHealthy(
     const unready = await notAllHealthy(deps.elb, pair.idle.targetGroupArn)
     return unready ? { reason: `${unready} ${during}`, stoppedTasks: [] } : undefined
   }
-  let snapshot
-  try {
-    snapshot = await watcherFor(run, pair, release).read()
-  } catch (error) {
-    if (error instanceof TakenOverError) throw error
-    return {
-      reason: `could not read ${pair.idle.service}'s health ${where}: ${errorText(error)}`,
-      stoppedTasks: []
+  const watcher = watcherFor(run, pair, release)
+  const gate = gateFor(pair, release, where)
+  // a side still getting tasks (following the live side) is waited for, not failed
+  const result = await pollUntil(run, {
+    what: `${pair.idle.service}'s health`,
+    where,
+    read: () => watcher.read().then((seen) => followLive(run, pair, release, seen)),
+    judge: (snapshot) => {
+      run.last = snapshot
+      noteInterruptions(run, snapshot)
+      const verdict = bakeVerdict(snapshot, { ...gate, joining: joiningNow(run, snapshot) })
+      if (verdict.kind === 'waiting') return undefined
+      if (verdict.kind === 'ready') noteSteady(run, snapshot)
+      return verdict
     }
-  }
-  run.last = snapshot
-  const verdict = bakeVerdict(snapshot, gateFor(pair, release, where))
-  return verdict.kind === 'failed' ? verdict : undefined
+  })
+  if (!result.ok) return { reason: result.reason, stoppedTasks: [] }
+  return result.value.kind === 'failed' ? result.value : undefined
 }

@@ -1,4 +1,5 @@
 import type { Route, TaskDefinition } from './ports.js'
+import type { PairScaling } from './scaling/found.js'
 import type { RolloutOutcome, StoppedTaskReport } from './settings.js'
 
 /**
@@ -30,6 +31,8 @@ export interface Pair {
   idle: Side
   /** resolved: null keeps the old side warm */
   scaleDownDelayMs: number | null
+  /** both sides' scalable targets as found before the rollout; absent when not read */
+  scaling?: PairScaling
 }
 
 export interface Release {

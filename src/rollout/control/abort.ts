@@ -6,6 +6,7 @@ import { recordedPair } from '../durable/pair.js'
 import { isPromoted, ownerWords } from '../durable/record.js'
 import { readState } from '../durable/store.js'
 import { LATE_WRITE_GRACE_MS, returnTraffic, scaleToZero } from '../revert.js'
+import { restoreScaling } from '../scaling/restore.js'
 import { weightOf } from '../forward.js'
 import type { RolloutRecord } from '../durable/record.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
@@ -74,7 +75,7 @@ async function aborted(
 ): Promise<{ outcome: RolloutOutcome; settings: Settings; recorded: boolean }> {
   const { observer, clock } = deps
   // every change from here on is checked against the lock first
-  const { ecs, elb } = keeper.rolloutDeps()
+  const { ecs, elb, scaling } = keeper.rolloutDeps()
   const found = await recordedPair(record, settings, deps)
   const { pair } = found
   const live = record.live.service
@@ -122,6 +123,7 @@ async function aborted(
     if (error) observer.warn(scaled)
     else observer.info(scaled)
   }
+  const restored = record.phase === 'register' ? undefined : await restoreScaling(pair, { scaling, observer })
   let recorded = true
   try {
     await keeper.overwrite({
@@ -158,7 +160,8 @@ async function aborted(
       stoppedTasks: [],
       serviceEvents: [],
       plan: [],
-      ...(scaled ? { scaleDown: scaled } : {})
+      ...(scaled ? { scaleDown: scaled } : {}),
+      ...(restored ? { autoScaling: restored } : {})
     },
     settings: { ...settings, steps: record.steps },
     recorded

@@ -6,6 +6,7 @@ import { recordedPair } from '../durable/pair.js'
 import { isPromoted, type RolloutRecord } from '../durable/record.js'
 import { readState } from '../durable/store.js'
 import { revisionOf } from '../gates.js'
+import { readScaling } from '../scaling/read.js'
 import type { RolloutOutcome, Settings, TrafficStep } from '../settings.js'
 import type { RolloutState } from '../state.js'
 import { recordFor, settledWords } from './stored.js'
@@ -53,10 +54,13 @@ export async function rollbackRollout(
     settings.scaleDownDelayMs === undefined
       ? await deregistrationDelayMs(deps.elb, releaseSide.targetGroupArn)
       : settings.scaleDownDelayMs
+  // what is restored is auto scaling as this rollback finds it, the promotion's sides swapped
+  const sides = { ...found.pair, live: releaseSide, idle: previousSide, scaleDownDelayMs }
+  const scaling = await readScaling(sides, deps)
   const state: RolloutState = {
     phase: 'bring-up',
     startedAt: deps.clock.now(),
-    pair: { ...found.pair, live: releaseSide, idle: previousSide, scaleDownDelayMs },
+    pair: { ...sides, scaling },
     release: {
       taskDefinitionArn: record.previousRevision,
       label: revisionOf(record.previousRevision),

@@ -1,4 +1,4 @@
-import type { EcsPort, ElbPort } from '../ports.js'
+import type { EcsPort, ElbPort, ScalingPort } from '../ports.js'
 
 /**
  * The ports a rollout runs with while it holds the lock: every mutating call first checks, fresh
@@ -8,9 +8,11 @@ import type { EcsPort, ElbPort } from '../ports.js'
 export function guardedPorts(
   ecs: EcsPort,
   elb: ElbPort,
-  guard: () => Promise<void>
-): { ecs: EcsPort; elb: ElbPort } {
+  guard: () => Promise<void>,
+  scaling?: ScalingPort
+): { ecs: EcsPort; elb: ElbPort; scaling?: ScalingPort } {
   return {
+    ...(scaling ? { scaling: guardedScaling(scaling, guard) } : {}),
     ecs: {
       describeServices: (cluster, names) => ecs.describeServices(cluster, names),
       describeTaskDefinition: (arn) => ecs.describeTaskDefinition(arn),
@@ -33,6 +35,21 @@ export function guardedPorts(
         await guard()
         return elb.writeForward(route, forward)
       }
+    }
+  }
+}
+
+function guardedScaling(scaling: ScalingPort, guard: () => Promise<void>): ScalingPort {
+  return {
+    describeTargets: (cluster, services) => scaling.describeTargets(cluster, services),
+    describePolicies: (cluster, service) => scaling.describePolicies(cluster, service),
+    registerTarget: async (cluster, service, change) => {
+      await guard()
+      return scaling.registerTarget(cluster, service, change)
+    },
+    putPolicy: async (cluster, service, policy) => {
+      await guard()
+      return scaling.putPolicy(cluster, service, policy)
     }
   }
 }

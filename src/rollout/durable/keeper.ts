@@ -111,7 +111,7 @@ export class Keeper {
    */
   rolloutDeps(): RolloutDeps {
     const { deps } = this
-    const guarded = guardedPorts(deps.ecs, deps.elb, () => this.beforeChange())
+    const guarded = guardedPorts(deps.ecs, deps.elb, () => this.beforeChange(), deps.scaling)
     return {
       ...deps,
       ...guarded,
@@ -218,6 +218,7 @@ export class Keeper {
       changed: 'nothing',
       startedAt: this.options.startedAt ?? state.startedAt,
       scaleDownDelayMs: pair.scaleDownDelayMs,
+      ...(pair.scaling ? { scaling: pair.scaling } : {}),
       owner: this.deps.owner,
       heartbeatAt: this.deps.clock.now(),
       ...fields

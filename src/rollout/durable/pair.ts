@@ -62,7 +62,8 @@ export async function recordedPair(
       route,
       live: sideOf(live, record.live.targetGroupArn),
       idle: sideOf(idle, record.idle.targetGroupArn),
-      scaleDownDelayMs
+      scaleDownDelayMs,
+      ...(record.scaling ? { scaling: record.scaling } : {})
     },
     idlePercent: total > 0 ? Math.round((idleWeight / total) * 100) : 0,
     live,

@@ -1,3 +1,4 @@
+import type { PairScaling } from '../scaling/found.js'
 import type { TrafficStep } from '../settings.js'
 import type { Changed } from '../state.js'
 
@@ -35,6 +36,8 @@ export interface RolloutRecord {
   heartbeatAt: number
   /** why it ended as it did, in words (shortened to fit a tag) */
   reason?: string
+  /** Application Auto Scaling as found before the rollout: what is restored (absent: not read) */
+  scaling?: PairScaling
 }
 
 export interface RecordSide {

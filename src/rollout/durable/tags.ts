@@ -1,6 +1,7 @@
 import { formatDuration, parseDuration } from '../duration.js'
 import { trafficSteps } from '../plan.js'
 import type { TrafficStep } from '../settings.js'
+import { decodeScaling, encodeScaling } from '../scaling/found.js'
 import { RECORD_PHASES, type RolloutRecord } from './record.js'
 
 /**
@@ -37,7 +38,8 @@ const FIELDS = [
   'run-id',
   'run-url',
   'heartbeat',
-  'reason'
+  'reason',
+  'scaling'
 ] as const
 
 type Field = (typeof FIELDS)[number]
@@ -84,7 +86,8 @@ export function encodeRecord(record: RolloutRecord): Record<string, string> {
     // a URL that cannot be a tag value is left out: the run id still names the run
     'run-url': record.owner.runUrl && fits(record.owner.runUrl) ? record.owner.runUrl : '',
     heartbeat: time(record.heartbeatAt),
-    reason: record.reason === undefined ? '' : tagText(record.reason)
+    reason: record.reason === undefined ? '' : tagText(record.reason),
+    scaling: encodeScaling(record.scaling)
   }
   const tags: Record<string, string> = {}
   for (const field of FIELDS) {
@@ -244,6 +247,8 @@ function readRecord(tags: Record<string, string>): RolloutRecord {
   const promotedAt = optional('promoted', parseTime, 'an ISO 8601 time')
   if (promotedAt !== undefined) record.promotedAt = promotedAt
   if (raw('reason') !== '') record.reason = raw('reason')
+  const scaling = optional('scaling', (value) => decodeScaling(value) ?? undefined, 'auto scaling as found, such as "live:2:8:none idle:-"')
+  if (scaling !== undefined) record.scaling = scaling
   checkConsistent(record)
   return record
 }

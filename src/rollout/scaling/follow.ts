@@ -1,0 +1,67 @@
+import type { RunContext } from '../context.js'
+import { interruption, type IdleSnapshot } from '../observe.js'
+import type { Pair, Release } from '../state.js'
+
+/**
+ * Until promotion the new side follows the live side's desired count up: if the live side scaled
+ * out (its scale-out stays on during the rollout), the new side is raised to the same count
+ * before it gets more traffic, so that a promotion never leaves fewer tasks than the load that
+ * scaled the live side out needs. Never down: more capacity for a while costs little, too little
+ * costs users. Only while the new side runs the release and has tasks (a side someone scaled to
+ * 0, or that runs something else, fails the gates instead).
+ */
+export async function followLive(
+  run: RunContext,
+  pair: Pair,
+  release: Release,
+  snapshot: IdleSnapshot
+): Promise<IdleSnapshot> {
+  const wanted = snapshot.live?.desiredCount
+  const now = snapshot.service.desiredCount
+  if (wanted === undefined || wanted <= now || now === 0) return snapshot
+  if (snapshot.primary?.taskDefinitionArn !== release.taskDefinitionArn) return snapshot
+  await run.deps.ecs.updateService(pair.cluster, pair.idle.service, { desiredCount: wanted })
+  run.deps.observer.info(
+    `${pair.live.service} scaled out to ${wanted} tasks: ${pair.idle.service} follows, from ${now} to ${wanted}`
+  )
+  return { ...snapshot, service: { ...snapshot.service, desiredCount: wanted } }
+}
+
+/** Whether the new side has the live side's capacity: as many tasks running as the live side wants. */
+export function hasLiveCapacity(snapshot: IdleSnapshot): boolean {
+  const wanted = snapshot.live?.desiredCount ?? 0
+  return snapshot.service.desiredCount >= wanted
+}
+
+/**
+ * How many of the new side's wanted tasks may be on their way instead of serving: those it was
+ * raised by since it last had every task serving, and the replacements of tasks interrupted
+ * since (a scaling activity, a Spot interruption).
+ */
+export function joiningNow(run: RunContext, snapshot: IdleSnapshot): number {
+  const steady = run.capacity ?? { serving: snapshot.service.desiredCount, interrupted: 0 }
+  const raised = Math.max(0, snapshot.service.desiredCount - steady.serving)
+  return raised + Math.max(0, snapshot.interrupted.length - steady.interrupted)
+}
+
+/** Every wanted task serves: from here on a task missing is a failure again. */
+export function noteSteady(run: RunContext, snapshot: IdleSnapshot): void {
+  run.capacity = {
+    serving: snapshot.service.desiredCount,
+    interrupted: snapshot.interrupted.length
+  }
+}
+
+/** Says once, for each, that a task stopped by something else than the release fails nothing. */
+export function noteInterruptions(run: RunContext, snapshot: IdleSnapshot): void {
+  const told = (run.interruptionsTold ??= new Set<string>())
+  for (const task of snapshot.interrupted) {
+    if (told.has(task.arn)) continue
+    told.add(task.arn)
+    const id = task.arn.split('/').at(-1) ?? task.arn
+    run.deps.observer.info(
+      `task ${id} of ${snapshot.service.name} was stopped by ${interruption(task) ?? 'ECS'} ` +
+        `(${task.stoppedReason ?? task.stopCode ?? 'no reason given'}): ECS replaces it; not a failure of the release`
+    )
+  }
+}
