@@ -1,6 +1,11 @@
 import { deploy, type RolloutDeps, type RolloutState } from '../../src/rollout/deploy.js'
 import type { DurableDeps, PostStepHold } from '../../src/rollout/durable/keeper.js'
-import type { Forward, Stickiness, TaskDefinition } from '../../src/rollout/ports.js'
+import type {
+  Forward,
+  ScalableTarget,
+  Stickiness,
+  TaskDefinition
+} from '../../src/rollout/ports.js'
 import type { RolloutOutcome, Settings } from '../../src/rollout/settings.js'
 import { FakeClock } from './fake-clock.js'
 import { MemoryAws, type ImageBehavior } from './memory-aws.js'
@@ -152,6 +157,7 @@ export class BlueGreen {
     return {
       ecs: this.aws.ecs,
       elb: this.aws.elb,
+      scaling: this.aws.scaling,
       clock: this.clock,
       observer: this.record.observer,
       signal: this.controller.signal,
@@ -218,5 +224,21 @@ function describe(op: string, input: unknown, aws: MemoryAws): string {
   }
   if (op === 'registerTaskDefinition')
     return `registerTaskDefinition ${(input as TaskDefinition).family}`
+  if (op === 'registerScalableTarget') {
+    const { service, min, max, suspended } = input as { service: string } & Partial<ScalableTarget>
+    const flags = suspended
+      ? ` suspended=${
+          (['dynamicIn', 'dynamicOut', 'scheduled'] as const)
+            .filter((flag) => suspended[flag])
+            .join('+') || 'none'
+        }`
+      : ''
+    const limits = `${min === undefined ? '' : ` min=${min}`}${max === undefined ? '' : ` max=${max}`}`
+    return `registerScalableTarget ${service}${limits}${flags}`
+  }
+  if (op === 'putScalingPolicy') {
+    const { service, policy } = input as { service: string; policy: { name: string } }
+    return `putScalingPolicy ${service} ${policy.name}`
+  }
   return op
 }

@@ -37,7 +37,9 @@ const MUTATING = new Set([
   'writeTags',
   'removeTags',
   'createLockRule',
-  'deleteLockRule'
+  'deleteLockRule',
+  'registerScalableTarget',
+  'putScalingPolicy'
 ])
 
 interface Pending {
@@ -143,6 +145,9 @@ export class CallLog {
       if (fault) {
         if (fault.fault.times !== undefined) fault.fault.times--
         const error = new Error(fault.fault.error ?? `${op}: Throttling: Rate exceeded`)
+        // an AWS error code alone (`AccessDeniedException`) is the error's name, as the SDK sets it
+        if (fault.fault.error && /^[A-Z][A-Za-z]+$/.test(fault.fault.error))
+          error.name = fault.fault.error
         const { late } = fault.fault
         if (late) {
           call.late = true

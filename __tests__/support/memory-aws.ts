@@ -4,12 +4,14 @@ import type {
   Forward,
   LockPort,
   Route,
+  ScalingPort,
   TagPort
 } from '../../src/rollout/ports.js'
 import { CallLog } from './call-log.js'
 import type { FakeClock } from './fake-clock.js'
 import { MemoryEcs } from './memory-ecs.js'
 import { MemoryElb } from './memory-elb.js'
+import { MemoryScaling } from './memory-scaling.js'
 
 export type { ImageBehavior } from './memory-ecs.js'
 
@@ -28,6 +30,8 @@ export class MemoryAws {
   readonly ecs: EcsPort
   readonly elb: ElbPort & TagPort
   readonly lock: LockPort
+  readonly scalingWorld: MemoryScaling
+  readonly scaling: ScalingPort
   private ticked: number
 
   constructor(readonly clock: FakeClock) {
@@ -69,6 +73,26 @@ export class MemoryAws {
       readTags: (arn) => call('readTags', { arn }, () => elb.readTags(arn)),
       writeTags: (arn, tags) => call('writeTags', { arn, tags }, () => elb.writeTags(arn, tags)),
       removeTags: (arn, keys) => call('removeTags', { arn, keys }, () => elb.removeTags(arn, keys))
+    }
+    this.scalingWorld = new MemoryScaling(ecs)
+    const scaling = this.scalingWorld
+    this.scaling = {
+      describeTargets: (cluster, services) =>
+        call('describeScalableTargets', { cluster, services }, () =>
+          scaling.describeTargets(services)
+        ),
+      describePolicies: (cluster, service) =>
+        call('describeScalingPolicies', { cluster, service }, () =>
+          scaling.describePolicies(service)
+        ),
+      registerTarget: (cluster, service, change) =>
+        call('registerScalableTarget', { cluster, service, ...change }, () =>
+          scaling.registerTarget(service, change)
+        ),
+      putPolicy: (cluster, service, policy) =>
+        call('putScalingPolicy', { cluster, service, policy }, () =>
+          scaling.putPolicy(service, policy)
+        )
     }
     this.lock = {
       createLockRule: (listenerArn, priority, tags) =>

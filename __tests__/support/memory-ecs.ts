@@ -498,6 +498,14 @@ export class MemoryEcs {
     return definition
   }
 
+  /** Fargate Spot takes one running task of the service back; the scheduler replaces it */
+  interrupt(serviceName: string): string {
+    const task = this.tasksOf(serviceName).find((entry) => entry.lastStatus === 'RUNNING')
+    if (!task) throw new Error(`no running task of ${serviceName} to interrupt`)
+    this.stop(task, this.now(), 'Your Spot Task was interrupted.', 'SpotInterruption', 0)
+    return task.arn
+  }
+
   // ---------- for assertions ----------
 
   /** the service as ECS holds it now */

@@ -51,7 +51,9 @@ export function bakeVerdict(snapshot: IdleSnapshot, gate: GateContext): Verdict 
   const joining = gate.joining ?? 0
   const wanted = service.desiredCount
   if (wanted - service.runningCount > joining || tasks.length === 0) {
-    return fail(`${gate.service} is running ${service.runningCount} of ${wanted} tasks ${gate.where}`)
+    return fail(
+      `${gate.service} is running ${service.runningCount} of ${wanted} tasks ${gate.where}`
+    )
   }
   let coming = Math.max(0, wanted - tasks.length)
   for (const task of tasks) {

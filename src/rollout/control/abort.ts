@@ -123,7 +123,8 @@ async function aborted(
     if (error) observer.warn(scaled)
     else observer.info(scaled)
   }
-  const restored = record.phase === 'register' ? undefined : await restoreScaling(pair, { scaling, observer })
+  const restored =
+    record.phase === 'register' ? undefined : await restoreScaling(pair, { scaling, observer })
   let recorded = true
   try {
     await keeper.overwrite({

@@ -247,7 +247,11 @@ function readRecord(tags: Record<string, string>): RolloutRecord {
   const promotedAt = optional('promoted', parseTime, 'an ISO 8601 time')
   if (promotedAt !== undefined) record.promotedAt = promotedAt
   if (raw('reason') !== '') record.reason = raw('reason')
-  const scaling = optional('scaling', (value) => decodeScaling(value) ?? undefined, 'auto scaling as found, such as "live:2:8:none idle:-"')
+  const scaling = optional(
+    'scaling',
+    (value) => decodeScaling(value) ?? undefined,
+    'auto scaling as found, such as "live:2:8:none idle:-"'
+  )
   if (scaling !== undefined) record.scaling = scaling
   checkConsistent(record)
   return record

@@ -44,7 +44,11 @@ export async function copyPolicies(pair: Pair, scaling: ScalingPort): Promise<st
   const have = new Set(own.map((policy) => policy.name))
   const missing = theirs.filter((policy) => !have.has(policy.name))
   for (const policy of missing) {
-    await scaling.putPolicy(pair.cluster, pair.idle.service, retargeted(policy, pair.live, pair.idle))
+    await scaling.putPolicy(
+      pair.cluster,
+      pair.idle.service,
+      retargeted(policy, pair.live, pair.idle)
+    )
   }
   if (missing.length === 0) return undefined
   const steps = missing.filter((policy) => policy.type === 'StepScaling').map((p) => p.name)
