@@ -36,7 +36,9 @@ const NO_RESOURCE_TYPES = new Set([
   'ecs:ListServices',
   'ecs:ListTasks',
   // its one resource type, dataset, is for OTLP metrics only; classic metrics have none
-  'cloudwatch:GetMetricData'
+  'cloudwatch:GetMetricData',
+  'application-autoscaling:DescribeScalableTargets',
+  'application-autoscaling:DescribeScalingPolicies'
 ])
 
 describe('iam/policy.json, the least-privilege policy', () => {

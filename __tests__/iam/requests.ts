@@ -11,7 +11,8 @@ import type { IamRequest } from './policy.js'
 export const IAM_PREFIX: Record<string, string> = {
   ecs: 'ecs',
   elbv2: 'elasticloadbalancing',
-  cloudwatch: 'cloudwatch'
+  cloudwatch: 'cloudwatch',
+  'application-autoscaling': 'application-autoscaling'
 }
 
 type Params = Record<string, unknown>
@@ -32,6 +33,11 @@ export function iamRequestsOf(call: CallRecord, account: string): IamRequest[] {
     return ecsRequests(action, call.operation, params, call.region, account)
   if (call.service === 'elbv2') {
     return elbRequests(action, call.operation, params, call.region, account)
+  }
+  if (call.service === 'application-autoscaling' && /^(Register|Put)/.test(call.operation)) {
+    // a scalable target's ARN is an opaque id the call does not carry: any target of the account
+    const target = `arn:aws:application-autoscaling:${call.region}:${account}:scalable-target/${NEW_ID}`
+    return [{ action, resource: target, context: {} }]
   }
   if (call.service === 'cloudwatch' && call.operation === 'DescribeAlarms') {
     const names = items(params.AlarmNames).map(String)

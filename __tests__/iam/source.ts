@@ -12,7 +12,8 @@ const SRC = join(ROOT, 'src')
 const PREFIXES: Record<string, string> = {
   '@aws-sdk/client-ecs': 'ecs',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
-  '@aws-sdk/client-cloudwatch': 'cloudwatch'
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-application-auto-scaling': 'application-autoscaling'
 }
 
 interface Implied {
@@ -31,6 +32,20 @@ const IMPLIED: Record<string, Implied[]> = {
   'ecs:CreateService': [
     { action: 'ecs:TagResource', when: /\btags\s*:/, why: 'tags on the new service' },
     { action: 'iam:PassRole', when: /\brole\s*:/, why: "the service's role" }
+  ],
+  // Application Auto Scaling's own page of required permissions for these two operations
+  'application-autoscaling:RegisterScalableTarget': [
+    { action: 'ecs:DescribeServices', why: 'the service being registered' },
+    { action: 'ecs:UpdateService', why: 'a minimum or maximum that moves the count' },
+    {
+      action: 'iam:CreateServiceLinkedRole',
+      why: "the service-linked role of ECS's auto scaling, on a first registration"
+    }
+  ],
+  'application-autoscaling:PutScalingPolicy': [
+    { action: 'cloudwatch:PutMetricAlarm', why: "a target tracking policy's alarms" },
+    { action: 'cloudwatch:DescribeAlarms', why: "a target tracking policy's alarms" },
+    { action: 'cloudwatch:DeleteAlarms', why: 'the alarms a changed policy replaces' }
   ],
   'elasticloadbalancing:CreateRule': [
     { action: 'elasticloadbalancing:AddTags', when: /\bTags\s*:/, why: 'tags on the new rule' }
