@@ -27,8 +27,10 @@ export function statistic(
   toSim: number,
   unit?: string
 ): number | undefined {
+  // the name is checked even when there is nothing to compute it over, as CloudWatch does
+  const parsed = asStat(stat)
   const aggregate = store.aggregate(name, unit, fromSim, toSim)
-  return aggregate && statValue(aggregate, asStat(stat))
+  return aggregate && statValue(aggregate, parsed)
 }
 
 /**
