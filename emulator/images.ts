@@ -11,6 +11,11 @@ export interface ResolvedBehavior {
   latencyMs: number
   status: number
   body: string
+  /** what serving costs the task, for AWS/ECS CPUUtilization and MemoryUtilization (percent) */
+  cpuBaseline: number
+  cpuPerRequest: number
+  memoryBaseline: number
+  memoryPerRequest: number
 }
 
 const DEFAULT_START_SECONDS = 3
@@ -19,6 +24,11 @@ const DEFAULT_EXIT_CODE = 1
 const DEFAULT_LATENCY_MS = 10
 const DEFAULT_STATUS = 200
 const DEFAULT_BODY = 'ok'
+// an idle web server: a little CPU, a fifth of its memory; 100 requests a second take half a task
+const DEFAULT_CPU_BASELINE = 5
+const DEFAULT_CPU_PER_REQUEST = 0.5
+const DEFAULT_MEMORY_BASELINE = 20
+const DEFAULT_MEMORY_PER_REQUEST = 0.1
 
 /**
  * How tasks running each image behave, keyed by the exact image string. Unknown images are
@@ -45,7 +55,11 @@ export class ImageBook {
       errorRate: set?.errorRate ?? 0,
       latencyMs: set?.latencyMs ?? DEFAULT_LATENCY_MS,
       status: set?.status ?? DEFAULT_STATUS,
-      body: set?.body ?? DEFAULT_BODY
+      body: set?.body ?? DEFAULT_BODY,
+      cpuBaseline: set?.cpuBaseline ?? DEFAULT_CPU_BASELINE,
+      cpuPerRequest: set?.cpuPerRequest ?? DEFAULT_CPU_PER_REQUEST,
+      memoryBaseline: set?.memoryBaseline ?? DEFAULT_MEMORY_BASELINE,
+      memoryPerRequest: set?.memoryPerRequest ?? DEFAULT_MEMORY_PER_REQUEST
     }
   }
 

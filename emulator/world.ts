@@ -1,9 +1,11 @@
 import { CloudWatchBackend } from './cloudwatch/backend.js'
+import { usageFromEcs } from './cloudwatch/ecs-usage.js'
 import { SimClock } from './core/clock.js'
-import type { ImageBehavior, World } from './core/contracts.js'
+import type { ImageBehavior, TaskEvents, World } from './core/contracts.js'
 import { SimDataPlane } from './dataplane/plane.js'
 import { answerFromTasks } from './dataplane/tasks.js'
 import { EcsBackend } from './ecs/backend.js'
+import { interruptTasks } from './ecs/interrupt.js'
 import { Elbv2Backend } from './elbv2/backend.js'
 import type { HealthProbe } from './elbv2/probe.js'
 import { ImageBook } from './images.js'
@@ -21,6 +23,7 @@ export interface SimWorld extends World {
   readonly cloudwatch: CloudWatchBackend
   readonly dataPlane: SimDataPlane
   readonly violations: ViolationLog
+  readonly taskEvents: TaskEvents
 }
 
 /**
@@ -38,7 +41,7 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
   const probe: HealthProbe = { check: (ip, port, at) => ecs.probe.check(ip, port, at) }
   const elbv2: Elbv2Backend = new Elbv2Backend(clock, probe, violations)
   const ecs: EcsBackend = new EcsBackend(clock, images, elbv2.forEcs, violations)
-  const cloudwatch = new CloudWatchBackend(clock)
+  const cloudwatch = new CloudWatchBackend(clock, { ecsUsage: usageFromEcs(ecs.model) })
   let simulatedTo = clock.simNow()
 
   const tick = (): void => {
@@ -72,6 +75,13 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
     cloudwatch,
     dataPlane,
     violations,
+    taskEvents: {
+      interrupt(request) {
+        // the interruption lands at the simulation's present, after what was due before it
+        tick()
+        return interruptTasks(ecs.model, request, simulatedTo)
+      }
+    },
     setImageBehavior(behavior: ImageBehavior): void {
       images.set(behavior)
     },

@@ -8,6 +8,8 @@ import type { Violation, ViolationFilter } from '../../emulator/core/violations.
 import { type Agent, request as httpRequest } from 'node:http'
 import type {
   ImageBehavior,
+  InterruptedTask,
+  InterruptRequest,
   ListenerEndpoint,
   LoadSpec,
   LoadStatus
@@ -19,6 +21,8 @@ export type {
   CallRecord,
   FaultRule,
   ImageBehavior,
+  InterruptedTask,
+  InterruptRequest,
   ListenerEndpoint,
   LoadSpec,
   LoadStatus,
@@ -190,6 +194,16 @@ export function sendHttp(
     req.on('error', reject)
     req.end()
   })
+}
+
+/** Interrupts tasks as a Fargate Spot reclaim does (`POST /_emulator/tasks/interrupt`). */
+export async function interruptTasks(
+  url: string,
+  request: InterruptRequest
+): Promise<InterruptedTask[]> {
+  return (
+    await control<{ interrupted: InterruptedTask[] }>(url, 'POST', 'tasks/interrupt', request)
+  ).interrupted
 }
 
 /** Calls the control API; a refusal throws with the emulator's message. */

@@ -24,6 +24,13 @@ export function targetGroupDimension(arn: string): string {
  * exactly, so a query must name both for a target group's figures). Requests that reached no
  * target count only in the load balancer's own metrics, as RequestCount counts a request only
  * when a target was chosen.
+ *
+ * RequestCountPerTarget (dimensions `TargetGroup`, and `TargetGroup` with `LoadBalancer`, as ELB
+ * publishes it) is the group's RequestCount divided by its healthy targets, and its only valid
+ * statistic is Sum. Each request adds 1/n, n being the targets that took traffic when it was
+ * routed: the Sum over any window is then the requests divided by the healthy targets (exactly,
+ * while n holds; weighted by traffic while it changes), whatever the period and its alignment,
+ * with no minute to wait for and nothing to compute when GetMetricData or an alarm reads it.
  */
 export function albDatapoints(served: ServedRequest): MetricPoint[] {
   const balancer: Dimension = {
@@ -47,6 +54,14 @@ export function albDatapoints(served: ServedRequest): MetricPoint[] {
     }
   }
   const klass = `${Math.floor(served.status / 100)}XX`
+  const perTarget = (): void => {
+    if (served.targetGroupArn === undefined || !served.servingTargets) return
+    const group: Dimension = {
+      Name: 'TargetGroup',
+      Value: targetGroupDimension(served.targetGroupArn)
+    }
+    add('RequestCountPerTarget', [[group], [group, balancer]], 1 / served.servingTargets, 'Count')
+  }
 
   switch (served.answeredBy) {
     case 'fixed-response':
@@ -57,11 +72,15 @@ export function albDatapoints(served: ServedRequest): MetricPoint[] {
       break
     case 'target':
       add('RequestCount', bothSets, 1, 'Count')
+      perTarget()
       add(`HTTPCode_Target_${klass}_Count`, bothSets, 1, 'Count')
       add('TargetResponseTime', bothSets, served.targetSeconds ?? 0, 'Seconds')
       break
     case 'load-balancer':
-      if (served.targetGroupArn !== undefined) add('RequestCount', bothSets, 1, 'Count')
+      if (served.targetGroupArn !== undefined) {
+        add('RequestCount', bothSets, 1, 'Count')
+        perTarget()
+      }
       if (served.connectionError) add('TargetConnectionErrorCount', bothSets, 1, 'Count')
       add(`HTTPCode_ELB_${klass}_Count`, [[balancer]], 1, 'Count')
       if ([500, 502, 503, 504].includes(served.status)) {

@@ -23,7 +23,8 @@ import {
   type Params,
   requiredString
 } from './params.js'
-import { parseStat, type Stat, statValue } from './statistics.js'
+import { series } from './read.js'
+import { parseStat, type Stat } from './statistics.js'
 
 const MAX_QUERIES = 500
 const MAX_DATAPOINTS = 100_800
@@ -89,20 +90,17 @@ export function getMetricDataOp(model: CloudWatchModel, params: Params, ctx: Cal
   const results = queries
     .filter((query) => query.returnData)
     .map((query) => {
-      const timestamps: Date[] = []
-      const values: number[] = []
-      for (let at = fromSim; at < toSim; at += query.periodMs) {
-        const aggregate = model.metrics.aggregate(
-          { region: ctx.region, ...query.metric },
-          query.unit,
-          at,
-          Math.min(at + query.periodMs, toSim)
-        )
-        const value = aggregate && statValue(aggregate, query.stat)
-        if (value === undefined) continue
-        timestamps.push(model.dateAt(at))
-        values.push(value)
-      }
+      const points = series(
+        model.metrics,
+        { region: ctx.region, ...query.metric },
+        query.stat,
+        query.periodMs,
+        fromSim,
+        toSim,
+        query.unit
+      )
+      const timestamps = points.map((point) => model.dateAt(point.simAt))
+      const values = points.map((point) => point.value)
       if (scanBy === 'TimestampDescending') {
         timestamps.reverse()
         values.reverse()
@@ -157,7 +155,7 @@ export function putMetricDataOp(model: CloudWatchModel, params: Params, ctx: Cal
   const namespace = requiredString(params, 'Namespace')
   if (/^AWS\//.test(namespace)) {
     throw invalidValue(
-      `The value ${namespace} for parameter Namespace is invalid: namespaces starting with AWS/ are reserved for AWS services (the emulator's load balancers fill AWS/ApplicationELB from the traffic they serve).`
+      `The value ${namespace} for parameter Namespace is invalid: namespaces starting with AWS/ are reserved for AWS services (the emulator's load balancers fill AWS/ApplicationELB from the traffic they serve, its services AWS/ECS).`
     )
   }
   const data = objectList(params, 'MetricData')

@@ -6,6 +6,7 @@ import { routeDataPlane } from './dataplane.js'
 import { parseImageBehavior } from './images.js'
 import { asObject, ControlInputError, oneOf, optionalNumber, rejectUnknownFields } from './input.js'
 import { parseRateLimits, type RateLimiter } from './rate-limits.js'
+import { routeTasks } from './tasks.js'
 
 export const CONTROL_PREFIX = '/_emulator/'
 
@@ -35,7 +36,10 @@ export interface ControlResponse {
  * - `GET|PUT config`       `{ timeScale, rateLimits }`: rateLimits true (AWS-like token buckets per
  *                          account and region), false (none, the default) or a list of RateLimit
  *                          rules; GET shows rateLimits only while some are set
- * - `PUT  images`          an ImageBehavior
+ * - `PUT  images`          an ImageBehavior: how its tasks start, answer health checks and
+ *                          requests, crash or degrade, and what a request costs them in the
+ *                          AWS/ECS metrics (cpuBaseline, cpuPerRequest, memoryBaseline,
+ *                          memoryPerRequest: percent; see ../cloudwatch/ecs-metrics.ts)
  * - `GET|POST|DELETE faults`, `DELETE faults/<id>`: POST answers `{ id }`. A FaultRule (see
  *                          ./faults.ts) picks calls by service, operation and, with `userAgent`,
  *                          a part of the caller's User-Agent (one caller's calls, the others
@@ -59,6 +63,8 @@ export interface ControlResponse {
  *                          message. CreateListener/CreateRule are not judged; reset and DELETE
  *                          clear them
  * - `GET listeners`, `GET|PUT|DELETE load`: the data plane (see ./dataplane.ts)
+ * - `POST tasks/interrupt`  a Fargate Spot interruption of a service's tasks or of named tasks
+ *                          (see ./tasks.ts and ../ecs/interrupt.ts)
  */
 export async function handleControl(
   method: string,
@@ -135,6 +141,8 @@ function route(
   }
   const dataPlane = routeDataPlane(method, path, url, () => parseJson(body), world)
   if (dataPlane) return dataPlane
+  const tasks = routeTasks(method, path, () => parseJson(body), world)
+  if (tasks) return tasks
   const faultId = /^faults\/([^/]+)$/.exec(path)?.[1]
   if (method === 'DELETE' && faultId !== undefined) {
     return faults.remove(decodeURIComponent(faultId))

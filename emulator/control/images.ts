@@ -18,8 +18,19 @@ const FIELDS = [
   'errorRate',
   'latencyMs',
   'status',
-  'body'
+  'body',
+  'cpuBaseline',
+  'cpuPerRequest',
+  'memoryBaseline',
+  'memoryPerRequest'
 ]
+/** the resource figures are percentages of the task's CPU or memory */
+const PERCENT_FIELDS = [
+  'cpuBaseline',
+  'cpuPerRequest',
+  'memoryBaseline',
+  'memoryPerRequest'
+] as const
 /** a body larger than this is a mistake in a test, not a behaviour worth simulating */
 const MAX_BODY_LENGTH = 65_536
 
@@ -43,6 +54,10 @@ export function parseImageBehavior(body: unknown): ImageBehavior {
   if (errorRate !== undefined) behavior.errorRate = errorRate
   if (latencyMs !== undefined) behavior.latencyMs = latencyMs
   if (status !== undefined) behavior.status = status
+  for (const field of PERCENT_FIELDS) {
+    const value = optionalNumber(input[field], field, { min: 0, max: 100 })
+    if (value !== undefined) behavior[field] = value
+  }
   if (input.body !== undefined) {
     if (typeof input.body !== 'string' || input.body.length > MAX_BODY_LENGTH) {
       throw new ControlInputError(

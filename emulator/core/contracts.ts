@@ -49,6 +49,14 @@ export interface ImageBehavior {
   status?: number
   /** the body of an answer that is not an error (default `ok`) */
   body?: string
+  /** AWS/ECS CPUUtilization of an idle task, in percent (default 5) */
+  cpuBaseline?: number
+  /** percent of the task's CPU that one request per second costs (default 0.5) */
+  cpuPerRequest?: number
+  /** AWS/ECS MemoryUtilization of an idle task, in percent (default 20) */
+  memoryBaseline?: number
+  /** percent of the task's memory that one request per second holds (default 0.1) */
+  memoryPerRequest?: number
 }
 
 /** Everything the emulator simulates; one per server. */
@@ -64,6 +72,37 @@ export interface World {
   readonly violations?: ViolationLog
   /** the load balancers' listeners answering HTTP, when the world simulates them */
   readonly dataPlane?: DataPlane
+  /** stops tasks for reasons that are not a release (POST /_emulator/tasks/interrupt), when the world runs tasks */
+  readonly taskEvents?: TaskEvents
+}
+
+/** Tasks a Fargate Spot reclaim interrupts (POST /_emulator/tasks/interrupt). */
+export interface InterruptRequest {
+  /** the cluster's name or ARN */
+  cluster: string
+  /** interrupt `count` of this service's running tasks, oldest first ... */
+  service?: string
+  count?: number
+  /** ... or these tasks (IDs or ARNs) */
+  tasks?: string[]
+  /** what the essential container exits with once the SIGTERM of the notice reaches it (default 143) */
+  exitCode?: number
+}
+
+export interface InterruptedTask {
+  taskArn: string
+  serviceName: string
+  stopCode: string
+  stoppedReason: string
+  /** ISO 8601: when Fargate reclaims the task at the latest (two minutes after the notice) */
+  reclaimAt: string
+}
+
+export type InterruptResult =
+  { ok: true; interrupted: InterruptedTask[] } | { ok: false; status: 400 | 404; message: string }
+
+export interface TaskEvents {
+  interrupt(request: InterruptRequest): InterruptResult
 }
 
 /** A listener of a simulated load balancer as its loopback HTTP endpoint (GET /_emulator/listeners). */

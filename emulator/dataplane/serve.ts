@@ -117,7 +117,12 @@ function forward(
   const turn = router.rotation.get(group.arn) ?? 0
   router.rotation.set(group.arn, turn + 1)
   const target = targets[turn % targets.length] as Target
-  const served = { ...base, targetGroupArn: group.arn }
+  const served = {
+    ...base,
+    targetGroupArn: group.arn,
+    targetId: target.id,
+    servingTargets: targets.length
+  }
   const answer = router.tasks.answer(target.id, target.port, simNow, random)
   if (!answer.answered) return loadBalancerAnswer(served, 502, { connectionError: true })
   if (answer.latencyMs >= IDLE_TIMEOUT_MS) {

@@ -7,7 +7,11 @@ const KEEP_STOPPED_PER_SERVICE = 100
 
 export interface StopCause {
   reason: string
-  stopCode: 'ServiceSchedulerInitiated' | 'TaskFailedToStart' | 'EssentialContainerExited'
+  stopCode:
+    | 'ServiceSchedulerInitiated'
+    | 'TaskFailedToStart'
+    | 'EssentialContainerExited'
+    | 'TerminationNotice'
   /** a failure counts against the task's deployment (and its circuit breaker) */
   failed: boolean
   /** the essential container's exit code, when it exited by itself */
@@ -117,7 +121,10 @@ export function advanceTask(model: EcsModel, task: Task, simNow: number, notes: 
       ({ targetGroupArn, port }) =>
         model.lb.targetState(targetGroupArn, task.ip, port) === undefined
     )
+    // a Spot reclaim does not wait for the deregistration delay past its two-minute warning
+    const reclaimAt = task.interruption?.reclaimAtSim
     if (drained) finishStop(model, task, simNow)
+    else if (reclaimAt !== undefined && simNow >= reclaimAt) finishStop(model, task, reclaimAt)
   }
 }
 
@@ -185,10 +192,14 @@ function finishStop(model: EcsModel, task: Task, simAt: number): void {
   task.lastStatus = 'STOPPED'
   task.stoppedAt = model.clock.wallAt(simAt)
   task.version++
+  // a container stopped by ECS exits cleanly; one a Spot reclaim stopped, as it took the SIGTERM
+  const exitCode = task.interruption?.exitCode ?? 0
   for (const container of task.containers) {
-    if (container.lastStatus === 'RUNNING' && wasRunning) container.exitCode ??= 0
+    if (container.lastStatus === 'RUNNING' && wasRunning) container.exitCode ??= exitCode
     container.lastStatus = 'STOPPED'
   }
+  // the notice's code while the task drains; the reclaim's once it is gone, as ECS reports them
+  if (task.interruption) task.stopCode = 'SpotInterruption'
   const { service, cluster } = task
   service.tasks.delete(task.id)
   service.stopped.push(task)

@@ -163,4 +163,6 @@ export interface Task {
   runningSim?: number
   /** when the scheduler first saw one of its targets unhealthy */
   unhealthySinceSim?: number
+  /** a Fargate Spot reclaim noticed it: gone by `reclaimAtSim`, its containers exiting with `exitCode` */
+  interruption?: { reclaimAtSim: number; exitCode: number }
 }
