@@ -11,7 +11,8 @@ import type { IamRequest } from './policy.js'
 export const IAM_PREFIX: Record<string, string> = {
   ecs: 'ecs',
   elbv2: 'elasticloadbalancing',
-  cloudwatch: 'cloudwatch'
+  cloudwatch: 'cloudwatch',
+  'application-autoscaling': 'application-autoscaling'
 }
 
 type Params = Record<string, unknown>

@@ -1,3 +1,4 @@
+import { AwsError } from '../core/errors.js'
 import { ADJUSTMENT_TYPES, METRIC_AGGREGATION_TYPES } from './enums.js'
 import {
   constraint,
@@ -13,6 +14,8 @@ import type { StepAdjustment, StepConfig } from './state.js'
 import { ECS_DEFAULT_COOLDOWN } from './tracking-config.js'
 
 const AT = 'StepScalingPolicyConfiguration'
+/** "Step adjustments per step scaling policy: 20" (Application Auto Scaling service quotas) */
+const MAX_STEPS = 20
 
 /**
  * A step scaling configuration. On an update the members given replace the policy's, the others
@@ -36,6 +39,12 @@ export function readStepConfig(given: Params, previous?: Params): StepConfig {
   if (steps.length === 0) {
     throw validation(
       'At least one step adjustment is required for a new step scaling policy configuration'
+    )
+  }
+  if (steps.length > MAX_STEPS) {
+    throw new AwsError(
+      'LimitExceededException',
+      `A step scaling policy can have at most ${MAX_STEPS} step adjustments`
     )
   }
   checkSteps(steps)

@@ -1,3 +1,4 @@
+import { AwsError } from '../core/errors.js'
 import type { CallContext } from '../core/contracts.js'
 import { setCapacity } from './capacity.js'
 import { SCALABLE_DIMENSIONS, SERVICE_NAMESPACES } from './enums.js'
@@ -22,6 +23,8 @@ import type { ScalableTarget, SuspendedState } from './state.js'
 import { readTags } from './tags.js'
 
 const MAX_RESULTS = 50
+/** "Scalable targets per resource type: Amazon ECS 3,000" per region (service quotas) */
+const MAX_ECS_TARGETS = 3000
 const MAX_RESOURCE_IDS = 50
 
 /**
@@ -54,6 +57,15 @@ export function registerScalableTargetOp(
 
   let target = existing
   if (!target) {
+    const registered = [...model.targets.values()].filter(
+      (t) => t.region === ctx.region && t.serviceNamespace === key.serviceNamespace
+    ).length
+    if (registered >= MAX_ECS_TARGETS) {
+      throw new AwsError(
+        'LimitExceededException',
+        `The maximum number of scalable targets (${MAX_ECS_TARGETS}) for ECS services has been reached`
+      )
+    }
     target = {
       arn: scalableTargetArn(ctx),
       ...key,
