@@ -19,7 +19,11 @@ export interface ScalingWorld extends ModelWorld {
   blue: { ServiceNamespace: 'ecs'; ResourceId: string; ScalableDimension: string }
   /** puts one datapoint of a metric at the current simulated second */
   datapoint(metric: MetricRef, value: number): void
-  /** lets seconds pass, putting `value()` of `metric` every second (undefined: nothing) */
+  /**
+   * lets seconds pass, putting `value()` of `metric` at the end of every second (undefined:
+   * nothing), so that a datapoint never lands in the period before the feeding began (the store
+   * keeps one-second buckets, and simulated time does not start on a whole second)
+   */
   feed(metric: MetricRef, seconds: number, value: () => number | undefined): void
   /** the blue service's desiredCount */
   desired(): number
@@ -83,9 +87,9 @@ export function scalingWorld(options: { desiredCount?: number } = {}): ScalingWo
     datapoint,
     feed(metric, seconds, value) {
       for (let i = 0; i < seconds; i++) {
+        w.run(1)
         const v = value()
         if (v !== undefined) datapoint(metric, v)
-        w.run(1)
       }
     },
     desired: () =>

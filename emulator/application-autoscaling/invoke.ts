@@ -53,7 +53,7 @@ export function invokePolicy(
   if (asked > current) {
     if (target.suspended.DynamicScalingOutSuspended) return
     if (clamped <= current) {
-      if (!coolingOut) recordNotScaled(model, target, current, asked, cause)
+      recordNotScaled(model, target, current, asked, cause)
       return
     }
     if (setCapacity(model, target, clamped, cause)) {
