@@ -152,9 +152,8 @@ export function objectList(params: Params, key: string, path = key): Params[] {
  */
 export function readPage(params: Params, max: number): { offset: number; size: number } {
   const size = optionalInt(params, 'MaxResults') ?? max
-  if (size < 1 || size > max) {
-    throw constraint(size, 'maxResults', `have value less than or equal to ${max}`)
-  }
+  if (size < 1) throw constraint(size, 'maxResults', 'have value greater than or equal to 1')
+  if (size > max) throw constraint(size, 'maxResults', `have value less than or equal to ${max}`)
   const token = optionalString(params, 'NextToken', { xml: true })
   if (token === undefined) return { offset: 0, size }
   if (!/^[0-9]{1,9}$/.test(token)) {
