@@ -1,3 +1,5 @@
+import { ApplicationAutoScalingBackend } from './application-autoscaling/backend.js'
+import { ecsScaling } from './application-autoscaling/links.js'
 import { CloudWatchBackend } from './cloudwatch/backend.js'
 import { usageFromEcs } from './cloudwatch/ecs-usage.js'
 import { SimClock } from './core/clock.js'
@@ -21,13 +23,14 @@ export interface SimWorld extends World {
   readonly elbv2: Elbv2Backend
   readonly images: ImageBook
   readonly cloudwatch: CloudWatchBackend
+  readonly autoscaling: ApplicationAutoScalingBackend
   readonly dataPlane: SimDataPlane
   readonly violations: ViolationLog
   readonly taskEvents: TaskEvents
 }
 
 /**
- * ECS, ELBv2 and CloudWatch sharing one simulated clock and one book of image behaviours; the
+ * ECS, ELBv2, CloudWatch and Application Auto Scaling sharing one simulated clock and one book of image behaviours; the
  * load balancers' data plane routes requests to the tasks and CloudWatch counts what it served.
  * `clock` lets a test bring a manual clock (`new SimClock({ manual: true })`).
  */
@@ -42,6 +45,13 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
   const elbv2: Elbv2Backend = new Elbv2Backend(clock, probe, violations)
   const ecs: EcsBackend = new EcsBackend(clock, images, elbv2.forEcs, violations)
   const cloudwatch = new CloudWatchBackend(clock, { ecsUsage: usageFromEcs(ecs.model) })
+  // scales ECS services on CloudWatch alarms; reads ELBv2 for ALBRequestCountPerTarget labels
+  const autoscaling = new ApplicationAutoScalingBackend(
+    clock,
+    cloudwatch.model,
+    elbv2.model,
+    ecsScaling(ecs)
+  )
   let simulatedTo = clock.simNow()
 
   const tick = (): void => {
@@ -55,6 +65,8 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
       // traffic meets this step's health; alarms then see this step's traffic
       dataPlane.advance(simulatedTo)
       cloudwatch.advance(simulatedTo)
+      // policies act on the alarm states this step's evaluation left
+      autoscaling.advance(simulatedTo)
     }
     dataPlane.sync()
   }
@@ -68,11 +80,12 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
 
   return {
     clock,
-    backends: [ecs, elbv2, cloudwatch],
+    backends: [ecs, elbv2, cloudwatch, autoscaling],
     ecs,
     elbv2,
     images,
     cloudwatch,
+    autoscaling,
     dataPlane,
     violations,
     taskEvents: {
@@ -90,6 +103,7 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
       ecs.reset()
       elbv2.reset()
       cloudwatch.reset()
+      autoscaling.reset()
       images.clear()
       dataPlane.reset()
       violations.clear()

@@ -30,6 +30,9 @@ export interface RateLimit {
  * mutating 3/s, ECS DescribeServices 20/s), with bursts no larger than AWS's so that the
  * emulator is never kinder than AWS. ECS writes are not documented per action: 5/s is a
  * strict guess. CloudWatch: its service quotas (DescribeAlarms 9/s, GetMetricData 50/s).
+ * Application Auto Scaling documents no request rates (its quotas page lists only resource
+ * counts: targets per resource type, 50 policies per target, 20 steps per policy), so it has no
+ * rule here and a test that wants it throttled sets one.
  */
 export const AWS_RATE_LIMITS: readonly RateLimit[] = [
   { service: 'elbv2', operations: 'read', perSecond: 10, burst: 40 },

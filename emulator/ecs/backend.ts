@@ -5,6 +5,7 @@ import type { ViolationLog } from '../core/violations.js'
 import type { HealthProbe } from '../elbv2/probe.js'
 import type { ImageBook } from '../images.js'
 import { createClusterOp, describeClustersOp } from './clusters.js'
+import { ecsArn, parseEcsArn } from './ids.js'
 import type { LoadBalancing } from './load-balancing.js'
 import { EcsModel } from './model.js'
 import type { Params } from './params.js'
@@ -71,6 +72,28 @@ export class EcsBackend implements ServiceBackend {
     const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined
     if (!run) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`)
     return run(this.model, params ?? {}, ctx)
+  }
+
+  /**
+   * Application Auto Scaling's way in: sets the desiredCount of the ACTIVE service with this ARN
+   * as an UpdateService giving only desiredCount would (no other field changes and no deployment
+   * starts), and posts `event` among the service's events, as ECS shows a scaling activity's
+   * outcome. False when there is no such ACTIVE service.
+   */
+  setDesiredCount(serviceArn: string, count: number, event?: string): boolean {
+    const arn = parseEcsArn(serviceArn)
+    if (!arn || arn.kind !== 'service' || arn.path.length !== 2) return false
+    const [clusterName, serviceName] = arn.path as [string, string]
+    const clusterArn = ecsArn(arn, `cluster/${clusterName}`)
+    const service = this.model.clusters.get(clusterArn)?.services.get(serviceName)
+    if (!service || service.arn !== serviceArn || service.status !== 'ACTIVE') return false
+    if (!Number.isInteger(count) || count < 0) return false
+    if (count !== service.desiredCount) {
+      service.desiredCount = count
+      service.steady = false
+    }
+    if (event !== undefined) this.model.event(service, event, this.model.clock.simNow())
+    return true
   }
 
   /** runs every service's scheduler and tasks up to simulated time `simNow` */

@@ -14,7 +14,8 @@ interface JsonService {
 /** `X-Amz-Target: <prefix>.<Operation>` of the JSON services */
 const JSON_TARGETS: Record<string, JsonService> = {
   AmazonEC2ContainerServiceV20141113: { service: 'ecs', format: jsonFormat('1.1') },
-  GraniteServiceVersion20100801: { service: 'cloudwatch', format: jsonFormat('1.0', true) }
+  GraniteServiceVersion20100801: { service: 'cloudwatch', format: jsonFormat('1.0', true) },
+  AnyScaleFrontendService: { service: 'application-autoscaling', format: jsonFormat('1.1') }
 }
 
 interface QueryService {
