@@ -34,7 +34,14 @@ export interface SimWorld extends World {
  * load balancers' data plane routes requests to the tasks and CloudWatch counts what it served.
  * `clock` lets a test bring a manual clock (`new SimClock({ manual: true })`).
  */
-export function createWorld(options: { timeScale?: number; clock?: SimClock } = {}): SimWorld {
+export function createWorld(
+  options: {
+    timeScale?: number
+    clock?: SimClock
+    /** false: AWS/ECS CPU and memory are not published (a model test feeds its own figures) */
+    ecsMetrics?: boolean
+  } = {}
+): SimWorld {
   const clock = options.clock ?? new SimClock()
   if (options.timeScale !== undefined) clock.timeScale = options.timeScale
   const images = new ImageBook()
@@ -44,7 +51,10 @@ export function createWorld(options: { timeScale?: number; clock?: SimClock } = 
   const probe: HealthProbe = { check: (ip, port, at) => ecs.probe.check(ip, port, at) }
   const elbv2: Elbv2Backend = new Elbv2Backend(clock, probe, violations)
   const ecs: EcsBackend = new EcsBackend(clock, images, elbv2.forEcs, violations)
-  const cloudwatch = new CloudWatchBackend(clock, { ecsUsage: usageFromEcs(ecs.model) })
+  const cloudwatch = new CloudWatchBackend(
+    clock,
+    options.ecsMetrics === false ? {} : { ecsUsage: usageFromEcs(ecs.model) }
+  )
   // scales ECS services on CloudWatch alarms; reads ELBv2 for ALBRequestCountPerTarget labels
   const autoscaling = new ApplicationAutoScalingBackend(
     clock,

@@ -28,9 +28,9 @@ export interface ModelWorld {
   runUntil(done: () => boolean, limit?: number): number
 }
 
-export function modelWorld(): ModelWorld {
+export function modelWorld(options: { ecsMetrics?: boolean } = {}): ModelWorld {
   const clock = new SimClock({ manual: true })
-  const world = createWorld({ clock })
+  const world = createWorld({ clock, ...options })
   const run = (seconds: number): void => {
     for (let i = 0; i < seconds; i++) {
       clock.advance(1000)
