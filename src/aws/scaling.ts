@@ -11,8 +11,9 @@ import type { ScalableTarget, ScalingPolicy, ScalingPort } from '../rollout/port
 
 const NAMESPACE = 'ecs'
 const DIMENSION = 'ecs:service:DesiredCount'
-/** DescribeScalableTargets takes at most 50 resource ids; a pair is two */
-const PAGE = 50
+/** DescribeScalableTargets pages up to 50 (a pair is two); DescribeScalingPolicies up to 10 */
+const TARGETS_PAGE = 50
+const POLICIES_PAGE = 10
 
 export function resourceId(cluster: string, service: string): string {
   return `service/${clusterName(cluster)}/${service}`
@@ -40,7 +41,7 @@ export class ScalingAdapter implements ScalingPort {
           ServiceNamespace: NAMESPACE,
           ScalableDimension: DIMENSION,
           ResourceIds: [...byId.keys()],
-          MaxResults: PAGE,
+          MaxResults: TARGETS_PAGE,
           NextToken: token
         })
       )
@@ -71,7 +72,7 @@ export class ScalingAdapter implements ScalingPort {
           ServiceNamespace: NAMESPACE,
           ScalableDimension: DIMENSION,
           ResourceId: resourceId(cluster, service),
-          MaxResults: PAGE,
+          MaxResults: POLICIES_PAGE,
           NextToken: token
         })
       )
