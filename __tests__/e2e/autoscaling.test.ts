@@ -14,7 +14,7 @@ import {
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Topology } from '../../emulator/fixtures/topology.js'
-import { clientConfig, startLoad, stopLoad } from '../helpers/emulator.js'
+import { clientConfig, interruptTasks, startLoad, stopLoad } from '../helpers/emulator.js'
 import {
   calls,
   callsOf,
@@ -313,7 +313,7 @@ describe('a pair scaled by Application Auto Scaling, through the bundled action'
       deployInputs(t, {
         image: uniqueImage(),
         'traffic-steps': '10,100',
-        'step-wait': '10s',
+        'step-wait': '8s',
         timeout: '4m'
       })
     ).finally(() => {
@@ -342,4 +342,27 @@ describe('a pair scaled by Application Auto Scaling, through the bundled action'
     expect(result.summary).toMatch(/step scaling runs only when an alarm names the new policy/)
     await expectNoViolations(h)
   }, 120_000)
+
+  it('is not failed by a Fargate Spot interruption of a new task mid-bake: ECS replaces it, and the summary says so', async () => {
+    const t = await freshTopology(h)
+    let ended = false
+    const running = run(
+      h,
+      deployInputs(t, { image: uniqueImage(), 'traffic-steps': '50,100', 'step-wait': '5s' })
+    ).finally(() => {
+      ended = true
+    })
+    await firstShift(t, () => ended)
+    const [interrupted] = await interruptTasks(h.url, {
+      cluster: t.cluster,
+      service: t.services.green
+    })
+    const result = await running
+    expect(result.outputs.result).toBe('promoted')
+    const id = interrupted?.taskArn.split('/').at(-1)
+    expect(result.summary).toContain(
+      `Replaced by ECS, not a failure of the release: task ${id} of ${t.services.green} was stopped by`
+    )
+    await expectNoViolations(h)
+  }, 60_000)
 })

@@ -185,6 +185,9 @@ describe('a service scaled by Application Auto Scaling', () => {
     expect(bg.record.infos.join('\n')).toMatch(
       /was stopped by a Spot interruption \(Your Spot Task was interrupted.\): ECS replaces it; not a failure of the release/
     )
+    expect(outcome.interruptedTasks).toEqual([
+      expect.stringMatching(/^task \S+ of web-green was stopped by a Spot interruption/)
+    ])
   })
 
   it('still fails a release whose task exits with an error', async () => {

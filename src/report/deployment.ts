@@ -17,7 +17,10 @@ export function deploymentSection(settings: Settings, outcome: RolloutOutcome): 
     `Cluster: ${code(settings.cluster)}`,
     `Steps: ${stepsInWords(settings.steps)}, baking ${formatDuration(settings.stepWaitMs)} at each; timeout ${formatDuration(settings.timeoutMs)}`,
     outcome.scaleDown ? `Old side scale-down: ${escapeMarkdown(outcome.scaleDown)}` : '',
-    outcome.autoScaling ? `Auto scaling: ${escapeMarkdown(outcome.autoScaling)}` : ''
+    outcome.autoScaling ? `Auto scaling: ${escapeMarkdown(outcome.autoScaling)}` : '',
+    ...(outcome.interruptedTasks ?? []).map(
+      (words) => `Replaced by ECS, not a failure of the release: ${escapeMarkdown(words)}`
+    )
   ]
   return [
     '### Deployment',

@@ -65,6 +65,8 @@ export interface RunContext {
   capacity?: { serving: number; interrupted: number }
   /** interrupted tasks already reported */
   interruptionsTold?: Set<string>
+  /** and in words, for the outcome */
+  interruptedTasks?: string[]
   /** what the run did to Application Auto Scaling, in words, for the outcome */
   scalingNotes?: string[]
 }

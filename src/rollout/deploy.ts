@@ -45,10 +45,12 @@ export async function runRollout(
   }
   const evidence = run.watching?.evidence
   const autoScaling = run.scalingNotes?.join('; ')
+  const interruptedTasks = run.interruptedTasks
   return {
     ...state.outcome,
     ...(evidence ? { evidence } : {}),
-    ...(autoScaling ? { autoScaling } : {})
+    ...(autoScaling ? { autoScaling } : {}),
+    ...(interruptedTasks ? { interruptedTasks } : {})
   }
 }
 

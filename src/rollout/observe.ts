@@ -199,7 +199,7 @@ const SCALED_IN = /^Scaling activity initiated by/
  */
 export function interruption(task: TaskView): string | undefined {
   if (task.stopCode === 'SpotInterruption') return 'a Spot interruption'
-  if (task.stopCode === 'TerminationNotice') return 'its instance being terminated'
+  if (task.stopCode === 'TerminationNotice') return 'a Spot termination notice'
   if (SCALED_IN.test(task.stoppedReason ?? '')) return 'a scaling activity'
   return undefined
 }

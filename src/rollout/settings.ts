@@ -114,6 +114,11 @@ export interface RolloutOutcome {
   scaleDown?: string
   /** what the run did to Application Auto Scaling (suspended, restored, handed over), in words */
   autoScaling?: string
+  /**
+   * new tasks stopped by something else than the release (a scaling activity, a Spot
+   * interruption), which ECS replaced and which failed nothing, in words
+   */
+  interruptedTasks?: string[]
   /** the figures the alarm, metric and test-traffic verdicts were based on */
   evidence?: Evidence
 }

@@ -59,9 +59,10 @@ export function noteInterruptions(run: RunContext, snapshot: IdleSnapshot): void
     if (told.has(task.arn)) continue
     told.add(task.arn)
     const id = task.arn.split('/').at(-1) ?? task.arn
-    run.deps.observer.info(
+    const words =
       `task ${id} of ${snapshot.service.name} was stopped by ${interruption(task) ?? 'ECS'} ` +
-        `(${task.stoppedReason ?? task.stopCode ?? 'no reason given'}): ECS replaces it; not a failure of the release`
-    )
+      `(${task.stoppedReason ?? task.stopCode ?? 'no reason given'})`
+    ;(run.interruptedTasks ??= []).push(words)
+    run.deps.observer.info(`${words}: ECS replaces it; not a failure of the release`)
   }
 }
