@@ -193,8 +193,8 @@ const SCALED_IN = /^Scaling activity initiated by/
 
 /**
  * Why a task was stopped by something else than the release, if it was: ECS scaling the service
- * in, or Spot taking the capacity back (Fargate Spot's SpotInterruption, an EC2 instance's
- * TerminationNotice). A task that exited, failed to start or failed its health checks has
+ * in, or Spot taking the capacity back (TerminationNotice when the notice comes, SpotInterruption
+ * once the task is gone). A task that exited, failed to start or failed its health checks has
  * another stop code or reason.
  */
 export function interruption(task: TaskView): string | undefined {
