@@ -72,9 +72,8 @@ interface Found {
 const NOTHING = { in: false, out: false, scheduled: false }
 const ALL = { in: true, out: true, scheduled: true }
 
-/** blue (live, 2 tasks) min 2 max 6, green min 0 max 6; a target tracking policy on blue's requests per target */
-async function scaledTopology(options: { blueScheduledSuspended?: boolean } = {}) {
-  const t = await freshTopology(h)
+/** Registers blue (live, 2 tasks) at min 2 and green at min 0, both up to `max`. */
+async function registerPair(t: Topology, max: number, blueScheduledSuspended = false) {
   for (const [service, min] of [
     [t.services.blue, 2],
     [t.services.green, 0]
@@ -85,13 +84,19 @@ async function scaledTopology(options: { blueScheduledSuspended?: boolean } = {}
         ScalableDimension: DIMENSION,
         ResourceId: resource(t, service),
         MinCapacity: min,
-        MaxCapacity: 6,
-        ...(service === t.services.blue && options.blueScheduledSuspended
+        MaxCapacity: max,
+        ...(service === t.services.blue && blueScheduledSuspended
           ? { SuspendedState: { ScheduledScalingSuspended: true } }
           : {})
       })
     )
   }
+}
+
+/** blue min 2 max 6, green min 0 max 6; a target tracking policy on blue's requests per target */
+async function scaledTopology(options: { blueScheduledSuspended?: boolean } = {}) {
+  const t = await freshTopology(h)
+  await registerPair(t, 6, options.blueScheduledSuspended)
   await scaling.send(
     new PutScalingPolicyCommand({
       PolicyName: 'requests-per-target',
@@ -261,20 +266,7 @@ describe('a pair scaled by Application Auto Scaling, through the bundled action'
 
   it('follows a live side scaled on a custom metric (a queue backlog per task published with PutMetricData)', async () => {
     const t = await freshTopology(h)
-    for (const [service, min] of [
-      [t.services.blue, 2],
-      [t.services.green, 0]
-    ] as const) {
-      await scaling.send(
-        new RegisterScalableTargetCommand({
-          ServiceNamespace: NAMESPACE,
-          ScalableDimension: DIMENSION,
-          ResourceId: resource(t, service),
-          MinCapacity: min,
-          MaxCapacity: 5
-        })
-      )
-    }
+    await registerPair(t, 5)
     const policy = await scaling.send(
       new PutScalingPolicyCommand({
         PolicyName: 'backlog',
