@@ -11,8 +11,10 @@ import type { ScalableTarget, ScalingPolicy, ScalingPort } from '../rollout/port
 
 const NAMESPACE = 'ecs'
 const DIMENSION = 'ecs:service:DesiredCount'
-/** DescribeScalableTargets takes at most 50 resource ids; a pair is two */
-const PAGE = 50
+/** DescribeScalableTargets takes at most 50 resource ids and returns at most 50 a page; a pair is two */
+const TARGETS_PAGE = 50
+/** DescribeScalingPolicies returns at most 10 a page: a larger MaxResults is a ValidationException */
+const POLICIES_PAGE = 10
 
 export function resourceId(cluster: string, service: string): string {
   return `service/${clusterName(cluster)}/${service}`
@@ -40,7 +42,7 @@ export class ScalingAdapter implements ScalingPort {
           ServiceNamespace: NAMESPACE,
           ScalableDimension: DIMENSION,
           ResourceIds: [...byId.keys()],
-          MaxResults: PAGE,
+          MaxResults: TARGETS_PAGE,
           NextToken: token
         })
       )
@@ -71,7 +73,7 @@ export class ScalingAdapter implements ScalingPort {
           ServiceNamespace: NAMESPACE,
           ScalableDimension: DIMENSION,
           ResourceId: resourceId(cluster, service),
-          MaxResults: PAGE,
+          MaxResults: POLICIES_PAGE,
           NextToken: token
         })
       )
