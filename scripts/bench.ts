@@ -19,6 +19,8 @@ import { runFaultSuite } from './suites/faults.js'
 import { runKillSuite } from './suites/kill.js'
 import { peakPerSecond, runRateLimitSuite } from './suites/rate-limits.js'
 import { formatReport } from './suites/report.js'
+import { SUITE_DESIRED_COUNT } from './suites/rollout.js'
+import { scalePair } from './suites/scaling.js'
 
 const TIME_SCALE = 0.05
 const POLL = '1s'
@@ -62,6 +64,39 @@ function inputs(t: Topology, image: string, extra: Record<string, string> = {}) 
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 
+/** How many calls of each operation a call log holds, in the order they first came. */
+function byOperation(log: { operation: string }[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const c of log) counts.set(c.operation, (counts.get(c.operation) ?? 0) + 1)
+  return counts
+}
+
+/** What the action calls only on a pair that Application Auto Scaling scales. */
+const SCALING_OPERATIONS = [
+  'DescribeScalableTargets',
+  'DescribeScalingPolicies',
+  'RegisterScalableTarget',
+  'PutScalingPolicy'
+]
+
+/** "DescribeScalableTargets +1 (2 vs 1), ...": each scaling operation, scaled vs unscaled. */
+function extraCalls(now: Map<string, number>, before: Map<string, number>): string {
+  return SCALING_OPERATIONS.map((op) => {
+    const [a, b] = [now.get(op) ?? 0, before.get(op) ?? 0]
+    return `${op} ${a - b >= 0 ? '+' : ''}${a - b} (${a} vs ${b})`
+  }).join(', ')
+}
+
+/** "DescribeServices +2, ModifyListener -1": the operations called more or less than before. */
+function differences(now: Map<string, number>, before: Map<string, number>): string {
+  const names = [...new Set([...before.keys(), ...now.keys()])]
+  const changes = names
+    .filter((name) => !SCALING_OPERATIONS.includes(name))
+    .map((name) => [name, (now.get(name) ?? 0) - (before.get(name) ?? 0)] as const)
+    .filter(([, diff]) => diff !== 0)
+  return changes.map(([name, diff]) => `${name} ${diff > 0 ? '+' : ''}${diff}`).join(', ') || 'none'
+}
+
 const emulator = await startEmulator({ port: 0, timeScale: TIME_SCALE })
 try {
   const size = distSize()
@@ -92,8 +127,7 @@ try {
   const good = await runAction(inputs(t1, 'registry.example.com/app:2'), { endpoint: emulator.url })
   const elapsed = Date.now() - started
   const log = await calls(emulator.url)
-  const byOp = new Map<string, number>()
-  for (const c of log) byOp.set(c.operation, (byOp.get(c.operation) ?? 0) + 1)
+  const byOp = byOperation(log)
   const shifts = log.filter((c) => c.operation === 'ModifyListener')
   const firstShift = log.indexOf(shifts[0]!)
   const lastShift = log.indexOf(shifts.at(-1)!)
@@ -118,6 +152,31 @@ try {
   console.log(
     `  call rate:                     ${(log.length / (elapsed / 1000)).toFixed(1)} calls/s on average, at most ${peakPerSecond(log)} in one second`
   )
+
+  // the same rollout on a pair scaled by Application Auto Scaling (both sides registered, a
+  // target tracking policy on the live side): what reading, holding and handing over the
+  // scaling costs in calls. Scale-down is off here too, so the minimum is never lowered.
+  const tScaled = await topology(emulator)
+  await scalePair(emulator.url, tScaled, SUITE_DESIRED_COUNT, { policy: true })
+  await clearCalls(emulator.url)
+  const scaledStarted = Date.now()
+  const scaled = await runAction(inputs(tScaled, 'registry.example.com/app:2'), {
+    endpoint: emulator.url
+  })
+  const scaledElapsed = Date.now() - scaledStarted
+  const scaledLog = await calls(emulator.url)
+  const scaledByOp = byOperation(scaledLog)
+  const mutating = (l: typeof log): number => l.filter((c) => c.mutating).length
+  console.log(
+    `rollout with auto scaling:       result ${scaled.outputs.result}, ${fmt(scaledElapsed)} wall (same 4 steps; target tracking on the live side)`
+  )
+  console.log(
+    `  AWS calls per rollout:         ${scaledLog.length} (${mutating(scaledLog)} mutating) vs ${log.length} (${mutating(log)} mutating) unscaled: ${scaledLog.length - log.length >= 0 ? '+' : ''}${scaledLog.length - log.length}`
+  )
+  console.log(`  extra auto scaling calls:      ${extraCalls(scaledByOp, byOp)}`)
+  // each guarded write (RegisterScalableTarget, PutScalingPolicy) first reads the lock's tags;
+  // the bake polls' reads vary with timing
+  console.log(`  other calls, vs unscaled:      ${differences(scaledByOp, byOp)}`)
 
   // time to revert: from the moment a target of the new side turns unhealthy (seen by a fast
   // watcher) to the weight write that returns the traffic

@@ -6,8 +6,10 @@
  * side running and healthy, and tags that say what happened: a settled phase that matches the
  * traffic, no state when nothing moved, or, when nothing after the kill changed anything but the
  * post step's return of the traffic (a refused promote or abort, or no next command), the dead
- * run's own record, still naming the run and the phase it stopped in. Seeded: the same seed
- * picks the same releases, kill points and next commands.
+ * run's own record, still naming the run and the phase it stopped in. Half the trials run on a
+ * pair scaled by Application Auto Scaling; once no rollout is in flight its scalable targets must
+ * be as found, or handed over to the side that went live. Seeded: the same seed picks the same
+ * releases, kill points, next commands and scaled pairs.
  */
 import {
   DescribeTagsCommand,
@@ -23,8 +25,24 @@ import { runAction, type ActionRun } from '../lib/github-runner.js'
 import { releaseMix } from './faults.js'
 import { pool } from './pool.js'
 import { formatReport, type SuiteReport } from './report.js'
-import { planRollout, suiteInputs, type PlannedRollout, type ReleaseKind } from './rollout.js'
+import {
+  planRollout,
+  SUITE_DESIRED_COUNT,
+  suiteInputs,
+  type PlannedRollout,
+  type ReleaseKind
+} from './rollout.js'
 import { readEndState } from './safety.js'
+import {
+  desiredCounts,
+  pairWords,
+  readPairScaling,
+  recordedWords,
+  scalePair,
+  scalingEnding,
+  type PairScaling,
+  type ScalingEnding
+} from './scaling.js'
 import { suiteViolations } from './violations.js'
 
 export const NEXT_COMMANDS = ['deploy', 'promote', 'abort'] as const
@@ -41,6 +59,8 @@ export interface KillPlan {
   post: boolean
   /** the command run after that; none only when the post step is all that runs */
   next?: NextCommand
+  /** both services have scalable targets (and the live side a target tracking policy) */
+  scaled: boolean
 }
 
 /** How one trial went. */
@@ -59,6 +79,8 @@ export interface KillTrial {
   ending?: 'settled' | 'left open'
   post?: ActionRun
   next?: ActionRun
+  /** on a scaled pair: the scalable targets before the trial, and how they ended */
+  scaling?: { found: PairScaling; ending?: ScalingEnding | 'in flight' }
   problems: string[]
 }
 
@@ -87,8 +109,23 @@ const TRIAL_INPUTS = { 'stale-after': STALE_AFTER, 'scale-down-delay': '1s' }
 const SETTLED = ['promoted', 'reverted', 'aborted', 'rolled-back']
 const tag = (field: string): string => `ecs-blue-green:${field}`
 
+/**
+ * Which trials run on a scaled pair: half of them (rounded up, so that even one trial is), picked
+ * by a generator of their own, so that the other picks of a seed stay what they were.
+ */
+export function scaledTrials(trials: number, seed: number): Set<number> {
+  const random = mulberry32(seed * 104729 + 29)
+  const order = Array.from({ length: trials }, (_, i) => i)
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[order[i], order[j]] = [order[j] as number, order[i] as number]
+  }
+  return new Set(order.slice(0, Math.ceil(trials / 2)))
+}
+
 export function planKills(trials: number, seed: number): KillPlan[] {
   const kinds = releaseMix(trials, seed)
+  const scaled = scaledTrials(trials, seed)
   const random = mulberry32(seed * 7919 + 17)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
   return kinds.map((kind, index): KillPlan => {
@@ -99,7 +136,15 @@ export function planKills(trials: number, seed: number): KillPlan[] {
     const delayMs = last || random() < 0.25 ? 0 : Math.round(random() * 600)
     const post = random() < 0.5
     const next = post && random() < 0.25 ? undefined : pick(NEXT_COMMANDS)
-    return { index, kind, afterGroup, delayMs, post, ...(next ? { next } : {}) }
+    return {
+      index,
+      kind,
+      afterGroup,
+      delayMs,
+      post,
+      ...(next ? { next } : {}),
+      scaled: scaled.has(index)
+    }
   })
 }
 
@@ -108,14 +153,18 @@ export function thenWords(plan: KillPlan): string {
   return [plan.post ? 'post' : '', plan.next ?? ''].filter(Boolean).join('+') || 'nothing'
 }
 
-/** "trial 3 (good release, killed in shift (during Bake at 50%), then post+promote)" */
+/**
+ * "trial 3 (good release with auto scaling, killed in shift (during Bake at 50%), then
+ * post+promote)"
+ */
 export function trialWords(trial: KillTrial): string {
   const { plan } = trial
+  const scaled = plan.scaled ? ' with auto scaling' : ''
   const killed =
     trial.killedIn === 'not killed'
       ? 'finished before the kill'
       : `killed in ${trial.killedIn}${trial.killedDuring ? ` (during ${trial.killedDuring})` : ''}`
-  return `trial ${plan.index} (${plan.kind} release, ${killed}, then ${thenWords(plan)})`
+  return `trial ${plan.index} (${plan.kind} release${scaled}, ${killed}, then ${thenWords(plan)})`
 }
 
 export async function routeTags(url: string, t: Topology): Promise<Record<string, string>> {
@@ -181,12 +230,16 @@ function nextInputs(rollout: PlannedRollout, next: NextCommand): Record<string, 
   return suiteInputs(rollout.topology, rollout.image, { ...TRIAL_INPUTS, command: next })
 }
 
-/** One trial on a pair of its own: the killed deploy, then what its plan says runs next, judged. */
+/**
+ * One trial on a pair of its own: the killed deploy, then what its plan says runs next, judged.
+ * `found`: the pair's scalable targets before the trial, when it is scaled.
+ */
 export async function runKillTrial(
   url: string,
   name: string,
   rollout: PlannedRollout,
-  plan: KillPlan
+  plan: KillPlan,
+  found?: PairScaling
 ): Promise<KillTrial> {
   const caller = `${name}-${String(plan.index).padStart(5, '0')}`
   const runId = mainRunId(plan)
@@ -201,6 +254,7 @@ export async function runKillTrial(
     killedIn,
     ...(main.during ? { killedDuring: main.during } : {}),
     killedAt: main.at,
+    ...(found ? { scaling: { found } } : {}),
     problems: []
   }
   if (plan.post) {
@@ -280,9 +334,53 @@ export async function judgeTrial(
       problems.push(`${label}: the next deploy ended ${result} (${why ?? 'no reason'})`)
     }
   }
+  if (trial.scaling) {
+    const live = onlySide === t.targetGroups.blue ? 'blue' : 'green'
+    const safe = !end.unsafe && onlySide !== undefined
+    problems.push(...(await judgeScaling(url, t, trial, tags, safe ? live : undefined)))
+  }
   const values = placeholdersOf(suiteInputs(t, rollout.image))
   if (values) problems.push(...policyProblems(calls, values).map((p) => `${label}: ${p}`))
   return problems
+}
+
+/**
+ * What a user would find wrong with the pair's auto scaling once the trial is over. With no
+ * rollout in flight (the tags settled, all traffic on `live`): both scalable targets as found, or
+ * handed over to `live`. With the dead run's record still open, its scaling as found is what the
+ * next run will put back: the record must say what the trial registered. Not judged when the
+ * traffic is unsafe (that is the problem then) or split.
+ */
+async function judgeScaling(
+  url: string,
+  t: Topology,
+  trial: KillTrial,
+  tags: Record<string, string>,
+  live: 'blue' | 'green' | undefined
+): Promise<string[]> {
+  const scaling = trial.scaling
+  if (!scaling || !live || !trial.ending) return []
+  const label = trialWords(trial)
+  if (trial.ending === 'left open') {
+    scaling.ending = 'in flight'
+    const recorded = tags[tag('scaling')] ?? ''
+    const wanted = recordedWords(scaling.found, 'blue')
+    return recorded === wanted
+      ? []
+      : [`${label}: the open record says auto scaling was found "${recorded}", not "${wanted}"`]
+  }
+  const now = await readPairScaling(url, t)
+  // a settled record that promoted (or rolled back) is the only way the traffic is on blue with
+  // the scaling handed over: promoted to green and back by the next deploy
+  const promoted = ['promoted', 'rolled-back'].includes(tags[tag('phase')] ?? '')
+  const desired = await desiredCounts(url, t)
+  scaling.ending = scalingEnding(scaling.found, now, live, desired, promoted)
+  if (scaling.ending !== 'wrong') return []
+  const wanted = live === 'blue' && !promoted ? 'as found' : `handed over to ${t.services[live]}`
+  return [
+    `${label}: auto scaling is not ${wanted} with all traffic on ${t.services[live]}: ` +
+      `found ${pairWords(t, scaling.found)}; ended ${pairWords(t, now)}`
+  ]
 }
 
 /**
@@ -338,7 +436,10 @@ export function killCounts(trials: KillTrial[]): Record<string, number> {
     safe: trials.filter((t) => t.problems.length === 0).length,
     unsafe: trials.filter((t) => t.problems.length > 0).length,
     'state settled': trials.filter((t) => t.ending === 'settled').length,
-    'state left open': trials.filter((t) => t.ending === 'left open').length
+    'state left open': trials.filter((t) => t.ending === 'left open').length,
+    'with auto scaling': trials.filter((t) => t.plan.scaled).length,
+    'auto scaling as found': trials.filter((t) => t.scaling?.ending === 'as found').length,
+    'auto scaling handed over': trials.filter((t) => t.scaling?.ending === 'handed over').length
   }
   const add = (name: string): void => {
     counts[name] = (counts[name] ?? 0) + 1
@@ -378,11 +479,18 @@ export async function runKillSuite(
   const started = Date.now()
   const name = `k${seed}x`
   const plans = planKills(trials, seed)
-  log(`kill: building ${trials} pairs`)
-  const rollouts = await pool(plans, 4, (plan) => planRollout(url, name, plan.index, plan.kind))
+  log(`kill: building ${trials} pairs, ${plans.filter((p) => p.scaled).length} with auto scaling`)
+  const pairs = await pool(plans, 4, async (plan) => {
+    const rollout = await planRollout(url, name, plan.index, plan.kind)
+    const found = plan.scaled
+      ? await scalePair(url, rollout.topology, SUITE_DESIRED_COUNT, { policy: true })
+      : undefined
+    return { rollout, found }
+  })
   log(`kill: ${trials} trials, ${options.concurrency ?? 5} at once`)
   const done = await pool(plans, options.concurrency ?? 5, async (plan, i) => {
-    const trial = await runKillTrial(url, name, rollouts[i] as PlannedRollout, plan)
+    const { rollout, found } = pairs[i] as (typeof pairs)[number]
+    const trial = await runKillTrial(url, name, rollout, plan, found)
     log(`  ${trialWords(trial)}: ${trial.problems.length === 0 ? 'safe' : 'UNSAFE'}`)
     return trial
   })

@@ -24,6 +24,9 @@ const BEHAVIOUR: Record<ReleaseKind, Omit<ImageBehavior, 'image'> | undefined> =
   degrade: { behavior: 'degrade', afterSeconds: 30 }
 }
 
+/** How many tasks the live side of every suite pair runs before its rollout. */
+export const SUITE_DESIRED_COUNT = 2
+
 export interface PlannedRollout {
   index: number
   kind: ReleaseKind
@@ -72,7 +75,7 @@ export async function planRollout(
     endpoint: url,
     prefix: `${name}${index}`,
     image: 'registry.example.com/app:1.0.0',
-    desiredCount: 2
+    desiredCount: SUITE_DESIRED_COUNT
   })
   const image = `registry.example.com/app:${name}-${index}-${kind}`
   const behaviour = BEHAVIOUR[kind]
