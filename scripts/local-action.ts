@@ -167,6 +167,40 @@ async function main(): Promise<void> {
       )
       if (verdict !== 'as expected') failures.push(`${release.name}: ${verdict}`)
     }
+
+    // as the dogfood workflow's last step: `status` reads the record the runs left
+    if (releases.length === RELEASES.length) {
+      const envFile = join(dir, 'status.env')
+      const env = {
+        ...template,
+        AWS_ENDPOINT_URL: endpoint,
+        GITHUB_STEP_SUMMARY: join(dir, 'summary-status.md'),
+        GITHUB_WORKSPACE: ROOT,
+        INPUT_COMMAND: 'status',
+        INPUT_CLUSTER: found.cluster!,
+        INPUT_SERVICES: found.services!,
+        INPUT_LISTENER: found.listener!
+      }
+      writeFileSync(env.GITHUB_STEP_SUMMARY, '')
+      writeFileSync(
+        envFile,
+        Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n'
+      )
+      console.log('\n== local-action: status')
+      const run = await runLocalAction(envFile)
+      const outputs = parseSetOutputs(run.log)
+      const seen = `result=${outputs.result}, rollout-phase=${outputs['rollout-phase']}, live=${outputs['live-service']}`
+      const ok =
+        outputs.result === 'unchanged' &&
+        outputs['rollout-phase'] === 'reverted' &&
+        outputs['live-service'] === `${prefix}-green`
+      console.log(
+        `== local-action status: ${seen} (${ok ? 'as expected' : 'expected unchanged, reverted, green live'})`
+      )
+      if (!ok) failures.push(`status: ${seen}`)
+    }
   } finally {
     await emulator?.stop()
   }
@@ -174,7 +208,10 @@ async function main(): Promise<void> {
     console.error(`local-action: ${failures.join('; ')}`)
     process.exit(1)
   }
-  console.log(`local-action: ${releases.map((r) => `${r.name} ${r.expect}`).join(', ')}`)
+  console.log(
+    `local-action: ${releases.map((r) => `${r.name} ${r.expect}`).join(', ')}` +
+      (releases.length === RELEASES.length ? ', status reverted' : '')
+  )
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parse, parseDocument } from 'yaml'
 import { topologyOutputs } from '../../scripts/emulator-topology.js'
+import { parseDotenv, RELEASES } from '../../scripts/local-action.js'
 import type { Topology } from '../../emulator/fixtures/topology.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -289,6 +290,30 @@ describe('.github/workflows', () => {
     }
     // the reverted deploy fails its step: the workflow goes on to check it
     expect(own[1]?.['continue-on-error']).toBe(true)
+  })
+
+  it('npm run local-action runs what dogfood.yml runs: the same releases, inputs and expected results', () => {
+    const all = steps(load('dogfood.yml')).map(({ step }) => step)
+    const deploys = all.filter((s) => s.uses === './' && (s.with?.command ?? 'deploy') === 'deploy')
+    const env = parseDotenv(readFileSync(join(ROOT, 'scripts/local-action.env'), 'utf8'))
+    expect(deploys.map((s) => s.with?.image)).toEqual(RELEASES.map((r) => r.image))
+    for (const [i, deploy] of deploys.entries()) {
+      const release = RELEASES[i]!
+      for (const [name, value] of Object.entries(deploy.with ?? {})) {
+        // the topology's names come from the job's own topology step; local-action fills them in
+        if (String(value).includes('${{') || name === 'image') continue
+        expect([name, env[`INPUT_${name.toUpperCase()}`]]).toEqual([name, String(value)])
+      }
+      // the image behaviour set before the deploy, and the result checked after it
+      const at = all.indexOf(deploy)
+      const before = all
+        .slice(0, at)
+        .reverse()
+        .find((s) => /_emulator\/images/.test(s.run ?? ''))
+      expect(before?.run).toContain(`"image":"${release.image}","behavior":"${release.behavior}"`)
+      const check = all.slice(at + 1).find((s) => /test "\$RESULT"/.test(s.run ?? ''))
+      expect(check?.run).toContain(`test "$RESULT" = ${release.expect}`)
+    }
   })
 
   it('release.yml checks dist/ and moves the major tag to the release', () => {
