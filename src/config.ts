@@ -1,12 +1,28 @@
-import type { TaskDefinition } from './rollout/ports.js'
-import type { Command, PreviewSettings, Settings, TrafficStep } from './rollout/settings.js'
+import type { KeyValue } from './rollout/ports.js'
+import type {
+  Command,
+  PreviewSettings,
+  ReleaseSpec,
+  Settings,
+  TrafficStep
+} from './rollout/settings.js'
+import type { ContainerImage, SecretRef } from './taskdef/render.js'
 import { listenerOf } from './rollout/discover.js'
 import { InputError } from './rollout/errors.js'
 import { parseWatch, WATCH_DEFAULTS, WATCH_INPUTS } from './config-watch.js'
 import { formatDuration, parseDuration } from './rollout/duration.js'
-import { chooseContainer } from './taskdef/container.js'
 import { parseEnvironmentLines } from './taskdef/environment.js'
 import { readTaskDefinitionFile } from './taskdef/file.js'
+import { renderTaskDefinition } from './taskdef/render.js'
+import {
+  parseCommand as parseContainerCommand,
+  parseImages,
+  parseKeyValues,
+  parseLogDriver,
+  parseRoleArn,
+  parseSecrets
+} from './taskdef/render-inputs.js'
+import { parseRevisionRef } from './taskdef/revision.js'
 import { checkImageReference, IMAGE_FORM } from './taskdef/image.js'
 import { quote } from './taskdef/quote.js'
 
@@ -23,6 +39,21 @@ export interface SettingsOptions {
   /** what the task-definition path is relative to; default: the current directory */
   workspace?: string
 }
+
+/** The inputs of AWS's render and deploy actions (issue 14): all empty by default. */
+const RENDER_DEFAULTS = {
+  images: '',
+  secrets: '',
+  'container-command': '',
+  'docker-labels': '',
+  'log-configuration-log-driver': '',
+  'log-configuration-options': '',
+  'task-role-arn': '',
+  'execution-role-arn': '',
+  'desired-count': '',
+  'propagate-tags': '',
+  'enable-ecs-managed-tags': ''
+} as const
 
 /** action.yml's defaults, applied to '' so that parsing works the same outside GitHub. */
 const DEFAULTS = {
@@ -52,7 +83,8 @@ const DEFAULTS = {
   'lock-priority': '',
   'on-interrupted': 'revert',
   'straight-to-100': 'false',
-  ...WATCH_DEFAULTS
+  ...WATCH_DEFAULTS,
+  ...RENDER_DEFAULTS
 } as const
 
 type InputName = keyof typeof DEFAULTS
@@ -68,7 +100,26 @@ const COMMANDS: readonly Command[] = [
   'preview-gc'
 ]
 
-const RELEASE: readonly InputName[] = ['task-definition', 'container', 'image', 'environment']
+const RELEASE: readonly InputName[] = [
+  'task-definition',
+  'container',
+  'image',
+  'environment',
+  'images',
+  'secrets',
+  'container-command',
+  'docker-labels',
+  'log-configuration-log-driver',
+  'log-configuration-options',
+  'task-role-arn',
+  'execution-role-arn'
+]
+/** how the new side's service is run: deploy's only (a preview has preview-task-count) */
+const NEW_SIDE: readonly InputName[] = [
+  'desired-count',
+  'propagate-tags',
+  'enable-ecs-managed-tags'
+]
 const ROLLOUT: readonly InputName[] = [
   'traffic-steps',
   'step-wait',
@@ -97,6 +148,7 @@ const PREVIEW: readonly InputName[] = [
 const READS: Record<Command, readonly InputName[]> = {
   deploy: [
     ...RELEASE,
+    ...NEW_SIDE,
     ...ROLLOUT,
     'stale-after',
     'on-interrupted',
@@ -106,7 +158,14 @@ const READS: Record<Command, readonly InputName[]> = {
   // a preview is not shifted step by step: it is up once healthy
   preview: [...RELEASE, ...WAITING, ...PREVIEW],
   // the steps a promote walks are watched as a deploy's are (its test traffic ran before them)
-  promote: [...ROLLOUT, 'stale-after', 'straight-to-100', 'lock-priority', ...WATCH_INPUTS],
+  promote: [
+    ...ROLLOUT,
+    'stale-after',
+    'straight-to-100',
+    'lock-priority',
+    ...WATCH_INPUTS,
+    'desired-count'
+  ],
   abort: [...WAITING, 'scale-down-delay', 'lock-priority'],
   rollback: [...WAITING, 'scale-down-delay', 'lock-priority'],
   status: ['stale-after'],
@@ -138,12 +197,16 @@ export function parseSettings(
   const route = parseRoute(required('listener', given('listener')), region)
 
   const path = value('task-definition')
-  const taskDefinition = path === '' ? undefined : readTaskDefinitionFile(path, options)
-  const container = parseContainer(value('container'), taskDefinition)
-  const image = READS[command].includes('image')
-    ? checkImageReference(required('image', value('image')))
-    : ''
+  const revision = path === '' ? undefined : parseRevisionRef(path, region)
+  const taskDefinition = path === '' || revision ? undefined : readTaskDefinitionFile(path, options)
+  const container = parseContainer(value('container'))
+  const render = parseRenderInputs(value)
+  const image = parseImage(command, value('image'), path, render.images)
   const environment = parseEnvironmentLines(value('environment'))
+  checkVariables(environment, render.secrets)
+  // a file is known now: what it lacks (a container, a log driver) is refused before AWS is asked
+  if (taskDefinition)
+    renderTaskDefinition(taskDefinition, { container, image, environment, ...render })
 
   const steps = parseSteps(value('traffic-steps'))
   const stepWaitMs = parseDurationInput('step-wait', value('step-wait'), STEP_WAIT)
@@ -168,7 +231,9 @@ export function parseSettings(
       ...(taskDefinition ? { taskDefinition, taskDefinitionPath: path } : {}),
       ...(container ? { container } : {}),
       image,
-      environment
+      environment,
+      ...(revision ? { taskDefinitionRevision: revision.ref } : {}),
+      ...render
     },
     steps,
     stepWaitMs,
@@ -179,7 +244,8 @@ export function parseSettings(
     githubToken: given('github-token'),
     ...(preview ? { preview } : {}),
     ...(watch ? { watch } : {}),
-    ...parseDurableInputs(command, given)
+    ...parseDurableInputs(command, given),
+    ...parseNewSide(value)
   }
 }
 
@@ -240,7 +306,9 @@ function required(name: InputName, text: string): string {
     listener:
       'the ARN of the ALB listener or listener rule that forwards to the pair, e.g. ' +
       '"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/0123456789abcdef/0123456789abcdef"',
-    image: `the new image for deploy and preview, ${IMAGE_FORM}`
+    image:
+      `the new image for deploy and preview, ${IMAGE_FORM} ` +
+      "(or 'images' for several containers, or a 'task-definition' to deploy as it is)"
   }
   throw new InputError(name, `is required: ${what[name] ?? 'give a value'}`)
 }
@@ -428,11 +496,7 @@ function wrongResourceKind(resource: string): string | undefined {
 
 // ---------- the release: task definition file, container, image, environment ----------
 
-function parseContainer(text: string, definition: TaskDefinition | undefined): string | undefined {
-  if (definition) {
-    chooseContainer(definition, text)
-    return text || undefined
-  }
+function parseContainer(text: string): string | undefined {
   if (text === '') return undefined
   if (!NAME.test(text)) {
     throw new InputError(
@@ -441,6 +505,99 @@ function parseContainer(text: string, definition: TaskDefinition | undefined): s
     )
   }
   return text
+}
+
+/**
+ * `image`: required unless `images` or a `task-definition` says what to deploy; not together
+ * with `images` (one is the other's short form for the chosen container).
+ */
+function parseImage(
+  command: Command,
+  text: string,
+  taskDefinition: string,
+  images: ContainerImage[] | undefined
+): string {
+  if (!READS[command].includes('image')) return ''
+  if (text !== '' && images) {
+    throw new InputError(
+      'images',
+      `is set together with input 'image' (${quote(text, 80)}); give each container's image ` +
+        'in images (container=image lines), or one image with image (and container), not both'
+    )
+  }
+  if (text === '' && (images || taskDefinition !== '')) return ''
+  return checkImageReference(required('image', text))
+}
+
+/** The render inputs of the official render action, each set only when given. */
+function parseRenderInputs(value: (name: InputName) => string): Partial<ReleaseSpec> {
+  const images = parseImages(value('images'))
+  const secrets = parseSecrets(value('secrets'))
+  const command = parseContainerCommand(value('container-command'))
+  const dockerLabels = parseKeyValues('docker-labels', value('docker-labels'))
+  const logDriver = parseLogDriver(value('log-configuration-log-driver'))
+  const logOptions = parseKeyValues('log-configuration-options', value('log-configuration-options'))
+  const taskRoleArn = parseRoleArn('task-role-arn', value('task-role-arn'))
+  const executionRoleArn = parseRoleArn('execution-role-arn', value('execution-role-arn'))
+  return {
+    ...(images.length > 0 ? { images } : {}),
+    ...(secrets.length > 0 ? { secrets } : {}),
+    ...(command ? { command } : {}),
+    ...(dockerLabels.length > 0 ? { dockerLabels } : {}),
+    ...(logDriver ? { logDriver } : {}),
+    ...(logOptions.length > 0 ? { logOptions } : {}),
+    ...(taskRoleArn ? { taskRoleArn } : {}),
+    ...(executionRoleArn ? { executionRoleArn } : {})
+  }
+}
+
+/** A variable is a plain value or a secret, not both. */
+function checkVariables(environment: KeyValue[], secrets: SecretRef[] | undefined): void {
+  const both = (secrets ?? []).find((secret) => environment.some((e) => e.name === secret.name))
+  if (both) {
+    throw new InputError(
+      'secrets',
+      `sets ${quote(both.name)}, which input 'environment' sets too; a variable is either a ` +
+        'plain value (environment) or a secret (secrets), not both'
+    )
+  }
+}
+
+// ---------- the new side's service: desired-count, propagate-tags, enable-ecs-managed-tags ----------
+
+/** ECS runs at most 5,000 tasks in one service (a quota that cannot be raised). */
+const MAX_SERVICE_TASKS = 5000
+const PROPAGATE_TAGS = ['TASK_DEFINITION', 'SERVICE', 'NONE'] as const
+
+function parseNewSide(
+  value: (name: InputName) => string
+): Pick<Settings, 'desiredCount' | 'propagateTags' | 'enableEcsManagedTags'> {
+  const count = value('desired-count')
+  const propagate = value('propagate-tags')
+  const managed = value('enable-ecs-managed-tags')
+  const desiredCount = /^\d{1,4}$/.test(count) ? Number(count) : NaN
+  if (count !== '' && !(desiredCount >= 1 && desiredCount <= MAX_SERVICE_TASKS)) {
+    throw new InputError(
+      'desired-count',
+      `${quote(count, 40)} is not a task count; use a whole number from 1 to ${MAX_SERVICE_TASKS} ` +
+        "(the new side's tasks), or leave it empty for the live side's count"
+    )
+  }
+  const propagateTags = PROPAGATE_TAGS.find((known) => known === propagate)
+  if (propagate !== '' && !propagateTags) {
+    throw new InputError(
+      'propagate-tags',
+      `${quote(propagate, 40)} is not valid; use TASK_DEFINITION (tasks get the task ` +
+        "definition's tags), SERVICE (the service's tags) or NONE"
+    )
+  }
+  return {
+    ...(count === '' ? {} : { desiredCount }),
+    ...(propagateTags ? { propagateTags } : {}),
+    ...(managed === ''
+      ? {}
+      : { enableEcsManagedTags: parseBoolean('enable-ecs-managed-tags', managed) })
+  }
 }
 
 // ---------- the rollout: steps, durations ----------

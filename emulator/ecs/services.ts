@@ -193,6 +193,13 @@ export function listServicesOp(model: EcsModel, params: Params, ctx: CallContext
 }
 
 function checkSupported(params: Params): void {
+  const propagate = optionalString(params, 'propagateTags')
+  if (propagate !== undefined && !['TASK_DEFINITION', 'SERVICE', 'NONE'].includes(propagate)) {
+    throw invalid(
+      `Invalid propagateTags value '${propagate}'; valid values are TASK_DEFINITION, SERVICE, NONE.`
+    )
+  }
+  optionalBool(params, 'enableECSManagedTags')
   const controller = optionalObject(params, 'deploymentController')
   if (controller && controller.type !== 'ECS') {
     throw invalid(

@@ -66,6 +66,7 @@ export function registerTaskDefinitionOp(
     if (params.memory === undefined)
       throw clientError("Fargate requires that 'memory' be defined at the task level.")
   }
+  for (const role of ['taskRoleArn', 'executionRoleArn']) optionalString(params, role)
   const tags = readTags(params)
 
   const key = `${ctx.region}/${family}`
@@ -115,6 +116,7 @@ function readContainers(raw: unknown, awsvpc: boolean): ContainerDefinition[] {
     if (names.has(name)) throw clientError(`Duplicate container name '${name}'.`)
     names.add(name)
     const ports = readPortMappings(container.portMappings, name)
+    checkContainerFields(container, name)
     if (container.essential !== undefined && typeof container.essential !== 'boolean') {
       throw clientError(`Container.essential of '${name}' must be true or false.`)
     }
@@ -136,6 +138,77 @@ function readContainers(raw: unknown, awsvpc: boolean): ContainerDefinition[] {
     }
     return stored
   })
+}
+
+/** ECS's LogDriver enum (API reference: LogConfiguration) */
+const LOG_DRIVERS = [
+  'json-file',
+  'syslog',
+  'journald',
+  'gelf',
+  'fluentd',
+  'awslogs',
+  'splunk',
+  'awsfirelens'
+]
+
+/** What RegisterTaskDefinition refuses about a container's command, secrets, labels and logging. */
+function checkContainerFields(container: Record<string, unknown>, name: string): void {
+  const command = container.command
+  if (command !== undefined && command !== null) {
+    if (!Array.isArray(command) || !command.every((word) => typeof word === 'string')) {
+      throw clientError(`Container.command of '${name}' must be a list of strings.`)
+    }
+  }
+  const secrets = container.secrets
+  if (secrets !== undefined && secrets !== null) {
+    if (!Array.isArray(secrets)) throw clientError(`Container.secrets of '${name}' must be a list.`)
+    const seen = new Set<string>()
+    for (const secret of secrets as unknown[]) {
+      const { name: secretName, valueFrom } = (secret ?? {}) as Record<string, unknown>
+      if (typeof secretName !== 'string' || secretName === '') {
+        throw clientError('Secret.name should not be null or empty.')
+      }
+      if (typeof valueFrom !== 'string' || valueFrom === '') {
+        throw clientError('Secret.valueFrom should not be null or empty.')
+      }
+      if (seen.has(secretName)) {
+        throw clientError(`Duplicate secret names found: ${secretName}`)
+      }
+      seen.add(secretName)
+    }
+  }
+  const labels = container.dockerLabels
+  if (labels !== undefined && labels !== null) {
+    if (
+      typeof labels !== 'object' ||
+      Array.isArray(labels) ||
+      !Object.values(labels).every((value) => typeof value === 'string')
+    ) {
+      throw clientError(`Container.dockerLabels of '${name}' must be a map of strings to strings.`)
+    }
+  }
+  const log = container.logConfiguration
+  if (log !== undefined && log !== null) {
+    const { logDriver, options } = log as Record<string, unknown>
+    if (typeof logDriver !== 'string' || logDriver === '') {
+      throw clientError('LogConfiguration.logDriver should not be null or empty.')
+    }
+    if (!LOG_DRIVERS.includes(logDriver)) {
+      throw clientError(
+        `Log driver ${logDriver} is not supported; valid values are ${LOG_DRIVERS.join(', ')}.`
+      )
+    }
+    if (
+      options !== undefined &&
+      options !== null &&
+      (typeof options !== 'object' ||
+        Array.isArray(options) ||
+        !Object.values(options).every((value) => typeof value === 'string'))
+    ) {
+      throw clientError('LogConfiguration.options must be a map of strings to strings.')
+    }
+  }
 }
 
 function readPortMappings(

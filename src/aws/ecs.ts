@@ -6,6 +6,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type ECSClient,
+  type PropagateTags,
   type RegisterTaskDefinitionCommandInput,
   type Service,
   type Task
@@ -154,7 +155,12 @@ export class EcsAdapter implements EcsPort {
   async updateService(
     cluster: string,
     service: string,
-    change: { taskDefinitionArn?: string; desiredCount?: number }
+    change: {
+      taskDefinitionArn?: string
+      desiredCount?: number
+      propagateTags?: string
+      enableEcsManagedTags?: boolean
+    }
   ): Promise<void> {
     await throttlingTolerated(() =>
       this.client.send(
@@ -162,7 +168,13 @@ export class EcsAdapter implements EcsPort {
           cluster,
           service,
           taskDefinition: change.taskDefinitionArn,
-          desiredCount: change.desiredCount
+          desiredCount: change.desiredCount,
+          ...(change.propagateTags === undefined
+            ? {}
+            : { propagateTags: change.propagateTags as PropagateTags }),
+          ...(change.enableEcsManagedTags === undefined
+            ? {}
+            : { enableECSManagedTags: change.enableEcsManagedTags })
         })
       )
     )

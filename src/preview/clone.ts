@@ -6,7 +6,7 @@ import type { ServiceSpec, Tags, TargetGroupSettings } from './ports.js'
 
 /**
  * The preview's revision: `base` (the task-definition file, else the base service's revision)
- * with the release's image and environment, in the preview's own family, so that no revision of
+ * with what the release sets (image, environment, ...), in the preview's own family, so that no revision of
  * a PR ever becomes the latest of the production family.
  */
 export function renderPreviewRevision(
@@ -15,11 +15,7 @@ export function renderPreviewRevision(
   family: string,
   tags: Tags
 ): TaskDefinition {
-  const rendered = renderTaskDefinition(base, {
-    container: release.container,
-    image: release.image,
-    environment: release.environment
-  })
+  const rendered = renderTaskDefinition(base, release)
   rendered.family = family
   rendered.tags = Object.entries(tags).map(([key, value]) => ({ key, value }))
   return rendered

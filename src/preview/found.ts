@@ -48,7 +48,9 @@ export async function findPreview(
   const dns = address.host ? '' : await elb.loadBalancerDnsName(listener.loadBalancerArn)
   const source =
     settings.release.taskDefinition ??
-    (await ecs.describeTaskDefinition(base.service.taskDefinitionArn))
+    (await ecs.describeTaskDefinition(
+      settings.release.taskDefinitionRevision ?? base.service.taskDefinitionArn
+    ))
   const rendered = renderPreviewRevision(
     source,
     settings.release,

@@ -8,8 +8,10 @@ import { timelineSides } from './sides.js'
 /** What went out: image, revisions, cluster and how the traffic was to move. */
 export function deploymentSection(settings: Settings, outcome: RolloutOutcome): string {
   const image = outcome.image ?? settings.release.image
+  const images = (settings.release.images ?? []).map((i) => `${i.container}=${i.image}`)
   const items = [
     image ? `Image: ${code(image)}` : '',
+    images.length > 0 ? `Images: ${images.map(code).join(', ')}` : '',
     outcome.taskDefinitionArn ? `Revision: ${code(shortRevision(outcome.taskDefinitionArn))}` : '',
     outcome.previousTaskDefinitionArn
       ? `Previous revision: ${code(shortRevision(outcome.previousTaskDefinitionArn))}`

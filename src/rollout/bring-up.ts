@@ -5,6 +5,7 @@ import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
 import { pollUntil } from './poll.js'
 import type { RolloutState } from './state.js'
 import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
+import { newSideCount } from './plan.js'
 import { holdScaling } from './scaling/hold.js'
 import { restoreScaling } from './scaling/restore.js'
 import { TakenOverError } from './errors.js'
@@ -19,18 +20,23 @@ export async function bringUp(
   state: Extract<RolloutState, { phase: 'bring-up' }>,
   run: RunContext
 ): Promise<Observed> {
-  const { deps } = run
+  const { deps, settings } = run
   const { pair, release, startedAt } = state
   const idle = pair.idle.service
   const where = `while bringing up ${idle}`
   deps.observer.phase('Bring up idle side')
   const held = await holdFor(run, state)
   if (held) return held
-  deps.observer.info(`starting ${pair.live.desiredCount} tasks of ${release.label} on ${idle}`)
+  const count = newSideCount(settings, pair)
+  deps.observer.info(`starting ${count} tasks of ${release.label} on ${idle}`)
   try {
     await deps.ecs.updateService(pair.cluster, idle, {
       taskDefinitionArn: release.taskDefinitionArn,
-      desiredCount: pair.live.desiredCount
+      desiredCount: count,
+      ...(settings.propagateTags ? { propagateTags: settings.propagateTags } : {}),
+      ...(settings.enableEcsManagedTags === undefined
+        ? {}
+        : { enableEcsManagedTags: settings.enableEcsManagedTags })
     })
   } catch (error) {
     return failed(run, startedAt, 'idle', `could not update ${idle}: ${errorText(error)}`)

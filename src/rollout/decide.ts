@@ -13,7 +13,14 @@ import {
 /** What the work of a state reported: the input of `decide`. */
 export type Observed =
   | { kind: 'discovered'; pair: Pair }
-  | { kind: 'rendered'; rendered: TaskDefinition; same: boolean; diff?: string }
+  | {
+      kind: 'rendered'
+      rendered: TaskDefinition
+      same: boolean
+      diff?: string
+      /** an existing revision deployed as it is (nothing is registered) */
+      existing?: RegisteredRevision
+    }
   | { kind: 'registered'; revision: RegisteredRevision }
   | { kind: 'idle-healthy' }
   | { kind: 'shifted'; route: Route; at: number }
@@ -45,6 +52,7 @@ export function decide(state: RolloutState, observed: Observed, settings: Settin
       if (observed.kind !== 'rendered') break
       const { pair } = state
       const family = observed.rendered.family
+      const existing = observed.existing
       if (observed.same) {
         return done(settings, pair, 'unchanged', {
           taskDefinitionArn: pair.live.taskDefinitionArn,
@@ -55,7 +63,11 @@ export function decide(state: RolloutState, observed: Observed, settings: Settin
       if (settings.dryRun) {
         return done(settings, pair, 'planned', {
           previousTaskDefinitionArn: pair.live.taskDefinitionArn,
-          plan: planLines(settings, pair, `a new revision of ${family}`),
+          plan: planLines(
+            settings,
+            pair,
+            existing ? `${existing.family}:${existing.revision}` : `a new revision of ${family}`
+          ),
           taskDefinitionDiff: observed.diff
         })
       }
@@ -64,7 +76,8 @@ export function decide(state: RolloutState, observed: Observed, settings: Settin
         startedAt: state.startedAt,
         pair,
         rendered: observed.rendered,
-        family
+        family,
+        ...(existing ? { existing } : {})
       }
     }
     case 'register': {

@@ -28,11 +28,16 @@ export function stepLabel(steps: TrafficStep[], step: number): string {
   return `step ${step + 1} (${percentAt(steps, step)}%)`
 }
 
+/** The tasks the new side starts with: `desired-count`, else the live side's count. */
+export function newSideCount(settings: Pick<Settings, 'desiredCount'>, pair: Pair): number {
+  return settings.desiredCount ?? pair.live.desiredCount
+}
+
 /** The plan in words, one line a step (unnumbered): what a dry run prints and every outcome carries. */
 export function planLines(settings: Settings, pair: Pair, revision: string): string[] {
   const steps = trafficSteps(settings.steps)
   const idle = pair.idle.service
-  const tasks = pair.live.desiredCount
+  const tasks = newSideCount(settings, pair)
   const lines = [`bring up ${idle} on ${revision} (${tasks} ${tasks === 1 ? 'task' : 'tasks'})`]
   const scaled = scalingLine(pair)
   if (scaled) lines.push(scaled)

@@ -106,7 +106,13 @@ export interface EcsPort {
   updateService(
     cluster: string,
     service: string,
-    change: { taskDefinitionArn?: string; desiredCount?: number }
+    change: {
+      taskDefinitionArn?: string
+      desiredCount?: number
+      /** TASK_DEFINITION | SERVICE | NONE: whose tags the service's new tasks get */
+      propagateTags?: string
+      enableEcsManagedTags?: boolean
+    }
   ): Promise<void>
   /** task ARNs of a service with that desired status (ECS keeps STOPPED tasks for about an hour) */
   listTasks(

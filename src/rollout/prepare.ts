@@ -1,5 +1,6 @@
 import { diffTaskDefinitions, sameTaskDefinition } from '../taskdef/compare.js'
-import { renderTaskDefinition } from '../taskdef/render.js'
+import { changesDefinition, renderTaskDefinition } from '../taskdef/render.js'
+import { stripReadOnlyFields } from '../taskdef/strip.js'
 import { recordTimeline, watchingFor, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { discoverPair } from './discover.js'
@@ -8,7 +9,8 @@ import { InputError, TopologyError } from './errors.js'
 import { revisionOf } from './gates.js'
 import { planLines } from './plan.js'
 import { readScaling } from './scaling/read.js'
-import type { RolloutState } from './state.js'
+import type { TaskDefinition } from './ports.js'
+import type { Pair, RolloutState } from './state.js'
 
 /** Read-only: finds the pair and which side is live, or refuses with a TopologyError. */
 export async function discover(run: RunContext): Promise<Observed> {
@@ -33,7 +35,11 @@ export async function discover(run: RunContext): Promise<Observed> {
   return { kind: 'discovered', pair }
 }
 
-/** The definition to register: the file or the live revision, with the release's image and environment. */
+/**
+ * The definition to register: the file, the given revision or the live one, with what the release
+ * sets. A given revision with nothing to render is deployed as it is: `existing` names it, and
+ * nothing is registered.
+ */
 export async function render(
   state: Extract<RolloutState, { phase: 'render' }>,
   run: RunContext
@@ -42,8 +48,11 @@ export async function render(
   const { pair } = state
   deps.observer.phase('Render task definition')
   const live = await deps.ecs.describeTaskDefinition(pair.live.taskDefinitionArn)
-  const { taskDefinition, container, image, environment } = settings.release
-  const rendered = renderTaskDefinition(taskDefinition ?? live, { container, image, environment })
+  const { release } = settings
+  const given = release.taskDefinitionRevision
+  const base = given ? await describeGiven(deps, given) : (release.taskDefinition ?? live)
+  if (given && !changesDefinition(release)) return asIs(run, pair, base, live)
+  const rendered = renderTaskDefinition(base, release)
   checkRecordable(rendered.family, pair.live.service, pair.live.taskDefinitionArn)
   const same = sameTaskDefinition(rendered, live)
   if (same) {
@@ -55,15 +64,69 @@ export async function render(
   return { kind: 'rendered', rendered, same, diff }
 }
 
+/** A revision deployed as it is: unchanged when the live side runs it already. */
+function asIs(
+  run: RunContext,
+  pair: Pair,
+  revision: TaskDefinition,
+  live: TaskDefinition
+): Observed {
+  const arn = revision.taskDefinitionArn ?? ''
+  const existing = { arn, family: revision.family, revision: revision.revision ?? 0 }
+  const label = `${existing.family}:${existing.revision}`
+  checkRecordable(revision.family, pair.live.service, pair.live.taskDefinitionArn)
+  const same = arn === pair.live.taskDefinitionArn
+  run.deps.observer.info(
+    same
+      ? `${pair.live.service} already runs ${label}; nothing to do`
+      : `deploying ${label} as it is (task-definition names a revision and nothing is rendered into it)`
+  )
+  const diff =
+    run.settings.dryRun && !same
+      ? diffTaskDefinitions(live, stripReadOnlyFields(revision))
+      : undefined
+  return { kind: 'rendered', rendered: stripReadOnlyFields(revision), same, diff, existing }
+}
+
+/**
+ * The revision `task-definition` names. One that does not exist, or that is no longer ACTIVE
+ * (ECS starts no new tasks of it), is refused before anything is changed.
+ */
+async function describeGiven(deps: RunContext['deps'], ref: string): Promise<TaskDefinition> {
+  let found: TaskDefinition
+  try {
+    found = await deps.ecs.describeTaskDefinition(ref)
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'ClientException') throw error
+    throw new InputError(
+      'task-definition',
+      `revision ${JSON.stringify(ref)} was not found (${error.message}); give a revision that ` +
+        'exists in the region the action works in (aws ecs list-task-definitions lists them)'
+    )
+  }
+  const status = typeof found.status === 'string' ? found.status : 'ACTIVE'
+  if (status !== 'ACTIVE') {
+    throw new InputError(
+      'task-definition',
+      `revision ${JSON.stringify(ref)} is ${status}: ECS starts no new tasks of a deregistered ` +
+        'revision; give an ACTIVE revision, or a task definition file to register'
+    )
+  }
+  return found
+}
+
 export async function register(
   state: Extract<RolloutState, { phase: 'register' }>,
   run: RunContext
 ): Promise<Observed> {
   const { deps, settings } = run
   deps.observer.phase('Register')
-  const revision = await deps.ecs.registerTaskDefinition(state.rendered)
+  // the state is entered all the same: it is where the rollout's lock is taken
+  const revision = state.existing ?? (await deps.ecs.registerTaskDefinition(state.rendered))
   const label = `${revision.family}:${revision.revision}`
-  deps.observer.info(`registered ${label}`)
+  deps.observer.info(
+    state.existing ? `nothing registered: deploying ${label}` : `registered ${label}`
+  )
   planLines(settings, state.pair, label).forEach((line, i) =>
     deps.observer.info(`${i + 1}. ${line}`)
   )

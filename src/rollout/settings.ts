@@ -1,4 +1,5 @@
 import type { TaskDefinition, KeyValue } from './ports.js'
+import type { ContainerImage, SecretRef } from '../taskdef/render.js'
 import type { Evidence } from './watch/evidence.js'
 import type { WatchSettings } from './watch/settings.js'
 
@@ -26,6 +27,24 @@ export interface ReleaseSpec {
   image: string
   /** `environment` entries, set (added or replaced) on that container */
   environment: KeyValue[]
+  /**
+   * `task-definition` naming an existing revision (its ARN or `family:revision`): the base that
+   * is rendered, or, with no render input, the revision deployed as it is (nothing registered)
+   */
+  taskDefinitionRevision?: string
+  /** `images`: several containers' images */
+  images?: ContainerImage[]
+  /** `secrets`, set on the chosen container */
+  secrets?: SecretRef[]
+  /** `container-command`: the chosen container's command */
+  command?: string[]
+  /** `docker-labels`, set on the chosen container */
+  dockerLabels?: KeyValue[]
+  /** `log-configuration-log-driver` and `log-configuration-options` of the chosen container */
+  logDriver?: string
+  logOptions?: KeyValue[]
+  taskRoleArn?: string
+  executionRoleArn?: string
 }
 
 /** Where pull request previews live and what they run; set for the preview commands only. */
@@ -76,6 +95,14 @@ export interface Settings {
   straightTo100?: boolean
   /** deploy and promote: alarms, metric analysis and test traffic; undefined: none of them */
   watch?: WatchSettings
+  /**
+   * `desired-count`: the new side's task count; undefined: the live side's. Read by promote too,
+   * so that a resumed rollout keeps following the live side by growth only (see scaling/follow.ts)
+   */
+  desiredCount?: number
+  /** `propagate-tags` and `enable-ecs-managed-tags`, set on the idle service as it is brought up */
+  propagateTags?: 'TASK_DEFINITION' | 'SERVICE' | 'NONE'
+  enableEcsManagedTags?: boolean
 }
 
 /** `stale-after`'s default: several missed heartbeats (one every 30s at most) */

@@ -1,4 +1,4 @@
-import type { Route, TaskDefinition } from './ports.js'
+import type { RegisteredRevision, Route, TaskDefinition } from './ports.js'
 import type { PairScaling } from './scaling/found.js'
 import type { RolloutOutcome, StoppedTaskReport } from './settings.js'
 
@@ -69,6 +69,8 @@ export type RolloutState =
       pair: Pair
       rendered: TaskDefinition
       family: string
+      /** `task-definition` named this revision and nothing was rendered: it is deployed as is */
+      existing?: RegisteredRevision
     }
   | (Running & { phase: 'bring-up'; changed: Changed })
   /**

@@ -4,6 +4,7 @@ import { InputError } from '../rollout/errors.js'
 import type { TaskDefinition } from '../rollout/ports.js'
 import { locateJsonError } from './json-error.js'
 import { quote } from './quote.js'
+import { familyHint, REVISION_FORMS } from './revision.js'
 import { stripReadOnlyFields, unwrapTaskDefinitionFile } from './strip.js'
 
 /** ECS refuses a task definition with more containers than this. */
@@ -33,7 +34,7 @@ export function readTaskDefinitionFile(path: string, access: FileAccess = {}): T
   try {
     text = (access.readFile ?? readUtf8)(fullPath).replace(/^\uFEFF/, '')
   } catch (error) {
-    throw refuse(unreadable(error, fullPath))
+    throw refuse(unreadable(error, fullPath, path))
   }
   const syntax = locateJsonError(text)
   if (syntax) {
@@ -52,10 +53,13 @@ function readUtf8(path: string): string {
   return readFileSync(path, 'utf8')
 }
 
-function unreadable(error: unknown, fullPath: string): string {
+function unreadable(error: unknown, fullPath: string, path: string): string {
   const code = (error as { code?: unknown }).code
   if (code === 'ENOENT') {
-    return `does not exist (looked for ${fullPath}); give the path of a task definition JSON file, relative to the workspace`
+    return (
+      `does not exist (looked for ${fullPath}); give the path of a task definition JSON file, ` +
+      `relative to the workspace, or ${REVISION_FORMS}${familyHint(path)}`
+    )
   }
   if (code === 'EISDIR') return 'is a directory; give the path of a task definition JSON file'
   return `cannot be read (${typeof code === 'string' ? code : String(error)})`

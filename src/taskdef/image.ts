@@ -18,8 +18,9 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/
  * Refuses what cannot be an image reference, before it reaches RegisterTaskDefinition: a typo
  * found there costs a registered revision and a confusing error.
  */
-export function checkImageReference(text: string): string {
-  const refuse = (problem: string) => new InputError('image', `${problem}; expected ${IMAGE_FORM}`)
+export function checkImageReference(text: string, input = 'image', where = ''): string {
+  const refuse = (problem: string) =>
+    new InputError(input, `${where}${problem}; expected ${IMAGE_FORM}`)
   if (text === '') throw refuse('is empty')
   if (text.length > MAX_IMAGE_LENGTH) {
     throw refuse(`is ${text.length} characters long, more than ${MAX_IMAGE_LENGTH}`)

@@ -3,9 +3,26 @@ import { interruption, type IdleSnapshot } from '../observe.js'
 import type { Pair, Release } from '../state.js'
 
 /**
+ * The count the new side follows the live side up to, now that the live side wants `liveNow`
+ * tasks. Without `desired-count`, the live side's count itself. With it, the new side keeps the
+ * size it was given plus the tasks the live side has added since the run found it (a scale-out
+ * under load while the rollout runs), so that an explicit count is neither overridden nor left
+ * behind by the load.
+ */
+export function followTarget(
+  explicit: number | undefined,
+  liveAtStart: number,
+  liveNow: number
+): number {
+  if (explicit === undefined) return liveNow
+  return explicit + Math.max(0, liveNow - liveAtStart)
+}
+
+/**
  * Until promotion the new side follows the live side's desired count up: if the live side scaled
  * out (its scale-out stays on during the rollout), the new side is raised to the same count
- * before it gets more traffic, so that a promotion never leaves fewer tasks than the load that
+ * (with `desired-count`: by as many tasks as the live side added, see followTarget) before it
+ * gets more traffic, so that a promotion never leaves fewer tasks than the load that
  * scaled the live side out needs. Never down: more capacity for a while costs little, too little
  * costs users. Only while the new side runs the release and has tasks (a side someone scaled to
  * 0, or that runs something else, fails the gates instead).
@@ -16,13 +33,17 @@ export async function followLive(
   release: Release,
   snapshot: IdleSnapshot
 ): Promise<IdleSnapshot> {
-  const wanted = snapshot.live?.desiredCount
+  const liveNow = snapshot.live?.desiredCount
+  const wanted =
+    liveNow === undefined
+      ? undefined
+      : followTarget(run.settings.desiredCount, pair.live.desiredCount, liveNow)
   const now = snapshot.service.desiredCount
   if (wanted === undefined || wanted <= now || now === 0) return snapshot
   if (snapshot.primary?.taskDefinitionArn !== release.taskDefinitionArn) return snapshot
   await run.deps.ecs.updateService(pair.cluster, pair.idle.service, { desiredCount: wanted })
   run.deps.observer.info(
-    `${pair.live.service} scaled out to ${wanted} tasks: ${pair.idle.service} follows, from ${now} to ${wanted}`
+    `${pair.live.service} scaled out to ${liveNow} tasks: ${pair.idle.service} follows, from ${now} to ${wanted}`
   )
   return { ...snapshot, service: { ...snapshot.service, desiredCount: wanted } }
 }
