@@ -9,7 +9,11 @@ import {
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
-import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
+import {
+  createBlueGreenTopology,
+  type Topology,
+  type TopologyOptions
+} from '../../emulator/fixtures/topology.js'
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/lib/github-runner.js'
 import {
   calls,
@@ -42,7 +46,7 @@ let counter = 0
 /** A topology with a unique prefix, blue live at 100 with `desiredCount` healthy tasks. */
 export async function freshTopology(
   h: Harness,
-  options: { useRule?: boolean; desiredCount?: number } = {}
+  options: { useRule?: boolean; desiredCount?: number; forward?: TopologyOptions['forward'] } = {}
 ): Promise<Topology> {
   counter++
   const topology = await createBlueGreenTopology({
@@ -50,7 +54,8 @@ export async function freshTopology(
     prefix: `app${counter}`,
     image: 'registry.example.com/app:1.0.0',
     desiredCount: options.desiredCount ?? 2,
-    useRule: options.useRule
+    useRule: options.useRule,
+    forward: options.forward
   })
   await clearCalls(h.url)
   await clearViolations(h.url)
