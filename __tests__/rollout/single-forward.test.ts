@@ -50,6 +50,20 @@ describe('a route that forwards to one target group of the pair alone', () => {
     }
   )
 
+  it('with the rollout record: the lock and the bring-up record come before the weighted form', async () => {
+    const bg = new BlueGreen({ forward: blueAlone() })
+    const outcome = await deployWithState(bg.settings(), bg.durableDeps())
+    expect(outcome.result).toBe('promoted')
+    expect(bg.mutations().slice(0, 6)).toEqual([
+      'createLockRule',
+      'writeTags register',
+      'registerTaskDefinition web',
+      'writeTags bring-up',
+      FORM,
+      'updateService web-green web:42 x2'
+    ])
+  })
+
   it('keeps the stickiness it was written with in every write', async () => {
     const stickiness = { enabled: true, durationSeconds: 3600 }
     const bg = new BlueGreen({ forward: blueAlone(1, { stickiness }) })
