@@ -71,7 +71,8 @@ export function changeLogger(run: RunContext): (line: string) => void {
  * blue/green deploy) is first written in the weighted form, the live group at 100 and the idle
  * one at 0, stickiness and every other action kept: no traffic moves, but ALB health-checks only
  * target groups a listener or rule forwards to, so the idle side's tasks would otherwise stay
- * `unused` and never turn healthy. Read fresh, so a route already in that form is not written.
+ * `unused` and never turn healthy. Only a route read in the single form is read again, fresh, and
+ * written unless it is in the weighted form by then.
  * Returns why it could not be done, if it could not; the route is then as it was (or 100/0).
  */
 export async function weightedForm(
@@ -82,6 +83,8 @@ export async function weightedForm(
   const { elb, observer } = run.deps
   const live = pair.live.targetGroupArn
   const idle = pair.idle.targetGroupArn
+  // the usual case, a route that named both groups when the run read it: nothing to write
+  if (weightOf(pair.route, idle) !== undefined) return undefined
   try {
     const route = await elb.readRoute(pair.route.arn)
     if (weightOf(route, idle) !== undefined) return undefined
