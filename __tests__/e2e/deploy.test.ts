@@ -186,6 +186,31 @@ describe('deploy through the bundled action against the emulator', () => {
     await expectNoViolations(h)
   })
 
+  it('starts from a listener that forwards to blue alone, then deploys back the other way', async () => {
+    const t = await freshTopology(h, { forward: 'target-group-arn' })
+    const { blue, green } = t.targetGroups
+    const steps = { 'traffic-steps': '50,100' }
+    const first = await run(h, deployInputs(t, { ...steps, image: uniqueImage() }))
+    expect(first.exitCode).toBe(0)
+    expect(first.outputs.result).toBe('promoted')
+    expect(first.outputs['live-service']).toBe(t.services.green)
+    const second = await run(h, deployInputs(t, { ...steps, image: uniqueImage() }))
+    expect(second.outputs.result).toBe('promoted')
+    expect(second.outputs['live-service']).toBe(t.services.blue)
+    // green's group joins at 0 before green starts (ALB checks no group a route does not use),
+    // then each step; the route ends in the weighted form, all traffic on blue again
+    const writes = await weightWrites(h)
+    expect(writes.map((w) => [w.weights[blue], w.weights[green]])).toEqual([
+      [100, 0],
+      [50, 50],
+      [0, 100],
+      [50, 50],
+      [100, 0]
+    ])
+    expect(await currentWeights(h, t)).toEqual({ [blue]: 100, [green]: 0 })
+    await expectNoViolations(h)
+  })
+
   it('refuses bad inputs with zero mutating calls', async () => {
     const t = await freshTopology(h)
     const cases: [Record<string, string>, RegExp][] = [
@@ -217,6 +242,12 @@ describe('deploy through the bundled action against the emulator', () => {
     expect(result.exitCode).toBe(0)
     expect(result.outputs.result).toBe('planned')
     expect(result.summary).toContain('app:2.0.0')
+    // the log has them too, not only the summary
+    expect(result.stdout).toMatch(/^Plan:\n {2}1\. bring up app\d+-green on a new revision of app/m)
+    expect(result.stdout).toMatch(/^ {2}\d+\. shift 100% to app\d+-green/m)
+    expect(result.stdout).toContain('Task definition changes (- live revision, + new revision):')
+    expect(result.stdout).toMatch(/^ {2}- +"image": "registry\.example\.com\/app:1\.0\.0"/m)
+    expect(result.stdout).toMatch(/^ {2}\+ +"image": "registry\.example\.com\/app:2\.0\.0"/m)
     expect((await calls(h.url)).filter((c) => c.mutating)).toEqual([])
   })
 

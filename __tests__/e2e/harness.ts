@@ -10,7 +10,11 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
 import type { ContainerDefinition } from '@aws-sdk/client-ecs'
-import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
+import {
+  createBlueGreenTopology,
+  type Topology,
+  type TopologyOptions
+} from '../../emulator/fixtures/topology.js'
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/lib/github-runner.js'
 import {
   calls,
@@ -43,7 +47,12 @@ let counter = 0
 /** A topology with a unique prefix, blue live at 100 with `desiredCount` healthy tasks. */
 export async function freshTopology(
   h: Harness,
-  options: { useRule?: boolean; desiredCount?: number; containers?: ContainerDefinition[] } = {}
+  options: {
+    useRule?: boolean
+    desiredCount?: number
+    containers?: ContainerDefinition[]
+    forward?: TopologyOptions['forward']
+  } = {}
 ): Promise<Topology> {
   counter++
   const topology = await createBlueGreenTopology({
@@ -52,7 +61,8 @@ export async function freshTopology(
     image: 'registry.example.com/app:1.0.0',
     desiredCount: options.desiredCount ?? 2,
     useRule: options.useRule,
-    containers: options.containers
+    containers: options.containers,
+    forward: options.forward
   })
   await clearCalls(h.url)
   await clearViolations(h.url)

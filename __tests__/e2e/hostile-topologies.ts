@@ -13,6 +13,7 @@ import {
 import {
   type Action,
   CreateListenerCommand,
+  CreateLoadBalancerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
@@ -140,6 +141,36 @@ export async function ruleOfAnotherListener(url: string, t: Topology): Promise<s
     ).Rules?.[0]?.RuleArn
     if (!rule) throw new Error('CreateRule returned no ARN')
     return rule
+  })
+}
+
+/** A second load balancer whose listener forwards to `targetGroupArn`. */
+export async function anotherLoadBalancerFor(
+  url: string,
+  t: Topology,
+  targetGroupArn: string
+): Promise<string> {
+  const name = `${t.cluster.replace(/-cluster$/, '')}-other-alb`
+  return withClients(url, async (_ecs, elb) => {
+    const lb = (
+      await elb.send(
+        new CreateLoadBalancerCommand({
+          Name: name,
+          Subnets: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+          Type: 'application'
+        })
+      )
+    ).LoadBalancers?.[0]?.LoadBalancerArn
+    if (!lb) throw new Error(`CreateLoadBalancer ${name} returned no ARN`)
+    await elb.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb,
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }]
+      })
+    )
+    return lb
   })
 }
 

@@ -13,6 +13,7 @@ import {
   type HarnessRun
 } from './harness.js'
 import {
+  anotherLoadBalancerFor,
   deleteService,
   extraTargetGroup,
   forwardTo,
@@ -319,9 +320,12 @@ const CASES: Case[] = [
     /forwards to 3 target groups.*expected exactly 2/
   ),
   topology(
-    'a listener forwarding to one target group',
-    (t) => setDefaultActions(h.url, t, [forwardTo([[t.targetGroups.blue, 1]])]),
-    /forwards to 1 target group .*expected exactly 2/
+    "a listener forwarding to blue alone, green's target group on another load balancer",
+    async (t) => {
+      await setDefaultActions(h.url, t, [{ Type: 'forward', TargetGroupArn: t.targetGroups.blue }])
+      await anotherLoadBalancerFor(h.url, t, t.targetGroups.green)
+    },
+    /-green of .*-green is used by another load balancer .*; a target group serves one load balancer only/
   ),
   topology(
     "a listener forwarding to blue and a group that is not green's",

@@ -74,6 +74,31 @@ describe('ELBv2 forward actions (model)', () => {
     })
   })
 
+  it('refuses a TargetGroupArn beside a ForwardConfig of other or more groups, as AWS does', () => {
+    const w = modelWorld()
+    const pair = blueGreen(w)
+    const modify = (forwardConfig: Json) => () =>
+      w.elb('ModifyListener', {
+        ListenerArn: pair.listenerArn,
+        DefaultActions: [
+          { Type: 'forward', TargetGroupArn: pair.blueGroup, ForwardConfig: forwardConfig }
+        ]
+      })
+    const both = {
+      TargetGroups: [
+        { TargetGroupArn: pair.blueGroup, Weight: '100' },
+        { TargetGroupArn: pair.greenGroup, Weight: '0' }
+      ]
+    }
+    expect(awsError(modify(both)).code).toBe('ValidationError')
+    expect(awsError(modify({ TargetGroups: [{ TargetGroupArn: pair.greenGroup }] })).code).toBe(
+      'ValidationError'
+    )
+    // the same one group in both places is the form AWS itself returns, and is accepted as is
+    modify({ TargetGroups: [{ TargetGroupArn: pair.blueGroup, Weight: '1' }] })()
+    expect(listenerActions(w, pair.listenerArn)[0].TargetGroupArn).toBe(pair.blueGroup)
+  })
+
   it('round-trips weights, group order, stickiness and other actions through rules', () => {
     const w = modelWorld()
     const pair = blueGreen(w)

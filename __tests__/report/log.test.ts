@@ -42,4 +42,54 @@ describe('outcomeLines', () => {
     for (const line of lines) expect(line).not.toMatch(/[\r\n]/)
     expect(lines.some((line) => line.startsWith('::'))).toBe(false)
   })
+
+  describe('a dry run', () => {
+    const planned = (over = {}) =>
+      promoted({
+        result: 'planned',
+        taskDefinitionArn: undefined,
+        scaleDown: undefined,
+        taskDefinitionDiff: [
+          '  {',
+          '    "containerDefinitions": [',
+          '-       "image": "registry.example.com/web:1.0.0",',
+          '+       "image": "registry.example.com/web:2.0.0",'
+        ].join('\n'),
+        ...over
+      })
+
+    it('prints its plan, numbered, and the task definition diff before what to run next', () => {
+      const lines = outcomeLines(planned())
+      const from = lines.indexOf('Plan:')
+      expect(lines.slice(from)).toEqual([
+        'Plan:',
+        '  1. scale web-green up to 2 tasks of web:42',
+        '  2. shift 10%, 50%, 100% of the traffic to web-green, baking 1m at each',
+        'Task definition changes (- live revision, + new revision):',
+        '    {',
+        '      "containerDefinitions": [',
+        '  -       "image": "registry.example.com/web:1.0.0",',
+        '  +       "image": "registry.example.com/web:2.0.0",',
+        'Dry run: nothing was changed. Run without dry-run to deploy.'
+      ])
+    })
+
+    it('says so when the rendered definition is the live one', () => {
+      expect(outcomeLines(planned({ taskDefinitionDiff: '' }))).toContain(
+        'Task definition changes: none (the same as the live revision)'
+      )
+    })
+
+    it('keeps each diff line on its own line, so a value cannot forge a workflow command', () => {
+      const lines = outcomeLines(
+        planned({ taskDefinitionDiff: '+ "image": "x\r::error::forged",\n+ ::add-mask::y' })
+      )
+      for (const line of lines) expect(line).not.toMatch(/[\r\n]/)
+      expect(lines.some((line) => line.startsWith('::'))).toBe(false)
+    })
+
+    it('is printed only for a dry run', () => {
+      expect(outcomeLines(promoted())).not.toContain('Plan:')
+    })
+  })
 })

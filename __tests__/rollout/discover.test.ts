@@ -26,11 +26,14 @@ describe('discovery refuses what is not a settled blue/green pair, changing noth
     )
   })
 
-  it('a forward to a single target group', async () => {
-    const message = await refusal({
-      forward: ({ blue }) => ({ targetGroups: [{ targetGroupArn: blue, weight: 1 }] })
+  it('a forward to a single target group of neither service', async () => {
+    const message = await refusal({}, (bg) => {
+      const other = bg.aws.elbWorld.addTargetGroup('api-tg')
+      bg.aws.elbWorld.setForward(bg.routeArn, {
+        targetGroups: [{ targetGroupArn: other, weight: 1 }]
+      })
     })
-    expect(message).toMatch(/forwards to 1 target group \(web-blue-tg\); expected exactly 2/)
+    expect(message).toMatch(/forwards to api-tg alone, but web-blue to web-blue-tg/)
   })
 
   it('a forward to three target groups', async () => {

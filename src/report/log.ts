@@ -19,6 +19,7 @@ export function outcomeLines(outcome: RolloutOutcome): string[] {
     lines.push(
       `Live service: ${oneLine(outcome.liveService ?? 'unknown')}; idle service: ${oneLine(outcome.idleService ?? 'unknown')}`
     )
+  if (outcome.result === 'planned') lines.push(...plannedLines(outcome))
   for (const task of outcome.stoppedTasks.slice(0, MAX_TASKS)) lines.push(stoppedTask(task))
   if (outcome.stoppedTasks.length > MAX_TASKS)
     lines.push(`${outcome.stoppedTasks.length - MAX_TASKS} more stopped tasks: see the job summary`)
@@ -28,6 +29,28 @@ export function outcomeLines(outcome: RolloutOutcome): string[] {
     lines.push(`Replaced by ECS, not a failure of the release: ${oneLine(words)}`)
   const next = nextStep(outcome)
   if (next) lines.push(next)
+  return lines
+}
+
+/**
+ * A dry run's plan and task definition diff, as the summary has them: numbered steps, then the
+ * diff indented, one log line per diff line (the diff holds no environment values).
+ */
+function plannedLines(outcome: RolloutOutcome): string[] {
+  const lines: string[] = []
+  const steps = outcome.plan.filter((line) => line.trim() !== '')
+  if (steps.length > 0) {
+    lines.push('Plan:')
+    steps.forEach((line, i) => lines.push(`  ${i + 1}. ${oneLine(line)}`))
+  }
+  const diff = outcome.taskDefinitionDiff
+  if (diff === undefined) return lines
+  if (diff.trim() === '') {
+    lines.push('Task definition changes: none (the same as the live revision)')
+    return lines
+  }
+  lines.push('Task definition changes (- live revision, + new revision):')
+  for (const line of diff.replace(/\n+$/, '').split(/\r\n|\r|\n/)) lines.push(`  ${oneLine(line)}`)
   return lines
 }
 

@@ -1,7 +1,7 @@
 import { errorText, recordTimeline, watchingFor, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { bringUpVerdict, progressLine } from './gates.js'
-import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
+import { changeLogger, failed, gateFor, watcherFor, weightedForm } from './idle-side.js'
 import { pollUntil } from './poll.js'
 import type { RolloutState } from './state.js'
 import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
@@ -25,6 +25,8 @@ export async function bringUp(
   const idle = pair.idle.service
   const where = `while bringing up ${idle}`
   deps.observer.phase('Bring up idle side')
+  const unformed = await weightedForm(run, pair, where)
+  if (unformed) return failed(run, startedAt, state.changed, unformed)
   const held = await holdFor(run, state)
   if (held) return held
   const count = newSideCount(settings, pair)

@@ -31,9 +31,18 @@ export async function discoverPair(
   const services = settings.services.map((name) => activeService(views, name, settings.cluster))
   const [first, second] = services as [ServiceView, ServiceView]
   const groups = forward.targetGroups
-  const [sideA, sideB] = matchGroups(first, second, groups, route)
+  const [sideA, sideB] =
+    groups.length === 1 && groups[0]
+      ? await matchAlone(first, second, groups[0], route, elb)
+      : matchGroups(first, second, groups, route)
   const weightA = sideA.group.weight
   const weightB = sideB.group.weight
+  if (weightA === 0 && weightB === 0 && groups.length === 1) {
+    throw new TopologyError(
+      `${routeName(route)} forwards to ${tgName(groups[0]?.targetGroupArn ?? '')} alone with ` +
+        'weight 0, so neither side is live; expected all weight on one side'
+    )
+  }
   if (weightA === 0 && weightB === 0) {
     throw new TopologyError(
       `${routeName(route)} forwards to ${tgName(sideA.group.targetGroupArn)} and ` +
@@ -86,12 +95,12 @@ function forwardOf(route: Route, services: [string, string]): Forward {
     )
   }
   const distinct = new Set(forward.targetGroups.map((group) => group.targetGroupArn))
-  if (distinct.size !== 2 || forward.targetGroups.length !== 2) {
+  const count = forward.targetGroups.length
+  if (distinct.size !== count || (count !== 1 && count !== 2)) {
     const names = forward.targetGroups.map((group) => tgName(group.targetGroupArn)).join(', ')
-    const count = forward.targetGroups.length
     throw new TopologyError(
       `${routeName(route)} forwards to ${count} target ${count === 1 ? 'group' : 'groups'}` +
-        `${names ? ` (${names})` : ''}; expected exactly 2: ${expected}`
+        `${names ? ` (${names})` : ''}; expected exactly 2: ${expected} (or one of them alone)`
     )
   }
   return forward
@@ -118,13 +127,8 @@ interface Matched {
   group: WeightedTargetGroup
 }
 
-/** Pairs each service with the one forwarded target group it is attached to. */
-function matchGroups(
-  first: ServiceView,
-  second: ServiceView,
-  groups: WeightedTargetGroup[],
-  route: Route
-): [Matched, Matched] {
+/** Refuses two services attached to one target group: each side needs its own. */
+function sharedGroup(first: ServiceView, second: ServiceView): void {
   const attachedA = first.loadBalancers.map((lb) => lb.targetGroupArn)
   const attachedB = second.loadBalancers.map((lb) => lb.targetGroupArn)
   const shared = attachedA.find((arn) => attachedB.includes(arn))
@@ -134,6 +138,16 @@ function matchGroups(
         'each service of the pair needs its own target group'
     )
   }
+}
+
+/** Pairs each service with the one forwarded target group it is attached to. */
+function matchGroups(
+  first: ServiceView,
+  second: ServiceView,
+  groups: WeightedTargetGroup[],
+  route: Route
+): [Matched, Matched] {
+  sharedGroup(first, second)
   const matched = [first, second].map((service): Matched | undefined => {
     const own = groups.filter((group) =>
       service.loadBalancers.some((lb) => lb.targetGroupArn === group.targetGroupArn)
@@ -152,6 +166,65 @@ function matchGroups(
     )
   }
   return [a, b]
+}
+
+/**
+ * A forward that names one target group alone (the usual start, before the first blue/green
+ * deploy): the service attached to it is live, and the other service's own target group is the
+ * pair's other side, read as weight 0. The first deploy writes the weighted form with that group
+ * at 0 before it brings the idle side up (see weightedForm), so that group must be one the
+ * route's load balancer can forward to.
+ */
+async function matchAlone(
+  first: ServiceView,
+  second: ServiceView,
+  group: WeightedTargetGroup,
+  route: Route,
+  elb: ElbPort
+): Promise<[Matched, Matched]> {
+  sharedGroup(first, second)
+  const named = tgName(group.targetGroupArn)
+  const attached = (service: ServiceView) =>
+    service.loadBalancers.some((lb) => lb.targetGroupArn === group.targetGroupArn)
+  const owner = [first, second].find(attached)
+  if (!owner) {
+    const found = [first, second]
+      .map((service) => `${service.name} to ${attachedNames(service)}`)
+      .join(', ')
+    throw new TopologyError(
+      `${routeName(route)} forwards to ${named} alone, but ${found}; expected it to forward ` +
+        `to the target group of one of them`
+    )
+  }
+  const other = owner === first ? second : first
+  const own = [...new Set(other.loadBalancers.map((lb) => lb.targetGroupArn))]
+  const [otherArn] = own
+  if (own.length !== 1 || !otherArn) {
+    throw new TopologyError(
+      `${routeName(route)} forwards to ${named} (${owner.name}) alone, and ${other.name} is ` +
+        `attached to ${attachedNames(other)}; expected ${other.name} to have one target group ` +
+        'of its own, which the first deploy adds to the forward action at weight 0'
+    )
+  }
+  const [found] = await elb.describeTargetGroups([otherArn])
+  if (!found) throw new TopologyError(`target group ${otherArn} of ${other.name} was not found`)
+  const balancer = loadBalancerOf(route.listenerArn)
+  const elsewhere = found.loadBalancerArns.filter((arn) => arn !== balancer)
+  if (elsewhere.length > 0) {
+    throw new TopologyError(
+      `${tgName(otherArn)} of ${other.name} is used by another load balancer ` +
+        `(${elsewhere.join(', ')}); a target group serves one load balancer only, so ` +
+        `${routeName(route)} cannot forward to it`
+    )
+  }
+  const live = { service: owner, group }
+  const idle = { service: other, group: { targetGroupArn: otherArn, weight: 0 } }
+  return owner === first ? [live, idle] : [idle, live]
+}
+
+/** `listener/app/lb/id/listener` (or a rule's) -> `loadbalancer/app/lb/id` */
+function loadBalancerOf(listenerArn: string): string {
+  return listenerArn.replace(':listener/', ':loadbalancer/').replace(/\/[^/]+$/, '')
 }
 
 function attachedNames(service: ServiceView): string {

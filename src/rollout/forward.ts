@@ -55,3 +55,32 @@ export function weightsRead(
     groups.filter((g) => [liveTargetGroupArn, idleTargetGroupArn].includes(g.targetGroupArn)).length
   return `${weight(liveTargetGroupArn)}/${weight(idleTargetGroupArn)}${others > 0 ? ` and ${others} other target groups` : ''}`
 }
+
+/**
+ * The weights of the pair's two target groups as the route reads them, or undefined when its
+ * forward names anything else. A forward that names one of them alone (the usual start: a
+ * listener before its first blue/green deploy) sends that group all the traffic and the other
+ * none, so the other reads 0.
+ */
+export function pairWeights(
+  route: Route,
+  a: string,
+  b: string
+): { a: number; b: number } | undefined {
+  const groups = route.forward?.targetGroups ?? []
+  const arns = groups.map((group) => group.targetGroupArn)
+  if (arns.some((arn) => arn !== a && arn !== b) || new Set(arns).size !== arns.length) {
+    return undefined
+  }
+  if (groups.length !== 1 && groups.length !== 2) return undefined
+  return { a: weightOf(route, a) ?? 0, b: weightOf(route, b) ?? 0 }
+}
+
+/**
+ * Whether the route's forward names this target group and no other: the single form, which the
+ * first deploy rewrites as the weighted pair (see weightedForm).
+ */
+export function forwardsAlone(route: Route, targetGroupArn: string): boolean {
+  const groups = route.forward?.targetGroups ?? []
+  return groups.length === 1 && groups[0]?.targetGroupArn === targetGroupArn
+}

@@ -1,4 +1,7 @@
-import type { RunContext } from './context.js'
+import { errorText, type RunContext } from './context.js'
+import { tgName } from './discover.js'
+import { TakenOverError } from './errors.js'
+import { forwardWith, forwardsAlone, readsAs, weightOf, weightsRead } from './forward.js'
 import type { Observed } from './decide.js'
 import type { GateContext } from './gates.js'
 import { IdleWatcher, type IdleSnapshot } from './observe.js'
@@ -60,5 +63,45 @@ export function changeLogger(run: RunContext): (line: string) => void {
     if (line === last) return
     last = line
     run.deps.observer.info(line)
+  }
+}
+
+/**
+ * A route whose forward names the live side's target group alone (a listener before its first
+ * blue/green deploy) is first written in the weighted form, the live group at 100 and the idle
+ * one at 0, stickiness and every other action kept: no traffic moves, but ALB health-checks only
+ * target groups a listener or rule forwards to, so the idle side's tasks would otherwise stay
+ * `unused` and never turn healthy. Only a route read in the single form is read again, fresh, and
+ * written unless it is in the weighted form by then.
+ * Returns why it could not be done, if it could not; the route is then as it was (or 100/0).
+ */
+export async function weightedForm(
+  run: RunContext,
+  pair: Pair,
+  where: string
+): Promise<string | undefined> {
+  const { elb, observer } = run.deps
+  const live = pair.live.targetGroupArn
+  const idle = pair.idle.targetGroupArn
+  // the usual case, a route that named both groups when the run read it: nothing to write
+  if (weightOf(pair.route, idle) !== undefined) return undefined
+  try {
+    const route = await elb.readRoute(pair.route.arn)
+    if (weightOf(route, idle) !== undefined) return undefined
+    if (!forwardsAlone(route, live)) {
+      return `the route reads ${weightsRead(route, live, idle)} ${where}; someone else is changing it`
+    }
+    const forward = forwardWith(route, live, idle, 0)
+    observer.info(
+      `the route forwards to ${tgName(live)} alone: writing it as ${tgName(live)}=100, ` +
+        `${tgName(idle)}=0 so that the load balancer health-checks ${tgName(idle)} (no traffic moves)`
+    )
+    await elb.writeForward(route, forward)
+    const back = await elb.readRoute(route.arn)
+    if (readsAs(back, forward)) return undefined
+    return `the route reads ${weightsRead(back, live, idle)} after writing 100/0 ${where}; someone else is changing it`
+  } catch (error) {
+    if (error instanceof TakenOverError) throw error
+    return `could not add ${tgName(idle)} to the route at weight 0 ${where}: ${errorText(error)}`
   }
 }

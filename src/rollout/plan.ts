@@ -1,4 +1,5 @@
 import { formatDuration } from './duration.js'
+import { forwardsAlone } from './forward.js'
 import type { Settings, TrafficStep } from './settings.js'
 import { targetWords } from './scaling/found.js'
 import type { Pair } from './state.js'
@@ -38,7 +39,15 @@ export function planLines(settings: Settings, pair: Pair, revision: string): str
   const steps = trafficSteps(settings.steps)
   const idle = pair.idle.service
   const tasks = newSideCount(settings, pair)
-  const lines = [`bring up ${idle} on ${revision} (${tasks} ${tasks === 1 ? 'task' : 'tasks'})`]
+  const lines: string[] = []
+  if (forwardsAlone(pair.route, pair.live.targetGroupArn)) {
+    const [live, other] = [pair.live.targetGroupName, pair.idle.targetGroupName]
+    lines.push(
+      `add ${other} to the route's forward at weight 0 (${live}=100, ${other}=0; it forwards ` +
+        `to ${live} alone), so that the load balancer health-checks it; no traffic moves`
+    )
+  }
+  lines.push(`bring up ${idle} on ${revision} (${tasks} ${tasks === 1 ? 'task' : 'tasks'})`)
   const scaled = scalingLine(pair)
   if (scaled) lines.push(scaled)
   steps.forEach((step, i) => {

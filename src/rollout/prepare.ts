@@ -6,6 +6,7 @@ import type { Observed } from './decide.js'
 import { discoverPair } from './discover.js'
 import { revisionTag, MAX_RECORDED_FAMILY, MAX_REVISION_DIGITS, MAX_VALUE } from './durable/tags.js'
 import { InputError, TopologyError } from './errors.js'
+import { forwardsAlone } from './forward.js'
 import { revisionOf } from './gates.js'
 import { planLines } from './plan.js'
 import { readScaling } from './scaling/read.js'
@@ -26,6 +27,12 @@ export async function discover(run: RunContext): Promise<Observed> {
     `idle: ${idle.name} on ${revisionOf(idle.taskDefinitionArn)}, ${idle.runningCount}/` +
       `${idle.desiredCount} running, no traffic on ${found.pair.idle.targetGroupName}`
   )
+  if (forwardsAlone(found.pair.route, found.pair.live.targetGroupArn)) {
+    deps.observer.info(
+      `the route forwards to ${found.pair.live.targetGroupName} alone: read as 100/0, with ` +
+        `${found.pair.idle.targetGroupName} at 0`
+    )
+  }
   const scaling = await readScaling(found.pair, deps)
   const pair = scaling ? { ...found.pair, scaling } : found.pair
   const blocked = await watchingFor(run)?.start()

@@ -1,7 +1,7 @@
 import { recordTimeline, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { bringUpVerdict, progressLine, revisionOf } from './gates.js'
-import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
+import { changeLogger, failed, gateFor, watcherFor, weightedForm } from './idle-side.js'
 import { pollUntil } from './poll.js'
 import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
 import type { Pair, RolloutState } from './state.js'
@@ -21,6 +21,8 @@ export async function recheck(
   const idle = pair.idle.service
   const where = `while checking ${idle} before resuming`
   deps.observer.phase('Check idle side')
+  const unformed = await weightedForm(run, pair, where)
+  if (unformed) return failed(run, startedAt, 'nothing', unformed)
   const watcher = watcherFor(run, pair, release)
   const gate = gateFor(pair, release, where)
   const log = changeLogger(run)

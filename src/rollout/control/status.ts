@@ -82,6 +82,8 @@ async function sideStatus(
     service: view.name,
     ...(targetGroupArn ? { targetGroupArn } : {}),
     ...(group && total > 0 ? { percent: Math.round((group.weight / total) * 100) } : {}),
+    // a forward that names the other side's group alone gives this side none of the traffic
+    ...(!group && total > 0 && groups.length === 1 && targetGroupArn ? { percent: 0 } : {}),
     revision: revisionOf(view.taskDefinitionArn),
     taskDefinitionArn: view.taskDefinitionArn,
     desiredCount: view.desiredCount,

@@ -1,4 +1,4 @@
-import { weightOf } from '../forward.js'
+import { pairWeights, weightOf } from '../forward.js'
 import { activeService, routeName, sideOf, tgName } from '../discover.js'
 import { TopologyError } from '../errors.js'
 import { revisionOf } from '../gates.js'
@@ -17,8 +17,8 @@ export interface RecordedPair {
 
 /**
  * The pair a stored rollout is about, read fresh from AWS. Refuses (TopologyError, nothing
- * changed) when the route no longer forwards to exactly its two target groups or a service is
- * gone: someone changed the setup since, and the record no longer describes it.
+ * changed) when the route no longer forwards to exactly its two target groups (or one of them
+ * alone) or a service is gone: someone changed the setup since, and the record no longer describes it.
  */
 export async function recordedPair(
   record: RolloutRecord,
@@ -30,11 +30,9 @@ export async function recordedPair(
     deps.elb.readRoute(settings.routeArn),
     deps.ecs.describeServices(settings.cluster, [record.live.service, record.idle.service])
   ])
-  const groups = route.forward?.targetGroups ?? []
-  const weight = (arn: string) => groups.find((group) => group.targetGroupArn === arn)?.weight
-  const liveWeight = weight(record.live.targetGroupArn)
-  const idleWeight = weight(record.idle.targetGroupArn)
-  if (groups.length !== 2 || liveWeight === undefined || idleWeight === undefined) {
+  const weights = pairWeights(route, record.live.targetGroupArn, record.idle.targetGroupArn)
+  if (!weights) {
+    const groups = route.forward?.targetGroups ?? []
     const found = groups.map((group) => `${tgName(group.targetGroupArn)}=${group.weight}`)
     throw new TopologyError(
       `${routeName(route)} forwards to ${found.join(', ') || 'no target group'}, but the stored ` +
@@ -42,6 +40,8 @@ export async function recordedPair(
         `${tgName(record.idle.targetGroupArn)}; someone changed it since, so it is left as it is`
     )
   }
+  // a forward that names one of the two alone (not yet written in the weighted form) gives the other 0
+  const { a: liveWeight, b: idleWeight } = weights
   const live = activeService(views, record.live.service, settings.cluster)
   const idle = activeService(views, record.idle.service, settings.cluster)
   for (const [service, arn] of [
@@ -89,8 +89,9 @@ export function changedNow(found: RecordedPair): Changed {
 export async function trafficOnLive(elb: ElbPort, pair: Pair): Promise<boolean> {
   try {
     const route = await elb.readRoute(pair.route.arn)
+    // a forward that names the live group alone gives the idle one nothing
     return (
-      weightOf(route, pair.idle.targetGroupArn) === 0 &&
+      (weightOf(route, pair.idle.targetGroupArn) ?? 0) === 0 &&
       (weightOf(route, pair.live.targetGroupArn) ?? 0) > 0
     )
   } catch {
