@@ -3,6 +3,7 @@ import type { Command, PreviewSettings, Settings, TrafficStep } from './rollout/
 import { listenerOf } from './rollout/discover.js'
 import { InputError } from './rollout/errors.js'
 import { parseWatch, WATCH_DEFAULTS, WATCH_INPUTS } from './config-watch.js'
+import { MIGRATION_DEFAULTS, MIGRATION_INPUTS, parseMigration } from './config-migration.js'
 import { formatDuration, parseDuration } from './rollout/duration.js'
 import { chooseContainer } from './taskdef/container.js'
 import { parseEnvironmentLines } from './taskdef/environment.js'
@@ -52,7 +53,8 @@ const DEFAULTS = {
   'lock-priority': '',
   'on-interrupted': 'revert',
   'straight-to-100': 'false',
-  ...WATCH_DEFAULTS
+  ...WATCH_DEFAULTS,
+  ...MIGRATION_DEFAULTS
 } as const
 
 type InputName = keyof typeof DEFAULTS
@@ -101,7 +103,8 @@ const READS: Record<Command, readonly InputName[]> = {
     'stale-after',
     'on-interrupted',
     'lock-priority',
-    ...WATCH_INPUTS
+    ...WATCH_INPUTS,
+    ...MIGRATION_INPUTS
   ],
   // a preview is not shifted step by step: it is up once healthy
   preview: [...RELEASE, ...WAITING, ...PREVIEW],
@@ -154,6 +157,7 @@ export function parseSettings(
   const scaleDownDelayMs = parseScaleDownDelay(value('scale-down-delay'))
   const pollIntervalMs = parseDurationInput('poll-interval', value('poll-interval'), POLL_INTERVAL)
   const watch = parseWatch(value, (text, input) => parseRoute(text, region, input), route.arn)
+  const migration = parseMigration(value, taskDefinition, { container })
   const preview = command.startsWith('preview')
     ? parsePreview(command, value, cluster.name, route, region)
     : undefined
@@ -179,6 +183,7 @@ export function parseSettings(
     githubToken: given('github-token'),
     ...(preview ? { preview } : {}),
     ...(watch ? { watch } : {}),
+    ...(migration ? { migration } : {}),
     ...parseDurableInputs(command, given)
   }
 }

@@ -7,6 +7,7 @@ import { revisionTag, MAX_RECORDED_FAMILY, MAX_REVISION_DIGITS, MAX_VALUE } from
 import { InputError, TopologyError } from './errors.js'
 import { revisionOf } from './gates.js'
 import { planLines } from './plan.js'
+import { migrationContainer } from './migrate.js'
 import { readScaling } from './scaling/read.js'
 import type { RolloutState } from './state.js'
 
@@ -45,6 +46,8 @@ export async function render(
   const { taskDefinition, container, image, environment } = settings.release
   const rendered = renderTaskDefinition(taskDefinition ?? live, { container, image, environment })
   checkRecordable(rendered.family, pair.live.service, pair.live.taskDefinitionArn)
+  // the one-off task's container is checked before anything is changed
+  if (settings.migration) migrationContainer(rendered, settings.migration, settings.release)
   const same = sameTaskDefinition(rendered, live)
   if (same) {
     deps.observer.info(
