@@ -16,11 +16,14 @@ export interface ResolvedBehavior {
   cpuPerRequest: number
   memoryBaseline: number
   memoryPerRequest: number
+  /** a one-off task (RunTask with a command override) of the image */
+  oneOff: { exitCode: number; afterSeconds: number }
 }
 
 const DEFAULT_START_SECONDS = 3
 const DEFAULT_AFTER_SECONDS = { degrade: 20, crash: 2 } as const
 const DEFAULT_EXIT_CODE = 1
+const DEFAULT_ONE_OFF_SECONDS = 5
 const DEFAULT_LATENCY_MS = 10
 const DEFAULT_STATUS = 200
 const DEFAULT_BODY = 'ok'
@@ -59,7 +62,11 @@ export class ImageBook {
       cpuBaseline: set?.cpuBaseline ?? DEFAULT_CPU_BASELINE,
       cpuPerRequest: set?.cpuPerRequest ?? DEFAULT_CPU_PER_REQUEST,
       memoryBaseline: set?.memoryBaseline ?? DEFAULT_MEMORY_BASELINE,
-      memoryPerRequest: set?.memoryPerRequest ?? DEFAULT_MEMORY_PER_REQUEST
+      memoryPerRequest: set?.memoryPerRequest ?? DEFAULT_MEMORY_PER_REQUEST,
+      oneOff: {
+        exitCode: set?.oneOff?.exitCode ?? 0,
+        afterSeconds: set?.oneOff?.afterSeconds ?? DEFAULT_ONE_OFF_SECONDS
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import type { ContainerImage, SecretRef } from './taskdef/render.js'
 import { listenerOf } from './rollout/discover.js'
 import { InputError } from './rollout/errors.js'
 import { parseWatch, WATCH_DEFAULTS, WATCH_INPUTS } from './config-watch.js'
+import { MIGRATION_DEFAULTS, MIGRATION_INPUTS, parseMigration } from './config-migration.js'
 import { formatDuration, parseDuration } from './rollout/duration.js'
 import { parseEnvironmentLines } from './taskdef/environment.js'
 import { readTaskDefinitionFile } from './taskdef/file.js'
@@ -84,7 +85,8 @@ const DEFAULTS = {
   'on-interrupted': 'revert',
   'straight-to-100': 'false',
   ...WATCH_DEFAULTS,
-  ...RENDER_DEFAULTS
+  ...RENDER_DEFAULTS,
+  ...MIGRATION_DEFAULTS
 } as const
 
 type InputName = keyof typeof DEFAULTS
@@ -153,7 +155,8 @@ const READS: Record<Command, readonly InputName[]> = {
     'stale-after',
     'on-interrupted',
     'lock-priority',
-    ...WATCH_INPUTS
+    ...WATCH_INPUTS,
+    ...MIGRATION_INPUTS
   ],
   // a preview is not shifted step by step: it is up once healthy
   preview: [...RELEASE, ...WAITING, ...PREVIEW],
@@ -217,6 +220,7 @@ export function parseSettings(
   const scaleDownDelayMs = parseScaleDownDelay(value('scale-down-delay'))
   const pollIntervalMs = parseDurationInput('poll-interval', value('poll-interval'), POLL_INTERVAL)
   const watch = parseWatch(value, (text, input) => parseRoute(text, region, input), route.arn)
+  const migration = parseMigration(value, taskDefinition, { container })
   const preview = command.startsWith('preview')
     ? parsePreview(command, value, cluster.name, route, region)
     : undefined
@@ -244,6 +248,7 @@ export function parseSettings(
     githubToken: given('github-token'),
     ...(preview ? { preview } : {}),
     ...(watch ? { watch } : {}),
+    ...(migration ? { migration } : {}),
     ...parseDurableInputs(command, given),
     ...parseNewSide(value)
   }

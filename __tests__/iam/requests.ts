@@ -108,6 +108,24 @@ function ecsRequests(
         ...roles.map((role) => passRole(role, 'ecs-tasks.amazonaws.com'))
       ]
     }
+    case 'RunTask': {
+      // the task definition, in the cluster the task runs in; the roles of an override passed
+      const ref = text(params.taskDefinition) ?? ''
+      const definition = ref.startsWith('arn:') ? ref : arn(`task-definition/${ref}`)
+      const overrides = (params.overrides ?? {}) as Params
+      const roles = [text(overrides.taskRoleArn), text(overrides.executionRoleArn)].filter(
+        (role): role is string => role !== undefined
+      )
+      return [
+        on(definition),
+        ...(nonEmpty(params.tags) ? [tagOnCreate(arn(`task/${cluster}/${NEW_ID}`))] : []),
+        ...roles.map((role) => passRole(role, 'ecs-tasks.amazonaws.com'))
+      ]
+    }
+    case 'StopTask': {
+      const id = text(params.task) ?? ''
+      return [on(id.startsWith('arn:') ? id : arn(`task/${cluster}/${id}`))]
+    }
     case 'TagResource':
     case 'UntagResource':
       return [{ action, resource: text(params.resourceArn) ?? '', context: {} }]

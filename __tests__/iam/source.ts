@@ -29,6 +29,11 @@ const IMPLIED: Record<string, Implied[]> = {
     { action: 'iam:PassRole', why: "the task definition's task and execution roles" },
     { action: 'ecs:TagResource', when: /\btags\s*:/, why: 'tags on the new revision' }
   ],
+  // RunTask passes the task definition's roles (and any an override names) to the task
+  'ecs:RunTask': [
+    { action: 'iam:PassRole', why: "the task definition's task and execution roles" },
+    { action: 'ecs:TagResource', when: /\btags\s*:/, why: 'tags on the new task' }
+  ],
   'ecs:CreateService': [
     { action: 'ecs:TagResource', when: /\btags\s*:/, why: 'tags on the new service' },
     { action: 'iam:PassRole', when: /\brole\s*:/, why: "the service's role" }

@@ -236,6 +236,15 @@ function describe(op: string, input: unknown, aws: MemoryAws): string {
     const limits = `${min === undefined ? '' : ` min=${min}`}${max === undefined ? '' : ` max=${max}`}`
     return `registerScalableTarget ${service}${limits}${flags}`
   }
+  if (op === 'runTask') {
+    const { taskDefinitionArn, container, command } = input as {
+      taskDefinitionArn: string
+      container: string
+      command: string[]
+    }
+    return `runTask ${taskDefinitionArn.split('/').at(-1)} ${container} ${command.join(' ')}`
+  }
+  if (op === 'stopTask') return 'stopTask'
   if (op === 'putScalingPolicy') {
     const { service, policy } = input as { service: string; policy: { name: string } }
     return `putScalingPolicy ${service} ${policy.name}`

@@ -39,7 +39,9 @@ const MUTATING = new Set([
   'createLockRule',
   'deleteLockRule',
   'registerScalableTarget',
-  'putScalingPolicy'
+  'putScalingPolicy',
+  'runTask',
+  'stopTask'
 ])
 
 interface Pending {

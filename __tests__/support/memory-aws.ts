@@ -60,7 +60,10 @@ export class MemoryAws {
           ecs.listTasks(service, desiredStatus)
         ),
       describeTasks: (cluster, taskArns) =>
-        call('describeTasks', { cluster, taskArns }, () => ecs.describeTasks(taskArns))
+        call('describeTasks', { cluster, taskArns }, () => ecs.describeTasks(taskArns)),
+      runTask: (task) => call('runTask', task, () => ecs.runTask(task)),
+      stopTask: (cluster, taskArn, reason) =>
+        call('stopTask', { cluster, taskArn, reason }, () => ecs.stopTask(taskArn, reason))
     }
     this.elb = {
       readRoute: (arn) => call('readRoute', { arn }, () => elb.readRoute(arn)),

@@ -1,6 +1,7 @@
 import type {
   DeploymentView,
   MissingService,
+  OneOffTask,
   RegisteredRevision,
   ServiceView,
   TaskDefinition,
@@ -33,6 +34,26 @@ export interface ImageBehavior {
   exitCode?: number
   /** the health check's reason (default Target.ResponseCodeMismatch) */
   healthReason?: string
+  /**
+   * a task started by RunTask with a command (a one-off task) runs this long after RUNNING
+   * (default 20s), then its container exits with this code (default 0); `failToStart`: RunTask
+   * answers with this failure instead of a task
+   */
+  oneOff?: { exitCode?: number; afterMs?: number; failToStart?: string }
+}
+
+/** A task RunTask started, with what it was given. */
+export interface OneOffRun {
+  arn: string
+  request: OneOffTask
+  image: string
+  lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED'
+  createdAt: number
+  startedAt?: number
+  stoppedAt?: number
+  stoppedReason?: string
+  stopCode?: string
+  exitCode?: number
 }
 
 interface Task {
@@ -90,6 +111,8 @@ export class MemoryEcs {
   private readonly services = new Map<string, Service>()
   private readonly tasks = new Map<string, Task>()
   private readonly behaviors = new Map<string, ImageBehavior>()
+  /** every task RunTask started, in order */
+  readonly oneOffs: OneOffRun[] = []
   private ids = 0
   /** ListTasks lags this far behind a task stopping (ECS is eventually consistent) */
   listingLagMs = 0
@@ -180,9 +203,54 @@ export class MemoryEcs {
           runningCount: count('RUNNING', deployment.id),
           pendingCount: count('PENDING', deployment.id)
         })),
-        events: [...service.events]
+        events: [...service.events],
+        placement: {
+          launchType: 'FARGATE',
+          networkConfiguration: {
+            awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] }
+          }
+        }
       }
     })
+  }
+
+  runTask(request: OneOffTask): string {
+    const definition = this.definition(request.taskDefinitionArn)
+    const container = definition.containerDefinitions.find((c) => c.name === request.container)
+    if (!container) {
+      throw new Error(
+        `InvalidParameterException: Override for container named ${request.container} is not a container in the TaskDefinition.`
+      )
+    }
+    const image = definition.containerDefinitions[0]!.image ?? ''
+    const failure = this.behaviors.get(image)?.oneOff?.failToStart
+    if (failure) throw new Error(`RunTask could not start the task: ${failure}`)
+    const arn = `${ARN}:task/prod/${(++this.ids).toString(16).padStart(32, '0')}`
+    this.oneOffs.push({
+      arn,
+      request: structuredClone(request),
+      image,
+      lastStatus: 'PENDING',
+      createdAt: this.now()
+    })
+    return arn
+  }
+
+  stopTask(arn: string, reason: string): void {
+    const run = this.oneOffs.find((entry) => entry.arn === arn)
+    const task = this.tasks.get(arn)
+    if (!run && !task)
+      throw new Error('InvalidParameterException: The referenced task was not found.')
+    if (run && run.lastStatus !== 'STOPPED') {
+      Object.assign(run, {
+        lastStatus: 'STOPPED',
+        stoppedAt: this.now(),
+        stoppedReason: reason,
+        stopCode: 'UserInitiated',
+        exitCode: run.startedAt === undefined ? undefined : 143
+      })
+    }
+    if (task) this.stop(task, this.now(), reason, 'UserInitiated', 143)
   }
 
   describeTaskDefinition(arn: string): TaskDefinition {
@@ -245,6 +313,31 @@ export class MemoryEcs {
   describeTasks(arns: string[]): TaskView[] {
     if (arns.length > 100) throw new Error('InvalidParameterException: at most 100 tasks')
     return arns.flatMap((arn) => {
+      const run = this.oneOffs.find((entry) => entry.arn === arn)
+      if (run) {
+        return [
+          {
+            arn: run.arn,
+            taskDefinitionArn: run.request.taskDefinitionArn,
+            lastStatus: run.lastStatus,
+            desiredStatus: run.lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
+            startedBy: run.request.startedBy,
+            stoppedReason: run.stoppedReason,
+            stopCode: run.stopCode,
+            containers: [
+              {
+                name: run.request.container,
+                image: run.image,
+                lastStatus: run.lastStatus,
+                ...(run.exitCode !== undefined ? { exitCode: run.exitCode } : {})
+              }
+            ],
+            createdAt: run.createdAt,
+            startedAt: run.startedAt,
+            stoppedAt: run.stoppedAt
+          }
+        ]
+      }
       const task = this.tasks.get(arn)
       if (!task) return []
       return [
@@ -276,8 +369,27 @@ export class MemoryEcs {
   // ---------- what ECS does on its own ----------
 
   tick(at: number): void {
+    for (const run of this.oneOffs) this.stepOneOff(run, at)
     for (const task of this.tasks.values()) this.stepTask(task, at)
     for (const service of this.services.values()) this.reconcile(service, at)
+  }
+
+  private stepOneOff(run: OneOffRun, at: number): void {
+    if (run.lastStatus === 'STOPPED') return
+    const behavior = this.behaviors.get(run.image) ?? {}
+    if (run.lastStatus === 'PENDING') {
+      if (at < run.createdAt + (behavior.startMs ?? 5000)) return
+      run.lastStatus = 'RUNNING'
+      run.startedAt = at
+    }
+    if (at < run.startedAt! + (behavior.oneOff?.afterMs ?? 20_000)) return
+    Object.assign(run, {
+      lastStatus: 'STOPPED',
+      stoppedAt: at,
+      stoppedReason: 'Essential container in task exited',
+      stopCode: 'EssentialContainerExited',
+      exitCode: behavior.oneOff?.exitCode ?? 0
+    })
   }
 
   private stepTask(task: Task, at: number): void {

@@ -22,7 +22,8 @@ const FIELDS = [
   'cpuBaseline',
   'cpuPerRequest',
   'memoryBaseline',
-  'memoryPerRequest'
+  'memoryPerRequest',
+  'oneOff'
 ]
 /** the resource figures are percentages of the task's CPU or memory */
 const PERCENT_FIELDS = [
@@ -57,6 +58,20 @@ export function parseImageBehavior(body: unknown): ImageBehavior {
   for (const field of PERCENT_FIELDS) {
     const value = optionalNumber(input[field], field, { min: 0, max: 100 })
     if (value !== undefined) behavior[field] = value
+  }
+  if (input.oneOff !== undefined) {
+    const oneOff = asObject(input.oneOff, 'oneOff')
+    rejectUnknownFields(oneOff, ['exitCode', 'afterSeconds'], 'oneOff')
+    const code = optionalNumber(oneOff.exitCode, 'oneOff.exitCode', {
+      min: 0,
+      max: 255,
+      integer: true
+    })
+    const after = optionalNumber(oneOff.afterSeconds, 'oneOff.afterSeconds', { min: 0 })
+    behavior.oneOff = {
+      ...(code !== undefined ? { exitCode: code } : {}),
+      ...(after !== undefined ? { afterSeconds: after } : {})
+    }
   }
   if (input.body !== undefined) {
     if (typeof input.body !== 'string' || input.body.length > MAX_BODY_LENGTH) {

@@ -41,6 +41,13 @@ export interface ImageBehavior {
   afterSeconds?: number
   /** crash: the essential container's exit code (default 1) */
   exitCode?: number
+  /**
+   * A task started by RunTask with a command override (a one-off task such as a migration) runs
+   * `afterSeconds` once RUNNING (default 5) and its container exits with `exitCode` (default 0),
+   * whatever `behavior` says of the image's service tasks: the same image can serve healthy
+   * behind a service while its migration fails.
+   */
+  oneOff?: { exitCode?: number; afterSeconds?: number }
   /** share (0..1) of requests through the load balancer that the task answers with a 500 (default 0) */
   errorRate?: number
   /** how long (simulated) the task takes to answer a request (default 10) */

@@ -26,6 +26,9 @@ import {
   registerTaskDefinitionOp
 } from './task-definitions.js'
 import { describeTasksOp, listTasksOp } from './tasks.js'
+import { runTaskOp, stopTaskOp } from './run-task.js'
+import { advanceTask } from './lifecycle.js'
+import { StepNotes } from './step-notes.js'
 
 type Operation = (model: EcsModel, params: Params, ctx: CallContext) => object
 
@@ -43,6 +46,8 @@ const OPERATIONS: Record<string, Operation> = {
   ListServices: listServicesOp,
   ListTasks: listTasksOp,
   DescribeTasks: describeTasksOp,
+  RunTask: runTaskOp,
+  StopTask: stopTaskOp,
   TagResource: tagResourceOp,
   UntagResource: untagResourceOp,
   ListTagsForResource: listTagsForResourceOp
@@ -102,6 +107,10 @@ export class EcsBackend implements ServiceBackend {
       for (const service of cluster.services.values()) {
         if (service.status === 'INACTIVE' && service.tasks.size === 0) continue
         advanceService(this.model, service, simNow)
+      }
+      // standalone tasks: no service posts their events
+      for (const task of [...cluster.standalone.values()]) {
+        advanceTask(this.model, task, simNow, new StepNotes())
       }
     }
   }

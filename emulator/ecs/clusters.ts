@@ -30,7 +30,9 @@ export function createClusterOp(model: EcsModel, params: Params, ctx: CallContex
       value: String(setting.value)
     })),
     services: new Map(),
-    tasks: new Map()
+    tasks: new Map(),
+    standalone: new Map(),
+    standaloneStopped: []
   }
   if (cluster.settings.length === 0)
     cluster.settings.push({ name: 'containerInsights', value: 'disabled' })

@@ -50,10 +50,12 @@ export function interruptTasks(
   const exitCode = request.exitCode ?? DEFAULT_EXIT_CODE
   const notes = new Map<Service, StepNotes>()
   for (const task of chosen) {
-    let serviceNotes = notes.get(task.service)
+    // chosen among service tasks only (interruptible)
+    const service = task.service as Service
+    let serviceNotes = notes.get(service)
     if (!serviceNotes) {
       serviceNotes = new StepNotes()
-      notes.set(task.service, serviceNotes)
+      notes.set(service, serviceNotes)
     }
     task.interruption = { reclaimAtSim: simNow + SPOT_WARNING_MS, exitCode }
     stopTask(model, task, simNow, serviceNotes, {
@@ -70,7 +72,7 @@ export function interruptTasks(
     ok: true,
     interrupted: chosen.map((task) => ({
       taskArn: task.arn,
-      serviceName: task.service.name,
+      serviceName: task.service?.name ?? '',
       stopCode: task.stopCode ?? '',
       stoppedReason: task.stoppedReason ?? '',
       reclaimAt: new Date(model.clock.wallAt(simNow + SPOT_WARNING_MS)).toISOString()
@@ -134,7 +136,10 @@ function serviceTasks(
 }
 
 function interruptible(task: Task): boolean {
-  return task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING'
+  // a standalone task (RunTask) is not one a test interrupts here
+  return (
+    task.service !== undefined && task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING'
+  )
 }
 
 function refuse(status: 400 | 404, message: string): Refusal {

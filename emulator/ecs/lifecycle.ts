@@ -12,6 +12,7 @@ export interface StopCause {
     | 'TaskFailedToStart'
     | 'EssentialContainerExited'
     | 'TerminationNotice'
+    | 'UserInitiated'
   /** a failure counts against the task's deployment (and its circuit breaker) */
   failed: boolean
   /** the essential container's exit code, when it exited by itself */
@@ -92,7 +93,7 @@ export function advanceTask(model: EcsModel, task: Task, simNow: number, notes: 
     }
     if (task.lastStatus === 'PENDING' && simNow >= task.runningDueSim) {
       const behavior = model.images.get(task.image)
-      if (behavior.behavior === 'crash' && behavior.afterSeconds <= 0) {
+      if (!task.oneOff && behavior.behavior === 'crash' && behavior.afterSeconds <= 0) {
         stopTask(model, task, task.runningDueSim, notes, {
           reason: 'Essential container in task exited',
           stopCode: 'TaskFailedToStart',
@@ -103,7 +104,19 @@ export function advanceTask(model: EcsModel, task: Task, simNow: number, notes: 
       }
       startRunning(model, task, task.runningDueSim, notes)
     }
-    if (task.lastStatus === 'RUNNING' && task.runningSim !== undefined) {
+    if (task.oneOff && task.lastStatus === 'RUNNING' && task.runningSim !== undefined) {
+      // a one-off task runs its command to completion, whatever the image does as a service
+      const { oneOff } = model.images.get(task.image)
+      const exitAt = task.runningSim + oneOff.afterSeconds * 1000
+      if (simNow >= exitAt) {
+        stopTask(model, task, exitAt, notes, {
+          reason: 'Essential container in task exited',
+          stopCode: 'EssentialContainerExited',
+          failed: false,
+          exitCode: oneOff.exitCode
+        })
+      }
+    } else if (task.lastStatus === 'RUNNING' && task.runningSim !== undefined) {
       const behavior = model.images.get(task.image)
       const exitAt = task.runningSim + behavior.afterSeconds * 1000
       if (behavior.behavior === 'crash' && simNow >= exitAt) {
@@ -136,7 +149,7 @@ function startRunning(model: EcsModel, task: Task, simAt: number, notes: StepNot
   task.startedAt = at
   task.version++
   for (const container of task.containers) container.lastStatus = 'RUNNING'
-  for (const { targetGroupArn, containerPort } of task.service.loadBalancers) {
+  for (const { targetGroupArn, containerPort } of task.service?.loadBalancers ?? []) {
     model.lb.register(targetGroupArn, task.ip, containerPort, simAt)
     task.targets.push({ targetGroupArn, port: containerPort })
     notes.count(notes.registered, targetGroupArn)
@@ -161,14 +174,19 @@ export function stopTask(
   task.stopCode = cause.stopCode
   task.version++
   if (cause.failed) {
-    const deployment = task.service.deployments.find((d) => d.id === task.deploymentId)
+    const deployment = task.service?.deployments.find((d) => d.id === task.deploymentId)
     if (deployment) {
       deployment.failedTasks++
       deployment.updatedAt = task.stoppingAt
     }
   }
   if (cause.exitCode !== undefined) {
-    const essential = task.containers.find((container) => container.essential) ?? task.containers[0]
+    // a one-off task's exit is its overridden container's
+    const commanded = task.overrides?.containerOverrides.find((o) => Array.isArray(o.command))
+    const essential =
+      (task.oneOff && task.containers.find((container) => container.name === commanded?.name)) ||
+      task.containers.find((container) => container.essential) ||
+      task.containers[0]
     if (essential) {
       essential.lastStatus = 'STOPPED'
       essential.exitCode = cause.exitCode
@@ -193,7 +211,7 @@ function finishStop(model: EcsModel, task: Task, simAt: number): void {
   task.stoppedAt = model.clock.wallAt(simAt)
   task.version++
   // a container stopped by ECS exits cleanly; one a Spot reclaim stopped, as it took the SIGTERM
-  const exitCode = task.interruption?.exitCode ?? 0
+  const exitCode = task.interruption?.exitCode ?? task.exitOnStop ?? 0
   for (const container of task.containers) {
     if (container.lastStatus === 'RUNNING' && wasRunning) container.exitCode ??= exitCode
     container.lastStatus = 'STOPPED'
@@ -201,10 +219,12 @@ function finishStop(model: EcsModel, task: Task, simAt: number): void {
   // the notice's code while the task drains; the reclaim's once it is gone, as ECS reports them
   if (task.interruption) task.stopCode = 'SpotInterruption'
   const { service, cluster } = task
-  service.tasks.delete(task.id)
-  service.stopped.push(task)
-  if (service.stopped.length > KEEP_STOPPED_PER_SERVICE) {
-    const forgotten = service.stopped.shift()
+  const live = service ? service.tasks : cluster.standalone
+  const stopped = service ? service.stopped : cluster.standaloneStopped
+  live.delete(task.id)
+  stopped.push(task)
+  if (stopped.length > KEEP_STOPPED_PER_SERVICE) {
+    const forgotten = stopped.shift()
     if (forgotten) cluster.tasks.delete(forgotten.id)
   }
   if (model.tasksByIp.get(task.ip) === task) model.tasksByIp.delete(task.ip)

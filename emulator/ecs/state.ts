@@ -35,6 +35,10 @@ export interface Cluster {
   services: Map<string, Service>
   /** every task ECS still reports, by task id: live ones and the last STOPPED ones */
   tasks: Map<string, Task>
+  /** tasks RunTask started (no service), not yet STOPPED, by task id */
+  standalone: Map<string, Task>
+  /** the last STOPPED ones of them, oldest first */
+  standaloneStopped: Task[]
 }
 
 export interface LoadBalancerRef {
@@ -127,8 +131,18 @@ export interface Task {
   arn: string
   id: string
   cluster: Cluster
-  service: Service
+  /** undefined: a standalone task (RunTask) */
+  service?: Service
+  /** the service's deployment ID, or RunTask's startedBy ('' when it gave none) */
   deploymentId: string
+  /** RunTask's group (default `family:<family>`); a service's tasks are `service:<name>` */
+  group?: string
+  /** RunTask's overrides, returned as given */
+  overrides?: { containerOverrides: Record<string, unknown>[]; [field: string]: unknown }
+  /** started by RunTask with a command override: it runs to completion (ImageBehavior.oneOff) */
+  oneOff?: boolean
+  /** what its running containers exit with once stopped (StopTask: 143, as after SIGTERM) */
+  exitOnStop?: number
   taskDefinitionArn: string
   /** the essential container's image: its behaviour is the task's */
   image: string

@@ -30,6 +30,21 @@ export function listTasksOp(model: EcsModel, params: Params, ctx: CallContext): 
     services = [...cluster.services.values()]
   }
   const arns: string[] = []
+  // standalone tasks (RunTask) when no service is named
+  const standalone =
+    serviceName !== undefined
+      ? []
+      : desiredStatus === 'STOPPED'
+        ? [...cluster.standaloneStopped, ...cluster.standalone.values()]
+        : [...cluster.standalone.values()]
+  for (const task of standalone) {
+    if (task.desiredStatus !== (desiredStatus === 'PENDING' ? 'RUNNING' : desiredStatus)) continue
+    if (desiredStatus === 'PENDING' && task.lastStatus === 'RUNNING') continue
+    if (family !== undefined && familyOf(task) !== family) continue
+    if (startedBy !== undefined && task.deploymentId !== startedBy) continue
+    if (launchType !== undefined && task.launchType !== launchType) continue
+    arns.push(task.arn)
+  }
   for (const service of services) {
     const tasks =
       desiredStatus === 'STOPPED'
@@ -115,19 +130,19 @@ export function renderTask(task: Task, withTags: boolean): object {
     createdAt: seconds(task.createdAt),
     desiredStatus: task.desiredStatus,
     enableExecuteCommand: false,
-    group: `service:${task.service.name}`,
+    group: task.service ? `service:${task.service.name}` : (task.group ?? ''),
     healthStatus: 'UNKNOWN',
     lastStatus: task.lastStatus,
     launchType: task.launchType,
     memory: task.memory,
-    overrides: {
+    overrides: task.overrides ?? {
       containerOverrides: task.containers.map((container) => ({ name: container.name }))
     },
     ...(fargate ? { platformVersion: '1.4.0', platformFamily: 'Linux' } : {}),
     pullStartedAt: seconds(task.pullStartedAt),
     pullStoppedAt: seconds(task.pullStoppedAt),
     startedAt: seconds(task.startedAt),
-    startedBy: task.deploymentId,
+    ...(task.deploymentId ? { startedBy: task.deploymentId } : {}),
     stopCode: task.stopCode,
     stoppedAt: seconds(task.stoppedAt),
     executionStoppedAt: seconds(task.stoppedAt),

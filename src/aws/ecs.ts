@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto'
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
   UpdateServiceCommand,
+  type NetworkConfiguration,
   type ECSClient,
   type PropagateTags,
   type RegisterTaskDefinitionCommandInput,
@@ -14,6 +18,8 @@ import {
 import type {
   EcsPort,
   MissingService,
+  OneOffTask,
+  TaskPlacement,
   RegisteredRevision,
   ServiceView,
   TaskDefinition,
@@ -62,7 +68,39 @@ function serviceView(s: Service): ServiceView {
       createdAt: time(d.createdAt),
       updatedAt: time(d.updatedAt)
     })),
-    events: (s.events ?? []).map((e) => ({ at: time(e.createdAt), message: e.message ?? '' }))
+    events: (s.events ?? []).map((e) => ({ at: time(e.createdAt), message: e.message ?? '' })),
+    placement: placementOf(s)
+  }
+}
+
+/** How the service's tasks run, for a one-off task to run the same way. */
+function placementOf(s: Service): TaskPlacement {
+  const strategy = (s.capacityProviderStrategy ?? []).flatMap((item) =>
+    item.capacityProvider
+      ? [
+          {
+            capacityProvider: item.capacityProvider,
+            ...(item.weight !== undefined ? { weight: item.weight } : {}),
+            ...(item.base !== undefined ? { base: item.base } : {})
+          }
+        ]
+      : []
+  )
+  return {
+    // a service with a capacity provider strategy reports no launch type to give with it
+    ...(strategy.length > 0
+      ? { capacityProviderStrategy: strategy }
+      : s.launchType
+        ? { launchType: s.launchType }
+        : {}),
+    ...(s.platformVersion && s.platformVersion !== 'LATEST'
+      ? { platformVersion: s.platformVersion }
+      : {}),
+    ...(s.networkConfiguration
+      ? {
+          networkConfiguration: structuredClone(s.networkConfiguration) as Record<string, unknown>
+        }
+      : {})
   }
 }
 
@@ -207,5 +245,49 @@ export class EcsAdapter implements EcsPort {
       views.push(...(out.tasks ?? []).map(taskView))
     }
     return views
+  }
+
+  async runTask(task: OneOffTask): Promise<string> {
+    const { placement } = task
+    // the same token on every retry (the SDK's and ours): ECS starts the task once
+    const clientToken = randomUUID()
+    const out = await throttlingTolerated(() =>
+      this.client.send(
+        new RunTaskCommand({
+          cluster: task.cluster,
+          taskDefinition: task.taskDefinitionArn,
+          count: 1,
+          clientToken,
+          startedBy: task.startedBy,
+          ...(task.group ? { group: task.group } : {}),
+          ...(placement.capacityProviderStrategy
+            ? { capacityProviderStrategy: placement.capacityProviderStrategy }
+            : placement.launchType
+              ? { launchType: placement.launchType as 'FARGATE' | 'EC2' | 'EXTERNAL' }
+              : {}),
+          ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
+          ...(placement.networkConfiguration
+            ? {
+                networkConfiguration: placement.networkConfiguration as NetworkConfiguration
+              }
+            : {}),
+          overrides: { containerOverrides: [{ name: task.container, command: task.command }] }
+        })
+      )
+    )
+    const arn = out.tasks?.[0]?.taskArn
+    if (arn) return arn
+    const failure = out.failures?.[0]
+    throw new Error(
+      failure
+        ? `RunTask could not start the task: ${failure.reason ?? 'no reason given'}${failure.detail ? ` (${failure.detail})` : ''}`
+        : 'RunTask returned no task'
+    )
+  }
+
+  async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
+    await throttlingTolerated(() =>
+      this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason }))
+    )
   }
 }

@@ -16,6 +16,7 @@ import { AwsLimitError } from '../preview/errors.js'
 import type { PreviewEcsPort, ServiceSpec, ServiceTemplate } from '../preview/ports.js'
 import type {
   MissingService,
+  OneOffTask,
   RegisteredRevision,
   ServiceView,
   TaskDefinition,
@@ -75,6 +76,14 @@ export class PreviewEcsAdapter implements PreviewEcsPort {
 
   describeTaskDefinition(taskDefinition: string): Promise<TaskDefinition> {
     return this.rollout.describeTaskDefinition(taskDefinition)
+  }
+
+  runTask(task: OneOffTask): Promise<string> {
+    return this.rollout.runTask(task)
+  }
+
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
+    return this.rollout.stopTask(cluster, taskArn, reason)
   }
 
   registerTaskDefinition(definition: TaskDefinition): Promise<RegisteredRevision> {

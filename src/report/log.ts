@@ -1,4 +1,5 @@
 import type { RolloutOutcome } from '../rollout/settings.js'
+import { migrationLogLine } from './migration.js'
 import { shortRevision, taskId } from './names.js'
 import { oneLine } from './text.js'
 
@@ -20,6 +21,8 @@ export function outcomeLines(outcome: RolloutOutcome): string[] {
       `Live service: ${oneLine(outcome.liveService ?? 'unknown')}; idle service: ${oneLine(outcome.idleService ?? 'unknown')}`
     )
   if (outcome.result === 'planned') lines.push(...plannedLines(outcome))
+  const migration = migrationLogLine(outcome.migration)
+  if (migration) lines.push(migration)
   for (const task of outcome.stoppedTasks.slice(0, MAX_TASKS)) lines.push(stoppedTask(task))
   if (outcome.stoppedTasks.length > MAX_TASKS)
     lines.push(`${outcome.stoppedTasks.length - MAX_TASKS} more stopped tasks: see the job summary`)

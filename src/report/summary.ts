@@ -5,6 +5,7 @@ import { formatDuration } from './elapsed.js'
 import { evidenceSection } from './evidence.js'
 import { serviceEventsSection, stoppedTasksSection } from './failure.js'
 import { code, codeBlock, escapeMarkdown } from './markdown.js'
+import { migrationSection } from './migration.js'
 import { shortRevision } from './names.js'
 import { timelineSides } from './sides.js'
 import { chartSection, timelineSection } from './timeline.js'
@@ -40,6 +41,7 @@ export function renderSummary(input: SummaryInput): string {
       lead(input),
       outcome.reason ? `**Reason:** ${escapeMarkdown(outcome.reason)}` : '',
       outcome.result === 'paused' ? howToContinue() : '',
+      migrationSection(outcome.migration),
       stoppedTasksSection(outcome.stoppedTasks),
       serviceEventsSection(outcome.serviceEvents),
       evidenceSection(outcome.evidence),

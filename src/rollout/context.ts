@@ -10,7 +10,7 @@ import type {
   SideHealth
 } from './ports.js'
 import type { IdleSnapshot, IdleWatcher } from './observe.js'
-import type { Settings } from './settings.js'
+import type { MigrationReport, Settings } from './settings.js'
 import type { Pair, RolloutState } from './state.js'
 import { idleHealth } from './gates.js'
 import { Watching } from './watch/watching.js'
@@ -69,6 +69,8 @@ export interface RunContext {
   interruptedTasks?: string[]
   /** what the run did to Application Auto Scaling, in words, for the outcome */
   scalingNotes?: string[]
+  /** the one-off task of this run, as last seen */
+  migration?: MigrationReport
 }
 
 /** Keeps a line about auto scaling for the outcome. */

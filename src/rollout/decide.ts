@@ -23,6 +23,10 @@ export type Observed =
     }
   | { kind: 'registered'; revision: RegisteredRevision }
   | { kind: 'idle-healthy' }
+  /** the one-off task was started (RunTask answered): it is recorded before it is waited for */
+  | { kind: 'migration-started'; taskArn: string }
+  /** the one-off task exited 0 */
+  | { kind: 'migrated' }
   | { kind: 'shifted'; route: Route; at: number }
   | { kind: 'baked' }
   | { kind: 'paused' }
@@ -98,10 +102,25 @@ export function decide(state: RolloutState, observed: Observed, settings: Settin
     }
     case 'bring-up':
       if (observed.kind !== 'idle-healthy') break
+      if (settings.migration) return { ...running(state), phase: 'migrate', changed: 'idle' }
       return enterStep(state, 0, 'idle', steps)
-    case 'resume':
+    case 'migrate':
+      if (observed.kind === 'migration-started' && state.taskArn === undefined) {
+        return { ...state, taskArn: observed.taskArn }
+      }
+      // the one-off task runs before any traffic moves: the first step comes next, whatever
+      // a record it was resumed from said (a migration is only ever recorded before step 0)
+      if (observed.kind === 'migrated') return enterStep(state, 0, state.changed, steps)
+      break
+    case 'resume': {
       if (observed.kind !== 'idle-healthy') break
-      return enterStep(state, state.step, moreChanged(state.changed, 'idle'), steps)
+      const changed = moreChanged(state.changed, 'idle')
+      // a one-off task the interrupted run started: followed to its end, never started again
+      if (state.migrationTask !== undefined) {
+        return { ...running(state), phase: 'migrate', changed, taskArn: state.migrationTask }
+      }
+      return enterStep(state, state.step, changed, steps)
+    }
     case 'shift':
       if (observed.kind !== 'shifted') break
       return {
@@ -171,6 +190,7 @@ function onFailure(
         previousTaskDefinitionArn: state.pair.live.taskDefinitionArn
       })
     case 'bring-up':
+    case 'migrate':
     case 'resume':
     case 'shift':
     case 'bake': {
@@ -182,7 +202,20 @@ function onFailure(
           reason: `${failure.reason}; nothing was changed`
         })
       }
-      return { ...running(state), phase: 'revert', changed, failure }
+      // a one-off task that may still run is stopped by the revert, before the idle side goes
+      const task =
+        state.phase === 'migrate'
+          ? state.taskArn
+          : state.phase === 'resume'
+            ? state.migrationTask
+            : undefined
+      return {
+        ...running(state),
+        phase: 'revert',
+        changed,
+        failure,
+        ...(task ? { migrationTask: task } : {})
+      }
     }
     default:
       throw new Error(
@@ -207,7 +240,7 @@ function onStopped(state: RolloutState, reason: string, settings: Settings): Rol
 
 /** The next traffic step, or the end of the run at a pause. */
 function enterStep(
-  state: Extract<RolloutState, { phase: 'bring-up' | 'resume' | 'bake' }>,
+  state: Extract<RolloutState, { phase: 'bring-up' | 'migrate' | 'resume' | 'bake' }>,
   step: number,
   changed: Changed,
   steps: ReturnType<typeof trafficSteps>

@@ -2,6 +2,7 @@ import { bake } from './bake.js'
 import { bringUp } from './bring-up.js'
 import { errorText, interruption, type RolloutDeps, type RunContext } from './context.js'
 import { decide, type Observed } from './decide.js'
+import { migrate } from './migrate.js'
 import { pause } from './pause.js'
 import { percentAt, trafficSteps } from './plan.js'
 import { discover, register, render } from './prepare.js'
@@ -46,8 +47,10 @@ export async function runRollout(
   const evidence = run.watching?.evidence
   const autoScaling = run.scalingNotes?.join('; ')
   const interruptedTasks = run.interruptedTasks
+  const migration = run.migration
   return {
     ...state.outcome,
+    ...(migration ? { migration } : {}),
     ...(evidence ? { evidence } : {}),
     ...(autoScaling ? { autoScaling } : {}),
     ...(interruptedTasks ? { interruptedTasks } : {})
@@ -161,6 +164,8 @@ function perform(
       return register(state, run)
     case 'bring-up':
       return bringUp(state, run)
+    case 'migrate':
+      return migrate(state, run)
     case 'resume':
       return recheck(state, run)
     case 'shift':
@@ -197,6 +202,11 @@ function guarded(
       return { where: 'before registering the new revision', changes: 'nothing' }
     case 'bring-up':
       return { where: `before bringing up ${state.pair.idle.service}`, changes: 'idle' }
+    case 'migrate':
+      // once started, a stop before or while it is waited for reverts, and the revert stops it
+      return state.taskArn === undefined
+        ? { where: 'before the migration task started', changes: 'idle' }
+        : { where: 'while the migration task ran', changes: 'idle' }
     case 'resume':
       return {
         where: `before resuming the rollout to ${state.pair.idle.service}`,

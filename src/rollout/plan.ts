@@ -50,6 +50,12 @@ export function planLines(settings: Settings, pair: Pair, revision: string): str
   lines.push(`bring up ${idle} on ${revision} (${tasks} ${tasks === 1 ? 'task' : 'tasks'})`)
   const scaled = scalingLine(pair)
   if (scaled) lines.push(scaled)
+  if (settings.migration) {
+    lines.push(
+      `run one task of ${revision} with ${settings.migration.command.join(' ')} (migration-command) ` +
+        'on its network; revert unless it exits 0'
+    )
+  }
   steps.forEach((step, i) => {
     if (step.kind === 'pause') {
       lines.push(`pause with ${percentAt(steps, i)}% on ${idle}; continue with command: promote`)

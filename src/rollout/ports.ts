@@ -65,6 +65,29 @@ export interface ServiceView {
   deployments: DeploymentView[]
   /** newest first, as ECS returns them */
   events: { at: number; message: string }[]
+  /** how its tasks are placed, as DescribeServices returns it: what a one-off task runs with too */
+  placement?: TaskPlacement
+}
+
+/** Where a task runs: a launch type or a capacity provider strategy, and its network. */
+export interface TaskPlacement {
+  launchType?: string
+  capacityProviderStrategy?: { capacityProvider: string; weight?: number; base?: number }[]
+  platformVersion?: string
+  /** the API's own shape: `{ awsvpcConfiguration: { subnets, securityGroups, assignPublicIp } }` */
+  networkConfiguration?: Record<string, unknown>
+}
+
+/** A one-off task to run (RunTask): one task of a revision with a container's command replaced. */
+export interface OneOffTask {
+  cluster: string
+  taskDefinitionArn: string
+  container: string
+  command: string[]
+  placement: TaskPlacement
+  /** recognisable in the console and in ListTasks (up to 128 letters, digits, `-`, `/`, `_`) */
+  startedBy: string
+  group?: string
 }
 
 /** A service name that DescribeServices did not find (reported in `failures`). */
@@ -121,6 +144,10 @@ export interface EcsPort {
     desiredStatus: 'RUNNING' | 'STOPPED'
   ): Promise<string[]>
   describeTasks(cluster: string, taskArns: string[]): Promise<TaskView[]>
+  /** RunTask of one task: its ARN, or an error with ECS's failure reason when it could not start */
+  runTask(task: OneOffTask): Promise<string>
+  /** StopTask */
+  stopTask(cluster: string, taskArn: string, reason: string): Promise<void>
 }
 
 // ---------- ELBv2 ----------

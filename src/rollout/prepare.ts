@@ -9,6 +9,7 @@ import { InputError, TopologyError } from './errors.js'
 import { forwardsAlone } from './forward.js'
 import { revisionOf } from './gates.js'
 import { planLines } from './plan.js'
+import { migrationContainer } from './migrate.js'
 import { readScaling } from './scaling/read.js'
 import type { TaskDefinition } from './ports.js'
 import type { Pair, RolloutState } from './state.js'
@@ -61,6 +62,8 @@ export async function render(
   if (given && !changesDefinition(release)) return asIs(run, pair, base, live)
   const rendered = renderTaskDefinition(base, release)
   checkRecordable(rendered.family, pair.live.service, pair.live.taskDefinitionArn)
+  // the one-off task's container is checked before anything is changed
+  if (settings.migration) migrationContainer(rendered, settings.migration, settings.release)
   const same = sameTaskDefinition(rendered, live)
   if (same) {
     deps.observer.info(

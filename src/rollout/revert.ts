@@ -164,6 +164,7 @@ export async function revert(
     }
   }
   await restoreTestRoute(testRouteEnding(run, pair), deps)
+  if (state.migrationTask) await stopMigration(state.migrationTask, pair.cluster, deps)
   if (state.changed !== 'nothing') {
     const error = await scaleToZero(deps.ecs, deps.clock, pair.cluster, pair.idle.service)
     if (error) deps.observer.warn(`could not scale ${pair.idle.service} to 0: ${error}`)
@@ -173,4 +174,26 @@ export async function revert(
   noteScaling(run, await restoreScaling(pair, deps))
   recordTimeline(run, pair, 'reverted', 0)
   return { kind: 'reverted', landed: true }
+}
+
+/**
+ * Stops the rollout's one-off task if it still runs: a migration must not go on against a
+ * release that is being taken back. Best effort: a failure is warned about, the revert goes on.
+ */
+export async function stopMigration(
+  taskArn: string,
+  cluster: string,
+  deps: { ecs: EcsPort; observer: RolloutObserver }
+): Promise<void> {
+  const { ecs, observer } = deps
+  const id = taskArn.slice(taskArn.lastIndexOf('/') + 1)
+  try {
+    const [task] = await ecs.describeTasks(cluster, [taskArn])
+    if (task?.lastStatus === 'STOPPED') return
+    await ecs.stopTask(cluster, taskArn, 'ecs-blue-green: the rollout was reverted')
+    observer.info(`stopped migration task ${id}`)
+  } catch (error) {
+    if (error instanceof TakenOverError) throw error
+    observer.warn(`could not stop migration task ${id}, which may still run: ${errorText(error)}`)
+  }
 }

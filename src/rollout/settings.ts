@@ -65,6 +65,14 @@ export interface PreviewSettings {
   prNumber?: number
 }
 
+/** The one-off task run on the new revision before traffic moves (`migration-command`). */
+export interface MigrationSettings {
+  /** the command, as the container override's `command` */
+  command: string[]
+  /** `migration-container`; undefined: the release's container (`container`), else the only one */
+  container?: string
+}
+
 /** Every input, parsed and validated. Nothing downstream re-reads raw inputs. */
 export interface Settings {
   command: Command
@@ -103,6 +111,8 @@ export interface Settings {
   /** `propagate-tags` and `enable-ecs-managed-tags`, set on the idle service as it is brought up */
   propagateTags?: 'TASK_DEFINITION' | 'SERVICE' | 'NONE'
   enableEcsManagedTags?: boolean
+  /** deploy: a one-off task before the first shift; undefined: none */
+  migration?: MigrationSettings
 }
 
 /** `stale-after`'s default: several missed heartbeats (one every 30s at most) */
@@ -116,6 +126,23 @@ export interface StoppedTaskReport {
   stoppedReason?: string
   stopCode?: string
   containers: { name: string; exitCode?: number; reason?: string }[]
+}
+
+/** How the one-off task went, for the log, the summary and the reason. */
+export interface MigrationReport {
+  container: string
+  command: string[]
+  taskArn?: string
+  /** the container's exit code, when it ran and ECS reports one */
+  exitCode?: number
+  stoppedReason?: string
+  stopCode?: string
+  /** the CloudWatch Logs console, when the container logs with awslogs */
+  logsUrl?: string
+  /** `succeeded`: exit 0; `failed`: anything else, including never starting or being stopped */
+  result: 'succeeded' | 'failed'
+  /** RUNNING to STOPPED, when both are known */
+  ranMs?: number
 }
 
 export interface RolloutOutcome {
@@ -148,4 +175,6 @@ export interface RolloutOutcome {
   interruptedTasks?: string[]
   /** the figures the alarm, metric and test-traffic verdicts were based on */
   evidence?: Evidence
+  /** the one-off task run before traffic moved (settings.migration) */
+  migration?: MigrationReport
 }

@@ -74,10 +74,19 @@ export type RolloutState =
     }
   | (Running & { phase: 'bring-up'; changed: Changed })
   /**
+   * The one-off task (settings.migration) runs on the new revision once the idle side is healthy,
+   * before any weight moves. Entered twice: without `taskArn` it starts the task; then, recorded
+   * with the task's ARN (durable: a later run follows that task rather than start another one),
+   * it waits for the task to stop. Exit 0 goes on to the first step; anything else reverts.
+   */
+  | (Running & { phase: 'migrate'; changed: Changed; taskArn?: string })
+  /**
    * A stored rollout picked up again (promote after a pause, or an interrupted run): the idle side
    * is checked healthy before `step` is entered, since it may have changed while nobody watched.
+   * `migrationTask`: the run stopped while this one-off task ran; it is followed to its end (never
+   * started again) before `step` is entered.
    */
-  | (Running & { phase: 'resume'; step: number; changed: Changed })
+  | (Running & { phase: 'resume'; step: number; changed: Changed; migrationTask?: string })
   /** `step` indexes the run's traffic steps (see trafficSteps) */
   | (Running & { phase: 'shift'; step: number; changed: Changed })
   | (Running & { phase: 'bake'; step: number; bakeStartedAt: number; changed: 'traffic' })
@@ -93,6 +102,8 @@ export type RolloutState =
        * not know): the revert treats its writes as unanswered as of this time (see revert.ts)
        */
       writesInFlightAt?: number
+      /** a one-off task of the rollout that may still run: stopped before the idle side is scaled down */
+      migrationTask?: string
     })
   | { phase: 'done'; outcome: RolloutOutcome }
 

@@ -5,7 +5,7 @@ import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { recordedPair } from '../durable/pair.js'
 import { isPromoted, ownerWords } from '../durable/record.js'
 import { readState } from '../durable/store.js'
-import { LATE_WRITE_GRACE_MS, returnTraffic, scaleToZero } from '../revert.js'
+import { LATE_WRITE_GRACE_MS, returnTraffic, scaleToZero, stopMigration } from '../revert.js'
 import { restoreScaling } from '../scaling/restore.js'
 import { weightOf } from '../forward.js'
 import type { RolloutRecord } from '../durable/record.js'
@@ -115,6 +115,9 @@ async function aborted(
     }
     observer.info(`all traffic is back on ${live}`)
   }
+  // a migration still running is stopped before the idle side goes
+  if (record.migrationTask)
+    await stopMigration(record.migrationTask, pair.cluster, { ecs, observer })
   // a rollout stopped before it touched the idle side leaves it as it was
   let scaled: string | undefined
   if (record.phase !== 'register') {

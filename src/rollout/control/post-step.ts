@@ -17,7 +17,7 @@ export interface PostStepResult {
 }
 
 /** A rollout a run was changing when it stopped: its traffic is to be returned. */
-const IN_FLIGHT: readonly RolloutRecord['phase'][] = ['bring-up', 'shift', 'aborting']
+const IN_FLIGHT: readonly RolloutRecord['phase'][] = ['bring-up', 'migrate', 'shift', 'aborting']
 
 /**
  * The `post:` step of a main step that died (cancelled, killed, timed out) while it held a
@@ -85,7 +85,9 @@ export async function settleAfterMainStep(
         stoppedTasks: [],
         serviceEvents: []
       },
-      ...(record.changed === 'traffic' ? { writesInFlightAt: deps.clock.now() } : {})
+      ...(record.changed === 'traffic' ? { writesInFlightAt: deps.clock.now() } : {}),
+      // a one-off task the main step started is stopped with the rest
+      ...(record.migrationTask ? { migrationTask: record.migrationTask } : {})
     },
     settings
   )

@@ -68,7 +68,8 @@ export async function rollbackRollout(
     },
     changed: 'nothing'
   }
-  const run: Settings = { ...settings, steps: ROLLBACK_STEPS, stepWaitMs: 0 }
+  // a rollback goes back to a revision that ran already: no one-off task runs before it
+  const run: Settings = { ...settings, steps: ROLLBACK_STEPS, stepWaitMs: 0, migration: undefined }
   const keeper = new Keeper(run, deps, { kind: 'rollback', found: stored, steps: ROLLBACK_STEPS })
   await keeper.claim(keeper.recordOf(state, 'bring-up', { changed: 'idle' }))
   const outcome = await keeper.run(state, run)

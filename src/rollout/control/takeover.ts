@@ -66,7 +66,8 @@ export async function takeOver(
         reason: silent,
         stoppedTasks: [],
         serviceEvents: []
-      }
+      },
+      ...(record.migrationTask ? { migrationTask: record.migrationTask } : {})
     },
     settings
   )

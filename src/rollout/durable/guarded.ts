@@ -25,6 +25,14 @@ export function guardedPorts(
       updateService: async (cluster, service, change) => {
         await guard()
         return ecs.updateService(cluster, service, change)
+      },
+      runTask: async (task) => {
+        await guard()
+        return ecs.runTask(task)
+      },
+      stopTask: async (cluster, taskArn, reason) => {
+        await guard()
+        return ecs.stopTask(cluster, taskArn, reason)
       }
     },
     elb: {

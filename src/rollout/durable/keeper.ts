@@ -242,6 +242,19 @@ export class Keeper {
           this.recordOf(state, 'bring-up', { changed: moreChanged(state.changed, 'idle') }),
           true
         )
+      case 'migrate':
+        // recorded before RunTask, then again with the task's ARN once it answered, before the
+        // task is waited for: a run that takes the rollout over follows that task, never
+        // starting a second one (see migrate.ts)
+        return this.write(
+          this.recordOf(state, 'migrate', {
+            changed: moreChanged(state.changed, 'idle'),
+            ...(state.taskArn ? { migrationTask: state.taskArn } : {})
+          }),
+          // once started, the task's ARN is recorded even when the run is being stopped: the
+          // revert that follows stops that task, and a post step must be able to find it
+          state.taskArn === undefined
+        )
       case 'shift':
         // recorded before the weight is written: a run that dies during the write may have moved it
         return this.write(

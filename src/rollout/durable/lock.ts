@@ -62,6 +62,8 @@ export function doing(record: RolloutRecord): string {
       return `starting a rollout to ${to}`
     case 'bring-up':
       return `bringing up ${to}`
+    case 'migrate':
+      return `running the migration task before the first shift to ${to}`
     case 'shift':
       return `shifting traffic to ${to}`
     case 'scale-down':

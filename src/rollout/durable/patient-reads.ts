@@ -44,7 +44,9 @@ export function patientEcs(ecs: EcsPort, clock: Clock): EcsPort {
       patientRead(clock, () => ecs.listTasks(cluster, service, status)),
     describeTasks: (cluster, arns) => patientRead(clock, () => ecs.describeTasks(cluster, arns)),
     registerTaskDefinition: (definition) => ecs.registerTaskDefinition(definition),
-    updateService: (cluster, service, change) => ecs.updateService(cluster, service, change)
+    updateService: (cluster, service, change) => ecs.updateService(cluster, service, change),
+    runTask: (task) => ecs.runTask(task),
+    stopTask: (cluster, taskArn, reason) => ecs.stopTask(cluster, taskArn, reason)
   })
 }
 

@@ -38,6 +38,11 @@ export interface RolloutRecord {
   reason?: string
   /** Application Auto Scaling as found before the rollout: what is restored (absent: not read) */
   scaling?: PairScaling
+  /**
+   * phase `migrate`: the one-off task's ARN, once RunTask answered (see migrate.ts). Absent in
+   * that phase: the run stopped before it knew whether the task started.
+   */
+  migrationTask?: string
 }
 
 export interface RecordSide {
@@ -62,6 +67,7 @@ export type RecordPhase = (typeof RECORD_PHASES)[number]
 export const RECORD_PHASES = [
   'register',
   'bring-up',
+  'migrate',
   'shift',
   'scale-down',
   'aborting',
@@ -72,7 +78,14 @@ export const RECORD_PHASES = [
   'rolled-back'
 ] as const
 
-const ACTIVE: readonly RecordPhase[] = ['register', 'bring-up', 'shift', 'scale-down', 'aborting']
+const ACTIVE: readonly RecordPhase[] = [
+  'register',
+  'bring-up',
+  'migrate',
+  'shift',
+  'scale-down',
+  'aborting'
+]
 
 export function isActive(record: RolloutRecord): boolean {
   return ACTIVE.includes(record.phase)

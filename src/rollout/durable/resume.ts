@@ -45,6 +45,23 @@ export function resumption(
         steps: straightTo100 ? [{ kind: 'weight', percent: 100 }] : record.steps,
         phase: 'bring-up'
       }
+    case 'migrate':
+      // the one-off task's outcome decides: followed to its end, never started a second time.
+      // Without its ARN the run died before RunTask answered: the task may run or not, so the
+      // rollout is not carried on (undefined: it is reverted, and the next deploy runs it anew)
+      return record.migrationTask === undefined
+        ? undefined
+        : {
+            state: {
+              ...running,
+              phase: 'resume',
+              step: 0,
+              changed: 'idle',
+              migrationTask: record.migrationTask
+            },
+            steps: straightTo100 ? [{ kind: 'weight', percent: 100 }] : record.steps,
+            phase: 'migrate'
+          }
     case 'shift':
       return record.step === undefined ? undefined : from(record.step)
     case 'paused':

@@ -39,7 +39,8 @@ const FIELDS = [
   'run-url',
   'heartbeat',
   'reason',
-  'scaling'
+  'scaling',
+  'migration'
 ] as const
 
 type Field = (typeof FIELDS)[number]
@@ -87,7 +88,14 @@ export function encodeRecord(record: RolloutRecord): Record<string, string> {
     'run-url': record.owner.runUrl && fits(record.owner.runUrl) ? record.owner.runUrl : '',
     heartbeat: time(record.heartbeatAt),
     reason: record.reason === undefined ? '' : tagText(record.reason),
-    scaling: encodeScaling(record.scaling)
+    scaling: encodeScaling(record.scaling),
+    // the ID alone when the ARN (a long cluster name) does not fit: DescribeTasks takes either
+    migration:
+      record.migrationTask === undefined
+        ? ''
+        : record.migrationTask.length <= MAX_VALUE
+          ? record.migrationTask
+          : record.migrationTask.slice(record.migrationTask.lastIndexOf('/') + 1)
   }
   const tags: Record<string, string> = {}
   for (const field of FIELDS) {
@@ -253,6 +261,8 @@ function readRecord(tags: Record<string, string>): RolloutRecord {
     'auto scaling as found, such as "live:2:8:none idle:-"'
   )
   if (scaling !== undefined) record.scaling = scaling
+  const migrationTask = optional('migration', taskArn, 'a task ARN')
+  if (migrationTask !== undefined) record.migrationTask = migrationTask
   checkConsistent(record)
   return record
 }
@@ -308,6 +318,15 @@ function url(value: string): string | undefined {
 
 function targetGroupArn(value: string): string | undefined {
   return /^arn:[a-z-]+:elasticloadbalancing:[a-z0-9-]*:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+$/.test(
+    value
+  )
+    ? value
+    : undefined
+}
+
+/** a task ARN of the new form, `arn:aws:ecs:region:account:task/cluster/id`, or the task ID */
+function taskArn(value: string): string | undefined {
+  return /^(arn:[a-z-]+:ecs:[a-z0-9-]+:\d{12}:task\/[A-Za-z0-9_-]{1,255}\/)?[0-9a-f]{32}$/.test(
     value
   )
     ? value

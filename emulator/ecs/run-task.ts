@@ -1,0 +1,283 @@
+import type { CallContext } from '../core/contracts.js'
+import { ecsArn, hex32, isArn, parseEcsArn, uuid } from './ids.js'
+import type { EcsModel } from './model.js'
+import {
+  clientError,
+  invalid,
+  objectList,
+  optionalInt,
+  optionalObject,
+  optionalString,
+  type Params,
+  requiredString
+} from './params.js'
+import { StepNotes } from './step-notes.js'
+import { stopTask } from './lifecycle.js'
+import type { Cluster, Task, TaskDefinitionRecord } from './state.js'
+import { applyTags, readTags } from './tags.js'
+import { renderTask } from './tasks.js'
+
+/**
+ * RunTask and StopTask: standalone tasks, which belong to no service. They start as a service's
+ * tasks do; one whose container command is overridden (a one-off task, e.g. a migration) runs to
+ * completion and exits as its image's `oneOff` behaviour says (PUT /_emulator/images), so that
+ * the same image can serve healthy behind a service while its one-off task fails.
+ *
+ * Checked as ECS checks them: count 1-10, launchType or capacityProviderStrategy (not both),
+ * the network configuration an awsvpc task definition needs, startedBy of up to 128 letters,
+ * digits, hyphens, slashes and underscores, overrides of containers the definition has, and at
+ * most 8192 characters of overrides; clientToken makes a repeated request start nothing new.
+ */
+
+const MAX_COUNT = 10
+const STARTED_BY = /^[A-Za-z0-9_/-]{0,128}$/
+const GROUP = /^[A-Za-z0-9_:./-]{1,255}$/
+const MAX_OVERRIDES = 8192
+const MAX_STRATEGY = 20
+const CLIENT_TOKEN = /^[\x21-\x7e]{1,64}$/
+const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES']
+const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT']
+const MAX_REASON = 255
+
+/** clientToken -> what it started, per cluster */
+const started = new WeakMap<Cluster, Map<string, { request: string; arns: string[] }>>()
+
+export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): object {
+  const cluster = model.cluster(optionalString(params, 'cluster'), ctx)
+  const definition = model.findTaskDefinition(requiredString(params, 'taskDefinition'), ctx)
+  if (!definition) throw clientError('TaskDefinition not found.')
+  if (definition.status !== 'ACTIVE') throw clientError('TaskDefinition is inactive')
+  const count = optionalInt(params, 'count', 1, MAX_COUNT) ?? 1
+  const launchType = readPlacement(params)
+  checkNetwork(definition, optionalObject(params, 'networkConfiguration'))
+  const startedBy = optionalString(params, 'startedBy') ?? ''
+  if (!STARTED_BY.test(startedBy)) {
+    throw invalid(
+      'startedBy can have up to 128 letters (uppercase and lowercase), numbers, hyphens, forward slashes and underscores.'
+    )
+  }
+  const group = optionalString(params, 'group') ?? `family:${definition.family}`
+  if (!GROUP.test(group)) {
+    throw invalid(
+      'group can have up to 255 letters, numbers, hyphens, colons, periods, forward slashes and underscores.'
+    )
+  }
+  const overrides = readOverrides(params, definition)
+  if (optionalString(params, 'propagateTags') === 'SERVICE') {
+    throw invalid('The SERVICE option of propagateTags is not supported when running a task.')
+  }
+  const tags = readTags(params)
+  const clientToken = optionalString(params, 'clientToken')
+  if (clientToken !== undefined && !CLIENT_TOKEN.test(clientToken)) {
+    throw invalid('clientToken must be 1-64 characters in the range of 33-126, inclusive.')
+  }
+  const request = JSON.stringify({ ...params, clientToken: undefined })
+  const tokens = started.get(cluster) ?? new Map<string, { request: string; arns: string[] }>()
+  started.set(cluster, tokens)
+  if (clientToken !== undefined) {
+    const earlier = tokens.get(clientToken)
+    if (earlier && earlier.request !== request) {
+      throw invalid('The clientToken was already used with different parameters.')
+    }
+    if (earlier) {
+      const tasks = earlier.arns.flatMap((arn) => {
+        const task = cluster.tasks.get(arn.slice(arn.lastIndexOf('/') + 1))
+        return task ? [renderTask(task, false)] : []
+      })
+      return { tasks, failures: [] }
+    }
+  }
+  const simAt = model.clock.simNow()
+  const tasks: Task[] = []
+  for (let i = 0; i < count; i++) {
+    const task = launchStandalone(model, cluster, definition, simAt, {
+      launchType,
+      network: optionalObject(params, 'networkConfiguration'),
+      startedBy,
+      group,
+      overrides
+    })
+    applyTags(task.tags, tags)
+    tasks.push(task)
+  }
+  if (clientToken !== undefined) {
+    tokens.set(clientToken, { request, arns: tasks.map((task) => task.arn) })
+  }
+  return { tasks: tasks.map((task) => renderTask(task, false)), failures: [] }
+}
+
+export function stopTaskOp(model: EcsModel, params: Params, ctx: CallContext): object {
+  const cluster = model.cluster(optionalString(params, 'cluster'), ctx)
+  const ref = requiredString(params, 'task')
+  const reason = optionalString(params, 'reason')
+  if (reason !== undefined && reason.length > MAX_REASON) {
+    throw invalid(`reason can have at most ${MAX_REASON} characters.`)
+  }
+  const id = isArn(ref) ? (parseEcsArn(ref)?.path.at(-1) ?? '') : ref
+  const task = cluster.tasks.get(id)
+  if (!task || (isArn(ref) && task.arn !== ref)) {
+    throw invalid('The referenced task was not found.')
+  }
+  if (task.desiredStatus === 'RUNNING') {
+    const notes = new StepNotes()
+    const simNow = model.clock.simNow()
+    // SIGTERM, as `docker stop` sends it: a container that had started exits 143
+    task.exitOnStop = 143
+    stopTask(model, task, simNow, notes, {
+      reason: reason ?? 'Task stopped by user',
+      stopCode: 'UserInitiated',
+      failed: false
+    })
+    if (task.service) notes.post(model, task.service, simNow)
+  }
+  return { task: renderTask(task, false) }
+}
+
+function readPlacement(params: Params): string {
+  const launchType = optionalString(params, 'launchType')
+  const strategy =
+    params.capacityProviderStrategy === undefined
+      ? undefined
+      : objectList(params, 'capacityProviderStrategy')
+  if (launchType !== undefined && strategy !== undefined && strategy.length > 0) {
+    throw invalid(
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.'
+    )
+  }
+  if (launchType !== undefined && !LAUNCH_TYPES.includes(launchType)) {
+    throw invalid(`launchType must be one of ${LAUNCH_TYPES.join(', ')}.`)
+  }
+  if (strategy !== undefined && strategy.length > 0) {
+    if (strategy.length > MAX_STRATEGY) {
+      throw invalid(
+        `A capacity provider strategy can contain at most ${MAX_STRATEGY} capacity providers.`
+      )
+    }
+    for (const item of strategy) {
+      const provider = requiredString(item, 'capacityProvider')
+      optionalInt(item, 'weight', 0, 1000)
+      optionalInt(item, 'base', 0, 100000)
+      if (!FARGATE_PROVIDERS.includes(provider)) {
+        throw invalid(
+          'The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.'
+        )
+      }
+    }
+    return 'FARGATE'
+  }
+  return launchType ?? 'FARGATE'
+}
+
+function checkNetwork(definition: TaskDefinitionRecord, network: Params | undefined): void {
+  const awsvpc = network ? optionalObject(network, 'awsvpcConfiguration') : undefined
+  if (definition.body.networkMode === 'awsvpc' && !awsvpc) {
+    throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
+  }
+  if (awsvpc) {
+    const subnets = objectListOrStrings(awsvpc, 'subnets')
+    if (subnets.length === 0) throw invalid('subnets can not be empty.')
+    if (subnets.length > 16) throw invalid('subnets can have at most 16 items.')
+  }
+}
+
+function objectListOrStrings(params: Params, key: string): unknown[] {
+  const value = params[key]
+  if (value === undefined || value === null) return []
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw invalid(`${key} must be a list of strings.`)
+  }
+  return value
+}
+
+function readOverrides(params: Params, definition: TaskDefinitionRecord): Task['overrides'] {
+  const given = optionalObject(params, 'overrides')
+  const names = definition.body.containerDefinitions.map((container) => container.name)
+  if (!given) return { containerOverrides: [] }
+  if (JSON.stringify(given).length > MAX_OVERRIDES) {
+    throw invalid(`Container Overrides length must be at most ${MAX_OVERRIDES}`)
+  }
+  const containerOverrides = objectList(given, 'containerOverrides').map((override) => {
+    const name = requiredString(override, 'name')
+    if (!names.includes(name)) {
+      throw invalid(
+        `Override for container named ${name} is not a container in the TaskDefinition.`
+      )
+    }
+    if (override.command !== undefined) {
+      const command = override.command
+      if (!Array.isArray(command) || !command.every((part) => typeof part === 'string')) {
+        throw invalid('command must be a list of strings.')
+      }
+    }
+    return structuredClone(override)
+  })
+  return { ...structuredClone(given), containerOverrides }
+}
+
+/** Starts a standalone task at simulated time `simAt`: PROVISIONING, then PENDING, then RUNNING. */
+function launchStandalone(
+  model: EcsModel,
+  cluster: Cluster,
+  definition: TaskDefinitionRecord,
+  simAt: number,
+  how: {
+    launchType: string
+    network: Params | undefined
+    startedBy: string
+    group: string
+    overrides: Task['overrides']
+  }
+): Task {
+  const containers = definition.body.containerDefinitions
+  const essential = containers.find((container) => container.essential !== false) ?? containers[0]
+  const image = essential?.image ?? ''
+  const startMs = model.images.get(image).startSeconds * 1000
+  const id = hex32()
+  const awsvpc = how.network?.awsvpcConfiguration as { subnets?: string[] } | undefined
+  const ports = new Set<number>()
+  for (const container of containers) {
+    for (const mapping of container.portMappings ?? []) {
+      if (typeof mapping.containerPort === 'number') ports.add(mapping.containerPort)
+    }
+  }
+  const task: Task = {
+    arn: ecsArn(cluster, `task/${cluster.name}/${id}`),
+    id,
+    cluster,
+    deploymentId: how.startedBy,
+    group: how.group,
+    overrides: how.overrides,
+    oneOff: how.overrides?.containerOverrides.some((o) => Array.isArray(o.command)) ?? false,
+    taskDefinitionArn: definition.arn,
+    image,
+    ports,
+    ip: model.nextIp(),
+    subnetId: awsvpc?.subnets?.[0] ?? 'subnet-0a1b2c3d4e5f60001',
+    availabilityZone: `${cluster.region}a`,
+    eniId: `eni-${hex32().slice(0, 17)}`,
+    attachmentId: uuid(),
+    launchType: how.launchType,
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    containers: containers.map((container) => ({
+      name: container.name,
+      image: container.image,
+      essential: container.essential !== false,
+      containerArn: ecsArn(cluster, `container/${cluster.name}/${id}/${uuid()}`),
+      runtimeId: `${id}-${hex32().slice(0, 10)}`,
+      lastStatus: 'PENDING'
+    })),
+    targets: [],
+    version: 1,
+    tags: new Map(),
+    createdAt: model.clock.wallAt(simAt),
+    pendingDueSim: simAt + startMs / 3,
+    runningDueSim: simAt + startMs
+  }
+  if (typeof definition.body.cpu === 'string') task.cpu = definition.body.cpu
+  if (typeof definition.body.memory === 'string') task.memory = definition.body.memory
+  cluster.standalone.set(id, task)
+  cluster.tasks.set(id, task)
+  model.tasksByIp.set(task.ip, task)
+  return task
+}
