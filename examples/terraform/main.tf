@@ -509,6 +509,33 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
+    sid     = "RunTheMigrationTaskInTheCluster"
+    effect  = "Allow"
+    actions = [
+      "ecs:RunTask",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:task-definition/*",
+    ]
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = ["arn:aws:ecs:${local.region}:${local.account_id}:cluster/${aws_ecs_cluster.this.name}"]
+    }
+  }
+
+  statement {
+    sid     = "StopTheMigrationTaskWhenTheRolloutReverts"
+    effect  = "Allow"
+    actions = [
+      "ecs:StopTask",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:task/${aws_ecs_cluster.this.name}/*",
+    ]
+  }
+
+  statement {
     sid     = "DeregisterPreviewRevisions"
     effect  = "Allow"
     actions = [
