@@ -39,7 +39,8 @@ const MUTATING = new Set([
   'createLockRule',
   'deleteLockRule',
   'registerScalableTarget',
-  'putScalingPolicy'
+  'putScalingPolicy',
+  'deregisterTaskDefinition'
 ])
 
 interface Pending {

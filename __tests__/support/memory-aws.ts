@@ -3,6 +3,7 @@ import type {
   ElbPort,
   Forward,
   LockPort,
+  RevisionsPort,
   Route,
   ScalingPort,
   TagPort
@@ -30,6 +31,7 @@ export class MemoryAws {
   readonly ecs: EcsPort
   readonly elb: ElbPort & TagPort
   readonly lock: LockPort
+  readonly revisions: RevisionsPort
   readonly scalingWorld: MemoryScaling
   readonly scaling: ScalingPort
   private ticked: number
@@ -61,6 +63,12 @@ export class MemoryAws {
         ),
       describeTasks: (cluster, taskArns) =>
         call('describeTasks', { cluster, taskArns }, () => ecs.describeTasks(taskArns))
+    }
+    this.revisions = {
+      listActiveRevisions: (family) =>
+        call('listTaskDefinitions', { family }, () => ecs.listActiveRevisions(family)),
+      deregisterTaskDefinition: (arn) =>
+        call('deregisterTaskDefinition', { arn }, () => ecs.deregisterTaskDefinition(arn))
     }
     this.elb = {
       readRoute: (arn) => call('readRoute', { arn }, () => elb.readRoute(arn)),

@@ -1,7 +1,9 @@
 import {
+  DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
@@ -14,6 +16,7 @@ import type {
   EcsPort,
   MissingService,
   RegisteredRevision,
+  RevisionsPort,
   ServiceView,
   TaskDefinition,
   TaskView
@@ -116,7 +119,7 @@ function missingCluster(cluster: string): (error: unknown) => never {
   }
 }
 
-export class EcsAdapter implements EcsPort {
+export class EcsAdapter implements EcsPort, RevisionsPort {
   constructor(private readonly client: ECSClient) {}
 
   async describeServices(
@@ -195,5 +198,31 @@ export class EcsAdapter implements EcsPort {
       views.push(...(out.tasks ?? []).map(taskView))
     }
     return views
+  }
+
+  async listActiveRevisions(family: string): Promise<string[]> {
+    const arns: string[] = []
+    let nextToken: string | undefined
+    do {
+      const out = await throttlingTolerated(() =>
+        this.client.send(
+          new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            nextToken
+          })
+        )
+      )
+      arns.push(...(out.taskDefinitionArns ?? []))
+      nextToken = out.nextToken
+    } while (nextToken)
+    return arns
+  }
+
+  async deregisterTaskDefinition(taskDefinitionArn: string): Promise<void> {
+    await throttlingTolerated(() =>
+      this.client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
+    )
   }
 }

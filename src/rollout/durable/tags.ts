@@ -39,7 +39,9 @@ const FIELDS = [
   'run-url',
   'heartbeat',
   'reason',
-  'scaling'
+  'scaling',
+  'scale-down-at',
+  'scaled-down'
 ] as const
 
 type Field = (typeof FIELDS)[number]
@@ -87,7 +89,9 @@ export function encodeRecord(record: RolloutRecord): Record<string, string> {
     'run-url': record.owner.runUrl && fits(record.owner.runUrl) ? record.owner.runUrl : '',
     heartbeat: time(record.heartbeatAt),
     reason: record.reason === undefined ? '' : tagText(record.reason),
-    scaling: encodeScaling(record.scaling)
+    scaling: encodeScaling(record.scaling),
+    'scale-down-at': record.scaleDownAt === undefined ? '' : time(record.scaleDownAt),
+    'scaled-down': record.scaledDownAt === undefined ? '' : time(record.scaledDownAt)
   }
   const tags: Record<string, string> = {}
   for (const field of FIELDS) {
@@ -253,6 +257,10 @@ function readRecord(tags: Record<string, string>): RolloutRecord {
     'auto scaling as found, such as "live:2:8:none idle:-"'
   )
   if (scaling !== undefined) record.scaling = scaling
+  const scaleDownAt = optional('scale-down-at', parseTime, 'an ISO 8601 time')
+  if (scaleDownAt !== undefined) record.scaleDownAt = scaleDownAt
+  const scaledDownAt = optional('scaled-down', parseTime, 'an ISO 8601 time')
+  if (scaledDownAt !== undefined) record.scaledDownAt = scaledDownAt
   checkConsistent(record)
   return record
 }
