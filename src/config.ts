@@ -84,6 +84,7 @@ const DEFAULTS = {
   'lock-priority': '',
   'on-interrupted': 'revert',
   'straight-to-100': 'false',
+  'keep-revisions': '',
   ...WATCH_DEFAULTS,
   ...RENDER_DEFAULTS,
   ...MIGRATION_DEFAULTS
@@ -99,7 +100,8 @@ const COMMANDS: readonly Command[] = [
   'status',
   'preview',
   'preview-destroy',
-  'preview-gc'
+  'preview-gc',
+  'tidy'
 ]
 
 const RELEASE: readonly InputName[] = [
@@ -155,6 +157,7 @@ const READS: Record<Command, readonly InputName[]> = {
     'stale-after',
     'on-interrupted',
     'lock-priority',
+    'keep-revisions',
     ...WATCH_INPUTS,
     ...MIGRATION_INPUTS
   ],
@@ -166,12 +169,15 @@ const READS: Record<Command, readonly InputName[]> = {
     'stale-after',
     'straight-to-100',
     'lock-priority',
+    'keep-revisions',
     ...WATCH_INPUTS,
     'desired-count'
   ],
   abort: [...WAITING, 'scale-down-delay', 'lock-priority'],
   rollback: [...WAITING, 'scale-down-delay', 'lock-priority'],
   status: ['stale-after'],
+  // a scale-down a promotion left to a later run, and nothing else
+  tidy: [...WAITING, 'stale-after', 'lock-priority'],
   'preview-destroy': [...WAITING, ...PREVIEW_PLACE, 'pr-number'],
   'preview-gc': [...WAITING, ...PREVIEW_PLACE]
 }
@@ -250,8 +256,28 @@ export function parseSettings(
     ...(watch ? { watch } : {}),
     ...(migration ? { migration } : {}),
     ...parseDurableInputs(command, given),
-    ...parseNewSide(value)
+    ...parseNewSide(value),
+    ...parseKeepRevisions(READS[command].includes('keep-revisions') ? given('keep-revisions') : '')
   }
+}
+
+// ---------- keep-revisions ----------
+
+/** ECS allows 1,000,000 revisions of a family. */
+const MAX_KEEP_REVISIONS = 1_000_000
+
+/** `keep-revisions`: a positive whole number, or empty (keep every revision). */
+function parseKeepRevisions(text: string): Pick<Settings, 'keepRevisions'> {
+  if (text === '') return {}
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > MAX_KEEP_REVISIONS) {
+    throw new InputError(
+      'keep-revisions',
+      `${quote(text)} is not valid; use a whole number from 1 to ${MAX_KEEP_REVISIONS} (how many ` +
+        "of the family's newest ACTIVE revisions to keep after a promotion), or leave it empty " +
+        'to keep them all'
+    )
+  }
+  return { keepRevisions: Number(text) }
 }
 
 // ---------- the rollout kept in tags: stale-after, on-interrupted, straight-to-100 ----------

@@ -4,6 +4,7 @@ import { runDeployCommand } from './commands/deploy.js'
 import { runPromoteCommand } from './commands/promote.js'
 import { runRollbackCommand } from './commands/rollback.js'
 import { runStatusCommand } from './commands/status.js'
+import { runTidyCommand } from './commands/tidy.js'
 import { runPostStep } from './commands/post.js'
 import {
   runPreviewCommand,
@@ -22,7 +23,8 @@ const COMMANDS: Partial<Record<Command, (settings: Settings) => Promise<void>>> 
   status: runStatusCommand,
   preview: runPreviewCommand,
   'preview-destroy': runPreviewDestroyCommand,
-  'preview-gc': runPreviewGcCommand
+  'preview-gc': runPreviewGcCommand,
+  tidy: runTidyCommand
 }
 
 /** Runs the `post:` step, or the command the inputs name. */

@@ -38,3 +38,32 @@ describe('the inputs of the durable state and the manual commands', () => {
     }
   )
 })
+
+describe('command: tidy and keep-revisions', () => {
+  it('takes tidy as a command that reads neither the image nor the steps', () => {
+    expect(
+      settingsWith({ command: 'tidy', image: 'not an image', 'traffic-steps': '50,10' }).command
+    ).toBe('tidy')
+  })
+
+  it('takes keep-revisions on deploy and promote; empty keeps every revision', () => {
+    expect(settingsWith({ 'keep-revisions': '5' }).keepRevisions).toBe(5)
+    expect(settingsWith({ command: 'promote', 'keep-revisions': '1' }).keepRevisions).toBe(1)
+    expect(settingsWith({ 'keep-revisions': '' }).keepRevisions).toBeUndefined()
+    // a rollback has no use for it: not read, so not checked either
+    expect(settingsWith({ command: 'rollback', 'keep-revisions': 'lots' }).keepRevisions).toBe(
+      undefined
+    )
+  })
+
+  it.each(['0', '-1', '2.5', 'all', '1000001'])(
+    'refuses keep-revisions %j, naming the input',
+    (value) => {
+      expect(() => settingsWith({ 'keep-revisions': value })).toThrow(
+        new RegExp(
+          `Input 'keep-revisions': '${value.replace('.', '\\.')}' is not valid; use a whole number from 1 to 1000000 .*or leave it empty`
+        )
+      )
+    }
+  )
+})

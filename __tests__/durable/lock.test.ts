@@ -134,9 +134,10 @@ describe('one rollout per listener', () => {
 
   it('finishes a stale rollout that was promoted: the rest of its scale-down, not a revert', async () => {
     const bg = new BlueGreen()
-    // bring-up 20s, four bakes of 1m: the runner dies 1m into the 5m5s scale-down delay
-    const died = bg.clock.stallAt(bg.clock.now() + 20_000 + 5 * MINUTE)
-    void deployWithState(bg.settings(), bg.durableDeps('runner-1'))
+    // bring-up 20s, four bakes of 1m: the runner dies 10s into a 30s scale-down delay (waited
+    // in the run: a longer one is left to the next run and holds no runner)
+    const died = bg.clock.stallAt(bg.clock.now() + 20_000 + 4 * MINUTE + 10_000)
+    void deployWithState(bg.settings({ scaleDownDelayMs: 30_000 }), bg.durableDeps('runner-1'))
     await died
     expect(bg.tags()['ecs-blue-green:phase']).toBe('scale-down')
     await bg.clock.sleep(6 * MINUTE)
@@ -194,7 +195,6 @@ describe('one rollout per listener', () => {
       'writeForward web-blue-tg=75 web-green-tg=25',
       'writeForward web-blue-tg=50 web-green-tg=50',
       'writeForward web-blue-tg=0 web-green-tg=100',
-      'updateService web-blue x0',
       'deleteLockRule'
     ])
     expect(bg.tags()['ecs-blue-green:owner']).toBe(winner)

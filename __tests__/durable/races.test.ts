@@ -155,7 +155,10 @@ describe('the post step settles only its own rollout', () => {
     const violations = watchSafety(bg)
     const hold = await deployThatDies(bg)
     await bg.clock.sleep(6 * MINUTE)
-    const taken = await deployWithState(bg.settings(), bg.durableDeps('runner-2'))
+    const taken = await deployWithState(
+      bg.settings({ scaleDownDelayMs: 30_000 }),
+      bg.durableDeps('runner-2')
+    )
     expect(taken.result).toBe('promoted')
     // the old side is scaled down: 100% back onto it would be an outage
     expect(bg.aws.ecsWorld.service('web-blue').desiredCount).toBe(0)

@@ -234,3 +234,29 @@ it('times the timeline from the start of the run, not from its first entry', () 
   const summary = render(promoted(), [entry(30, 'idle side healthy', 0)])
   expect(tableStartingWith(summary, 'Elapsed')[1]![0]).toBe('30s')
 })
+
+describe('the summary of command: tidy', () => {
+  it('says what it did to the old side, and does not claim nothing changed', async () => {
+    const { renderSummary } = await import('../../src/report/summary.js')
+    const { BlueGreen } = await import('../support/blue-green.js')
+    const bg = new BlueGreen()
+    const text = renderSummary({
+      settings: bg.settings({ command: 'tidy' }),
+      outcome: {
+        result: 'unchanged',
+        liveService: 'web-green',
+        idleService: 'web-blue',
+        scaleDown: 'web-blue scaled to 0, 6m after promotion',
+        stoppedTasks: [],
+        serviceEvents: [],
+        plan: []
+      },
+      timeline: [],
+      startedAt: 0,
+      finishedAt: 3000
+    })
+    expect(text).toContain('No traffic moved and no revision changed.')
+    expect(text).not.toContain('Nothing was changed.')
+    expect(text).toContain('Old side scale-down: web-blue scaled to 0, 6m after promotion')
+  })
+})

@@ -292,9 +292,9 @@ describe('auto scaling kept in the rollout record', () => {
 
   it('is handed back by a rollback: the previous side scales as the live side again', async () => {
     const bg = scaledPair()
-    await deployWithState(bg.settings({ scaleDownDelayMs: MINUTE }), bg.durableDeps())
+    await deployWithState(bg.settings({ scaleDownDelayMs: 30_000 }), bg.durableDeps())
     const { outcome } = await rollbackRollout(
-      bg.settings({ scaleDownDelayMs: MINUTE }),
+      bg.settings({ scaleDownDelayMs: 30_000 }),
       bg.durableDeps('runner-2')
     )
     expect(outcome.result).toBe('rolled-back')

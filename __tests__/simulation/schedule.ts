@@ -32,7 +32,7 @@ export type FaultPlan =
 export type DeathPlan = { atCall: number; sent: boolean } | { afterMs: number }
 
 export interface ActorPlan {
-  kind: 'deploy' | 'abort' | 'promote'
+  kind: 'deploy' | 'abort' | 'promote' | 'tidy'
   /** virtual time from the start of the simulation */
   startMs: number
   image: ImageName
@@ -92,7 +92,8 @@ function actor(kind: ActorPlan['kind'], startMax: number): fc.Arbitrary<ActorPla
       startMs: fc.integer({ min: 0, max: startMax }),
       image: fc.constantFrom(...(Object.keys(IMAGES) as ImageName[])),
       pause: fc.boolean(),
-      scaleDownDelayMs: fc.constantFrom(undefined, 0, 0, 30 * SECOND, 30 * SECOND),
+      // undefined (305s) and 2m: left to the next run (longer than 30s); 0 and 30s: in the run
+      scaleDownDelayMs: fc.constantFrom(undefined, undefined, 0, 30 * SECOND, 2 * MINUTE),
       faults: fc.array(fault, { maxLength: 3 }),
       slow: fc.array(fc.record({ nth: fc.nat(150), ms: fc.integer({ min: 1, max: 3 * SECOND }) }), {
         maxLength: 4
@@ -112,8 +113,18 @@ export const schedules: fc.Arbitrary<Schedule> = fc
   .tuple(
     fc.array(actor('deploy', 5 * MINUTE), { minLength: 2, maxLength: 3 }),
     fc.option(actor('abort', 7 * MINUTE), { nil: undefined }),
-    fc.option(actor('promote', 7 * MINUTE), { nil: undefined })
+    fc.option(actor('promote', 7 * MINUTE), { nil: undefined }),
+    // a scheduled tidy, mostly once a deferred scale-down (due 305s after promotion) is due
+    fc.option(
+      actor('tidy', 10 * MINUTE).map((plan) => ({ ...plan, startMs: plan.startMs + 4 * MINUTE })),
+      { nil: undefined }
+    )
   )
-  .map(([deploys, abort, promote]) => ({
-    actors: [...deploys, ...(abort ? [abort] : []), ...(promote ? [promote] : [])]
+  .map(([deploys, abort, promote, tidy]) => ({
+    actors: [
+      ...deploys,
+      ...(abort ? [abort] : []),
+      ...(promote ? [promote] : []),
+      ...(tidy ? [tidy] : [])
+    ]
   }))

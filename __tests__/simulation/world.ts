@@ -9,6 +9,7 @@ import { BlueGreen } from '../support/blue-green.js'
 import type { Call } from '../support/call-log.js'
 import { Actor, type CallMeta } from './actor.js'
 import { Invariants, type Violation } from './invariants.js'
+import { tidyRollout } from '../../src/rollout/control/tidy.js'
 import { recover, recoveredProblems, recoveryDelay, RECOVERY_IMAGE } from './recovery.js'
 import { IMAGES, type ActorPlan, type Schedule } from './schedule.js'
 import { SimClock } from './sim-clock.js'
@@ -139,6 +140,8 @@ function command(plan: ActorPlan, settings: Settings, deps: Parameters<typeof de
       return abortRollout(settings, deps)
     case 'promote':
       return promoteRollout(settings, deps)
+    case 'tidy':
+      return tidyRollout(settings, deps)
   }
 }
 

@@ -158,6 +158,7 @@ export class BlueGreen {
       ecs: this.aws.ecs,
       elb: this.aws.elb,
       scaling: this.aws.scaling,
+      revisions: this.aws.revisions,
       clock: this.clock,
       observer: this.record.observer,
       signal: this.controller.signal,

@@ -41,7 +41,8 @@ const MUTATING = new Set([
   'registerScalableTarget',
   'putScalingPolicy',
   'runTask',
-  'stopTask'
+  'stopTask',
+  'deregisterTaskDefinition'
 ])
 
 interface Pending {

@@ -3,6 +3,7 @@ import type {
   ElbPort,
   Forward,
   LockPort,
+  RevisionsPort,
   Route,
   ScalingPort,
   TagPort
@@ -30,6 +31,7 @@ export class MemoryAws {
   readonly ecs: EcsPort
   readonly elb: ElbPort & TagPort
   readonly lock: LockPort
+  readonly revisions: RevisionsPort
   readonly scalingWorld: MemoryScaling
   readonly scaling: ScalingPort
   private ticked: number
@@ -64,6 +66,12 @@ export class MemoryAws {
       runTask: (task) => call('runTask', task, () => ecs.runTask(task)),
       stopTask: (cluster, taskArn, reason) =>
         call('stopTask', { cluster, taskArn, reason }, () => ecs.stopTask(taskArn, reason))
+    }
+    this.revisions = {
+      listActiveRevisions: (family) =>
+        call('listTaskDefinitions', { family }, () => ecs.listActiveRevisions(family)),
+      deregisterTaskDefinition: (arn) =>
+        call('deregisterTaskDefinition', { arn }, () => ecs.deregisterTaskDefinition(arn))
     }
     this.elb = {
       readRoute: (arn) => call('readRoute', { arn }, () => elb.readRoute(arn)),

@@ -108,6 +108,8 @@ export interface ServiceSetup {
 export class MemoryEcs {
   private readonly definitions = new Map<string, TaskDefinition & { registeredAt: number }>()
   private readonly revisions = new Map<string, number>()
+  /** revisions deregistered (INACTIVE) */
+  private readonly inactive = new Set<string>()
   private readonly services = new Map<string, Service>()
   private readonly tasks = new Map<string, Task>()
   private readonly behaviors = new Map<string, ImageBehavior>()
@@ -284,6 +286,29 @@ export class MemoryEcs {
       registeredAt: this.now()
     })
     return { arn, family: definition.family, revision }
+  }
+
+  /**
+   * ACTIVE revisions newest first. Matches as a prefix (as the preview code found some regions
+   * do), so that the code is shown to keep to its own family.
+   */
+  listActiveRevisions(familyPrefix: string): string[] {
+    return [...this.definitions.values()]
+      .filter((d) => d.family.startsWith(familyPrefix) && !this.inactive.has(d.taskDefinitionArn!))
+      .sort((a, b) => a.family.localeCompare(b.family) || (b.revision ?? 0) - (a.revision ?? 0))
+      .map((d) => d.taskDefinitionArn!)
+  }
+
+  deregisterTaskDefinition(arn: string): void {
+    this.definition(arn)
+    this.inactive.add(arn)
+  }
+
+  /** the ACTIVE revisions of exactly `family`, as `family:revision`, newest first */
+  activeRevisions(family: string): string[] {
+    return this.listActiveRevisions(family)
+      .map((arn) => arn.slice(arn.indexOf('task-definition/') + 16))
+      .filter((label) => label.replace(/:\d+$/, '') === family)
   }
 
   updateService(name: string, change: { taskDefinitionArn?: string; desiredCount?: number }): void {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import {
+  DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -21,6 +23,7 @@ import type {
   OneOffTask,
   TaskPlacement,
   RegisteredRevision,
+  RevisionsPort,
   ServiceView,
   TaskDefinition,
   TaskView
@@ -155,7 +158,7 @@ function missingCluster(cluster: string): (error: unknown) => never {
   }
 }
 
-export class EcsAdapter implements EcsPort {
+export class EcsAdapter implements EcsPort, RevisionsPort {
   constructor(private readonly client: ECSClient) {}
 
   async describeServices(
@@ -288,6 +291,32 @@ export class EcsAdapter implements EcsPort {
   async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
     await throttlingTolerated(() =>
       this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason }))
+    )
+  }
+
+  async listActiveRevisions(family: string): Promise<string[]> {
+    const arns: string[] = []
+    let nextToken: string | undefined
+    do {
+      const out = await throttlingTolerated(() =>
+        this.client.send(
+          new ListTaskDefinitionsCommand({
+            familyPrefix: family,
+            status: 'ACTIVE',
+            sort: 'DESC',
+            nextToken
+          })
+        )
+      )
+      arns.push(...(out.taskDefinitionArns ?? []))
+      nextToken = out.nextToken
+    } while (nextToken)
+    return arns
+  }
+
+  async deregisterTaskDefinition(taskDefinitionArn: string): Promise<void> {
+    await throttlingTolerated(() =>
+      this.client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
     )
   }
 }

@@ -40,6 +40,7 @@ export function commandContext(): CommandContext {
     startedAt: Date.now(),
     deps: {
       ecs: new EcsAdapter(clients.ecs),
+      revisions: new EcsAdapter(clients.ecs),
       elb: new ElbAdapter(clients.elb),
       metrics: new CloudWatchAdapter(clients.cloudwatch),
       scaling: new ScalingAdapter(clients.scaling),

@@ -20,7 +20,10 @@ export async function runStatusCommand(settings: Settings): Promise<void> {
       result: 'unchanged',
       taskDefinitionArn: live?.taskDefinitionArn,
       liveService: live?.service,
-      idleService: idle?.service
+      idleService: idle?.service,
+      ...(report.state.kind === 'record' && report.state.record.scaleDownAt !== undefined
+        ? { scaleDownAt: report.state.record.scaleDownAt }
+        : {})
     })
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
     core.setOutput('rollout-phase', statusPhase(report))

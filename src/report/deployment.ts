@@ -20,6 +20,7 @@ export function deploymentSection(settings: Settings, outcome: RolloutOutcome): 
     `Steps: ${stepsInWords(settings.steps)}, baking ${formatDuration(settings.stepWaitMs)} at each; timeout ${formatDuration(settings.timeoutMs)}`,
     outcome.scaleDown ? `Old side scale-down: ${escapeMarkdown(outcome.scaleDown)}` : '',
     outcome.autoScaling ? `Auto scaling: ${escapeMarkdown(outcome.autoScaling)}` : '',
+    outcome.revisions ? `Old revisions: ${escapeMarkdown(outcome.revisions)}` : '',
     ...(outcome.interruptedTasks ?? []).map(
       (words) => `Replaced by ECS, not a failure of the release: ${escapeMarkdown(words)}`
     )

@@ -28,6 +28,7 @@ export function outcomeLines(outcome: RolloutOutcome): string[] {
     lines.push(`${outcome.stoppedTasks.length - MAX_TASKS} more stopped tasks: see the job summary`)
   if (outcome.scaleDown) lines.push(`Old side: ${oneLine(outcome.scaleDown)}`)
   if (outcome.autoScaling) lines.push(`Auto scaling: ${oneLine(outcome.autoScaling)}`)
+  if (outcome.revisions) lines.push(`Old revisions: ${oneLine(outcome.revisions)}`)
   for (const words of outcome.interruptedTasks ?? [])
     lines.push(`Replaced by ECS, not a failure of the release: ${oneLine(words)}`)
   const next = nextStep(outcome)

@@ -9,7 +9,8 @@ export type OutputSource = Pick<
   | 'previousTaskDefinitionArn'
   | 'liveService'
   | 'idleService'
-> & { previewUrl?: string }
+> &
+  Partial<Pick<RolloutOutcome, 'scaleDownAt'>> & { previewUrl?: string }
 
 /**
  * The action's outputs by their action.yml names. An output that has no value is left out, so
@@ -23,7 +24,9 @@ export function actionOutputs(outcome: OutputSource): Record<string, string> {
     'live-service': outcome.liveService,
     'idle-service': outcome.idleService,
     reason: outcome.reason,
-    'preview-url': outcome.previewUrl
+    'preview-url': outcome.previewUrl,
+    'scale-down-at':
+      outcome.scaleDownAt === undefined ? undefined : new Date(outcome.scaleDownAt).toISOString()
   }
   return Object.fromEntries(
     Object.entries(outputs).filter(

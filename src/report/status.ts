@@ -1,4 +1,5 @@
 import type { StatusReport, SideStatus } from '../rollout/control/status.js'
+import { scaleDownWords } from '../rollout/control/tidy.js'
 import { doing } from '../rollout/durable/lock.js'
 import { ownerWords, type RolloutRecord } from '../rollout/durable/record.js'
 import { formatDuration } from './elapsed.js'
@@ -34,8 +35,11 @@ export function stateWords(report: StatusReport): string {
       return `A rollout was interrupted: ${who} stopped while ${doing(record)} and has sent no heartbeat for ${ago(lock.silentMs)}; the next deploy takes it over, or run command: promote or abort.`
     case 'paused':
       return `A rollout to ${record.idle.service} is paused at step ${(record.step ?? 0) + 1}: run command: promote to continue or command: abort to return all traffic to ${record.live.service}.`
-    case 'free':
-      return `The last ${record.kind}, by ${who}, ${ENDED[record.phase] ?? `ended ${record.phase}`}${record.reason ? `: ${record.reason}` : ''}.`
+    case 'free': {
+      // when the old side is (or was) scaled down says more than the reason the run wrote then
+      const said = scaleDownWords(record, report.at) ?? record.reason
+      return `The last ${record.kind}, by ${who}, ${ENDED[record.phase] ?? `ended ${record.phase}`}${said ? `: ${said}` : ''}.`
+    }
   }
 }
 
@@ -118,7 +122,13 @@ function recordSection(record: RolloutRecord): string {
     `Previous revision: ${code(shortRevision(record.previousRevision))}`,
     `Run: ${escapeMarkdown(ownerWords(record.owner))}`,
     `Last heartbeat: ${code(new Date(record.heartbeatAt).toISOString())}`,
-    record.reason ? `Reason: ${escapeMarkdown(record.reason)}` : ''
+    record.reason ? `Reason: ${escapeMarkdown(record.reason)}` : '',
+    record.scaleDownAt === undefined
+      ? ''
+      : `Old side scale-down due: ${code(new Date(record.scaleDownAt).toISOString())}`,
+    record.scaledDownAt === undefined
+      ? ''
+      : `Old side scaled down: ${code(new Date(record.scaledDownAt).toISOString())}`
   ]
   return [
     '### Stored state',

@@ -84,7 +84,10 @@ function lead({ outcome, timeline, startedAt, finishedAt }: SummaryInput): strin
     case 'rolled-back':
       return `Rolled back: all traffic is${onLive || ' on the other side'}. ${took}`
     case 'unchanged':
-      return `Nothing was changed. ${took}`
+      // command: tidy may have scaled an old side down: the deployment section says what it did
+      return outcome.scaleDown
+        ? `No traffic moved and no revision changed. ${took}`
+        : `Nothing was changed. ${took}`
   }
 }
 

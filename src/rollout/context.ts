@@ -6,6 +6,7 @@ import type {
   HttpProbePort,
   MetricsPort,
   RolloutObserver,
+  RevisionsPort,
   ScalingPort,
   SideHealth
 } from './ports.js'
@@ -27,6 +28,8 @@ export interface RolloutDeps {
    * (absent: the services are taken as not scaled by it)
    */
   scaling?: ScalingPort
+  /** the family's revisions, for keep-revisions (absent: revisions are never deregistered) */
+  revisions?: RevisionsPort
   /** the HTTP client of the test traffic (settings.watch.testTraffic) */
   probe?: HttpProbePort
   /** aborted on SIGINT/SIGTERM (a GitHub cancel); a string reason ('SIGTERM') is quoted in the outcome */
@@ -47,6 +50,12 @@ export interface RolloutDeps {
    * another run aborted it, throws TakenOverError when another run took it over
    */
   confirmOwner?: () => Promise<void>
+  /**
+   * the rollout is kept in a record: a scale-down due more than IN_RUN_SCALE_DOWN_MAX_MS after
+   * promotion is left to the next run on the route (the record holds its due time) instead of
+   * being waited for in this run
+   */
+  deferScaleDown?: boolean
 }
 
 /** What one run keeps besides its state: the ports, the deadline and the idle side's watcher. */

@@ -31,7 +31,11 @@ export type Observed =
   | { kind: 'baked' }
   | { kind: 'paused' }
   | { kind: 'promoted'; at: number }
-  | { kind: 'scaled-down'; note: string }
+  /**
+   * `dueAt`: when the old side is (or was) due to be scaled to 0; `doneAt`: when this run scaled
+   * it down. A `dueAt` without `doneAt` is left to the next run on the route (or `command: tidy`)
+   */
+  | { kind: 'scaled-down'; note: string; dueAt?: number; doneAt?: number }
   | { kind: 'reverted'; landed: true }
   | { kind: 'reverted'; landed: false; error: string }
   /** another run aborted the rollout and undoes it: this run ends without changing anything more */
@@ -148,7 +152,9 @@ export function decide(state: RolloutState, observed: Observed, settings: Settin
       if (observed.kind !== 'scaled-down') break
       return done(settings, state.pair, 'promoted', {
         ...releaseFields(state.release),
-        scaleDown: observed.note
+        scaleDown: observed.note,
+        ...(observed.dueAt === undefined ? {} : { scaleDownAt: observed.dueAt }),
+        ...(observed.doneAt === undefined ? {} : { scaledDownAt: observed.doneAt })
       })
     case 'revert': {
       if (observed.kind !== 'reverted') break

@@ -78,19 +78,30 @@ async function entered(next: RolloutState, run: RunContext): Promise<RolloutStat
           run.settings
         )
       } else if (error instanceof RecordError) {
-        state = decide(state, unrecorded(state, error.message), run.settings)
+        state = decide(state, unrecorded(state, error.message, run), run.settings)
       } else throw error
     }
   }
 }
 
 /** A state whose record could not be written: what its work would have reported, unstarted. */
-function unrecorded(state: Exclude<RolloutState, { phase: 'done' }>, reason: string): Observed {
+function unrecorded(
+  state: Exclude<RolloutState, { phase: 'done' }>,
+  reason: string,
+  run: RunContext
+): Observed {
   if (state.phase === 'scale-down') {
     const old = state.pair.live
+    const delay = state.pair.scaleDownDelayMs
+    // the record the run ends with, if it can be written, leaves the scale-down to the next run
+    const due =
+      run.deps.deferScaleDown && delay !== null
+        ? (state.dueAt ?? state.promotedAt + delay)
+        : undefined
     return {
       kind: 'scaled-down',
-      note: `not scaled down: ${reason}; ${old.service} still runs ${old.desiredCount} tasks`
+      note: `not scaled down: ${reason}; ${old.service} still runs ${old.desiredCount} tasks`,
+      ...(due === undefined ? {} : { dueAt: due })
     }
   }
   return { kind: 'failed', changed: 'nothing', reason, stoppedTasks: [], serviceEvents: [] }

@@ -150,6 +150,13 @@ export interface EcsPort {
   stopTask(cluster: string, taskArn: string, reason: string): Promise<void>
 }
 
+/** A family's revisions, for keep-revisions. */
+export interface RevisionsPort {
+  /** ARNs of the ACTIVE revisions listed for `family`, newest first (ECS's familyPrefix: filter) */
+  listActiveRevisions(family: string): Promise<string[]>
+  deregisterTaskDefinition(taskDefinitionArn: string): Promise<void>
+}
+
 // ---------- ELBv2 ----------
 
 export interface WeightedTargetGroup {

@@ -12,6 +12,7 @@ export type Command =
   | 'preview'
   | 'preview-destroy'
   | 'preview-gc'
+  | 'tidy'
 
 /** One item of `traffic-steps`: a weight (1-100) for the new side, or a pause. */
 export type TrafficStep = { kind: 'weight'; percent: number } | { kind: 'pause' }
@@ -101,6 +102,8 @@ export interface Settings {
   lockPriority?: number
   /** promote: all remaining traffic to the new side in one step, instead of the remaining steps */
   straightTo100?: boolean
+  /** deploy and promote: ACTIVE revisions of the family kept after a promotion; undefined: all */
+  keepRevisions?: number
   /** deploy and promote: alarms, metric analysis and test traffic; undefined: none of them */
   watch?: WatchSettings
   /**
@@ -166,6 +169,12 @@ export interface RolloutOutcome {
   taskDefinitionDiff?: string
   /** when the old side is (or was) scaled down, in words */
   scaleDown?: string
+  /** when the old side is (or was) due to be scaled to 0 (epoch ms) */
+  scaleDownAt?: number
+  /** when this run scaled the old side to 0 (epoch ms); absent with scaleDownAt: left to a later run */
+  scaledDownAt?: number
+  /** what keep-revisions deregistered (or could not), in words */
+  revisions?: string
   /** what the run did to Application Auto Scaling (suspended, restored, handed over), in words */
   autoScaling?: string
   /**

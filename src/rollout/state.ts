@@ -92,7 +92,8 @@ export type RolloutState =
   | (Running & { phase: 'bake'; step: number; bakeStartedAt: number; changed: 'traffic' })
   | (Running & { phase: 'pause'; step: number; changed: Changed })
   | (Running & { phase: 'promote' })
-  | (Running & { phase: 'scale-down'; promotedAt: number })
+  /** `dueAt`: when the old side is to be scaled to 0 (default: promotedAt + the delay) */
+  | (Running & { phase: 'scale-down'; promotedAt: number; dueAt?: number })
   | (Running & {
       phase: 'revert'
       changed: Changed

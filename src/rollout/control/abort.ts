@@ -11,6 +11,7 @@ import { weightOf } from '../forward.js'
 import type { RolloutRecord } from '../durable/record.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
 import { recordFor, settledWords } from './stored.js'
+import { tidyDue } from './tidy.js'
 
 /** Writes of the run being aborted that land late are put right this many times at most. */
 const RETURN_ATTEMPTS = 3
@@ -30,7 +31,8 @@ export async function abortRollout(
   const deps = patientDeps(given)
   const { clock } = deps
   const route = settings.routeArn
-  const stored = await readState(deps.tags, settings)
+  // a scale-down the last promotion left to the next run, if due, is done first
+  const { stored } = await tidyDue(await readState(deps.tags, settings), settings, deps)
   const record = recordFor(stored, 'abort', route)
   if (isPromoted(record) || record.phase === 'rolled-back') {
     throw new TopologyError(

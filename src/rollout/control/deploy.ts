@@ -7,6 +7,8 @@ import { readState, type StoredState } from '../durable/store.js'
 import type { RolloutObserver } from '../ports.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
 import { takeOver } from './takeover.js'
+import { tidyDue } from './tidy.js'
+import { withKeptRevisions } from '../revisions.js'
 
 /**
  * A deploy that keeps its state in the route's tags, one at a time per route. Refuses while
@@ -23,6 +25,9 @@ export async function deployWithState(
   reportUnusable(stored, settings, deps.observer)
   // a dry run changes nothing, the tags included
   if (settings.dryRun) return deploy(settings, deps)
+  // a scale-down the last promotion left to this run, if due; one not due yet is overtaken: the
+  // old side is this deploy's idle side, and its record no longer holds that due time
+  stored = (await tidyDue(stored, settings, deps)).stored
   const verdict = judgeLock(stored, deps.clock.now(), staleAfter(settings))
   let earlier: RolloutOutcome | undefined
   switch (verdict.kind) {
@@ -47,7 +52,9 @@ export async function deployWithState(
   })
   const outcome = await keeper.deploy(settings)
   // the same release again after finishing the interrupted one: what happened is that promotion
-  return outcome.result === 'unchanged' && earlier?.result === 'promoted' ? earlier : outcome
+  if (outcome.result === 'unchanged' && earlier?.result === 'promoted') return earlier
+  // the promotion is complete and recorded, and the lock given back: old revisions may go
+  return withKeptRevisions(settings, outcome, deps)
 }
 
 function reportUnusable(stored: StoredState, settings: Settings, observer: RolloutObserver): void {

@@ -8,6 +8,7 @@ import { readState, restoreTags } from '../durable/store.js'
 import { RouteLock } from '../durable/route-lock.js'
 import { decodeRecord } from '../durable/tags.js'
 import { RolloutLockedError } from '../errors.js'
+import { laterWords } from '../promote.js'
 import type { Settings } from '../settings.js'
 
 /** What the post step did, in words for the log; `failed` fails the step. */
@@ -132,13 +133,21 @@ async function keepOldSide(
   keeper: Keeper,
   deps: DurableDeps
 ): Promise<PostStepResult> {
-  const note = `${record.live.service} kept running: the run stopped before its scale-down`
+  const delay = record.scaleDownDelayMs
+  // the due time stays on record: the next run on the route, or command: tidy, scales it down
+  const due =
+    record.scaleDownAt ??
+    (delay === null || record.promotedAt === undefined ? undefined : record.promotedAt + delay)
+  const later =
+    due === undefined ? '' : `; ${laterWords(record.live.service, due, deps.clock.now())}`
+  const note = `${record.live.service} kept running: the run stopped before its scale-down${later}`
   try {
     await keeper.overwrite({
       ...record,
       phase: 'promoted',
       heartbeatAt: deps.clock.now(),
-      reason: note
+      reason: note,
+      ...(due === undefined ? {} : { scaleDownAt: due })
     })
   } catch (error) {
     return { line: `Could not record the promotion: ${errorText(error)}`, failed: true }

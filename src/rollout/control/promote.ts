@@ -8,6 +8,8 @@ import { readState } from '../durable/store.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
 import { asRollback } from './rollback.js'
 import { recordFor, settledWords } from './stored.js'
+import { tidyDue } from './tidy.js'
+import { withKeptRevisions } from '../revisions.js'
 
 /**
  * `command: promote`: carries a paused rollout on from the step after its pause, or an
@@ -22,7 +24,8 @@ export async function promoteRollout(
   // every read patient: a read that fails for a moment does not end the command halfway
   const deps = patientDeps(given)
   const route = settings.routeArn
-  const stored = await readState(deps.tags, settings)
+  // a scale-down the last promotion left to the next run, if due, is done first
+  const { stored } = await tidyDue(await readState(deps.tags, settings), settings, deps)
   const record = recordFor(stored, 'promote', route)
   const verdict = judgeLock(stored, deps.clock.now(), staleAfter(settings))
   if (verdict.kind === 'held') {
@@ -64,7 +67,9 @@ export async function promoteRollout(
     owner: deps.owner,
     heartbeatAt: deps.clock.now()
   })
-  const outcome = await keeper.run(next.state, run)
+  const ran = await keeper.run(next.state, run)
+  // a deploy's promotion, complete and recorded: old revisions may go (a rollback's keeps them)
+  const outcome = record.kind === 'rollback' ? ran : await withKeptRevisions(settings, ran, deps)
   return {
     outcome: record.kind === 'rollback' ? asRollback(outcome, record.live.service) : outcome,
     settings: run

@@ -3,7 +3,8 @@ import { TopologyError } from '../errors.js'
 import { patientDeps } from '../durable/patient-reads.js'
 import { Keeper, type DurableDeps } from '../durable/keeper.js'
 import { recordedPair } from '../durable/pair.js'
-import { isPromoted, type RolloutRecord } from '../durable/record.js'
+import { isPromoted, pendingScaleDown, type RolloutRecord } from '../durable/record.js'
+import { utcTime } from '../promote.js'
 import { readState } from '../durable/store.js'
 import { revisionOf } from '../gates.js'
 import { readScaling } from '../scaling/read.js'
@@ -40,6 +41,15 @@ export async function rollbackRollout(
     )
   }
   const found = await recordedPair(record, settings, deps)
+  // the side a pending scale-down was to stop is the one this rollback goes back to: it is not
+  // scaled down first, and the rollback's record replaces the due time, so nothing scales it later
+  const due = pendingScaleDown(record)
+  if (due !== undefined) {
+    deps.observer.info(
+      `${record.live.service} was to be scaled to 0 at ${utcTime(due)}; the rollback goes back ` +
+        'to it instead, so that scale-down is called off'
+    )
+  }
   // the side of the release is live now, and the side that was live is the one to go back to
   const releaseSide = found.pair.idle
   const previousSide = found.pair.live

@@ -120,6 +120,8 @@ export class Keeper {
         await this.onState(state)
       },
       heartbeat: () => this.heartbeat(),
+      // the record holds a long scale-down's due time: the next run on the route does it
+      deferScaleDown: true,
       // a look, not a guard: a read that fails here is only warned about
       confirmOwner: async () => {
         if (this.owned) await this.confirmOwnership(true)
@@ -579,7 +581,9 @@ export class Keeper {
           changed: 'traffic',
           step: this.record?.step,
           promotedAt: this.record?.promotedAt ?? this.deps.clock.now(),
-          ...(outcome.scaleDown ? { reason: outcome.scaleDown } : {})
+          ...(outcome.scaleDown ? { reason: outcome.scaleDown } : {}),
+          ...(outcome.scaleDownAt === undefined ? {} : { scaleDownAt: outcome.scaleDownAt }),
+          ...(outcome.scaledDownAt === undefined ? {} : { scaledDownAt: outcome.scaledDownAt })
         })
       case 'reverted':
         if (this.options.kind === 'rollback') {

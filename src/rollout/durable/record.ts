@@ -43,6 +43,13 @@ export interface RolloutRecord {
    * that phase: the run stopped before it knew whether the task started.
    */
   migrationTask?: string
+  /**
+   * when the old side (`live`) is due to be scaled to 0, after a promotion whose run did not
+   * wait for it (or stopped before it): the next run on the route, or `command: tidy`, does it
+   */
+  scaleDownAt?: number
+  /** when the old side was scaled to 0 (by the promoting run, or a later one) */
+  scaledDownAt?: number
 }
 
 export interface RecordSide {
@@ -94,6 +101,16 @@ export function isActive(record: RolloutRecord): boolean {
 /** The rollout has reached its new side for good: undoing it is a rollback, not an abort. */
 export function isPromoted(record: RolloutRecord): boolean {
   return record.phase === 'scale-down' || record.phase === 'promoted'
+}
+
+/**
+ * A promotion whose old side is still to be scaled to 0 at `scaleDownAt`: the record has settled,
+ * the old side is warm, and nobody has scaled it down yet.
+ */
+export function pendingScaleDown(record: RolloutRecord): number | undefined {
+  if (record.phase !== 'promoted' && record.phase !== 'rolled-back') return undefined
+  if (record.scaledDownAt !== undefined) return undefined
+  return record.scaleDownAt
 }
 
 /** "run 123 (https://github.com/o/r/actions/runs/123)", or what is known of it */

@@ -40,7 +40,8 @@ const FIELDS = [
   'heartbeat',
   'reason',
   'scaling',
-  'migration'
+  'migration',
+  'scale-down'
 ] as const
 
 type Field = (typeof FIELDS)[number]
@@ -95,7 +96,8 @@ export function encodeRecord(record: RolloutRecord): Record<string, string> {
         ? ''
         : record.migrationTask.length <= MAX_VALUE
           ? record.migrationTask
-          : record.migrationTask.slice(record.migrationTask.lastIndexOf('/') + 1)
+          : record.migrationTask.slice(record.migrationTask.lastIndexOf('/') + 1),
+    'scale-down': encodeScaleDown(record)
   }
   const tags: Record<string, string> = {}
   for (const field of FIELDS) {
@@ -263,6 +265,13 @@ function readRecord(tags: Record<string, string>): RolloutRecord {
   if (scaling !== undefined) record.scaling = scaling
   const migrationTask = optional('migration', taskArn, 'a task ARN')
   if (migrationTask !== undefined) record.migrationTask = migrationTask
+  const scaleDown = optional(
+    'scale-down',
+    parseScaleDown,
+    'when the old side is due to be scaled to 0 and when it was, such as "due 2026-11-29T05:00:00.000Z"'
+  )
+  if (scaleDown?.due !== undefined) record.scaleDownAt = scaleDown.due
+  if (scaleDown?.done !== undefined) record.scaledDownAt = scaleDown.done
   checkConsistent(record)
   return record
 }
@@ -380,4 +389,29 @@ function parseSteps(value: string): TrafficStep[] | undefined {
     last = percent
   }
   return steps.length > 0 && steps.length <= 21 ? steps : undefined
+}
+
+/**
+ * When the old side is due to be scaled to 0, and when it was, in one tag (the record leaves
+ * room for the user's own tags): `due <time>`, `due <time> done <time>` or `done <time>`.
+ */
+function encodeScaleDown(record: RolloutRecord): string {
+  const parts = [
+    record.scaleDownAt === undefined ? '' : `due ${time(record.scaleDownAt)}`,
+    record.scaledDownAt === undefined ? '' : `done ${time(record.scaledDownAt)}`
+  ]
+  return parts.filter(Boolean).join(' ')
+}
+
+function parseScaleDown(value: string): { due?: number; done?: number } | undefined {
+  const match = /^(?:due (\S+))?(?:^| )?(?:done (\S+))?$/.exec(value)
+  if (!match || (match[1] === undefined && match[2] === undefined)) return undefined
+  const due = match[1] === undefined ? undefined : parseTime(match[1])
+  const done = match[2] === undefined ? undefined : parseTime(match[2])
+  if (
+    (match[1] !== undefined && due === undefined) ||
+    (match[2] !== undefined && done === undefined)
+  )
+    return undefined
+  return { ...(due === undefined ? {} : { due }), ...(done === undefined ? {} : { done }) }
 }
