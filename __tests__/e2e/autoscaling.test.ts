@@ -12,15 +12,14 @@ import {
   PutMetricDataCommand
 } from '@aws-sdk/client-cloudwatch'
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Topology } from '../../emulator/fixtures/topology.js'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
 import { clientConfig, interruptTasks, startLoad, stopLoad } from '../helpers/emulator.js'
 import {
   calls,
   callsOf,
   deployInputs,
   expectNoViolations,
-  freshTopology,
   run,
   setImage,
   startHarness,
@@ -46,10 +45,6 @@ beforeAll(async () => {
   scaling = new ApplicationAutoScalingClient(clientConfig(h.url))
   cloudwatch = new CloudWatchClient(clientConfig(h.url))
   ecs = new ECSClient(clientConfig(h.url))
-})
-
-afterEach(async () => {
-  await stopLoad(h.url)
 })
 
 afterAll(async () => {
@@ -95,7 +90,7 @@ async function registerPair(t: Topology, max: number, blueScheduledSuspended = f
 
 /** blue min 2 max 6, green min 0 max 6; a target tracking policy on blue's requests per target */
 async function scaledTopology(options: { blueScheduledSuspended?: boolean } = {}) {
-  const t = await freshTopology(h)
+  const t = await pairOf()
   await registerPair(t, 6, options.blueScheduledSuspended)
   await scaling.send(
     new PutScalingPolicyCommand({
@@ -153,208 +148,248 @@ async function firstShift(t: Topology, stop: () => boolean): Promise<void> {
   for (;;) {
     if (stop()) throw new Error('the run ended before its first shift')
     const log = await calls(h.url, { operation: 'ModifyListener' })
-    if (log.some((c) => c.error === null)) return
+    const ours = (c: (typeof log)[number]) =>
+      (c.params as { ListenerArn?: string }).ListenerArn === t.listenerArn
+    if (log.some((c) => c.error === null && ours(c))) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+let pairs = 0
+
+/**
+ * A fresh pair, blue live with 2 healthy tasks. The tests run at once, so nothing here clears the
+ * emulator's call log or violations: each test reads its own run's calls (by caller) and the
+ * violations of all of them, which must be none.
+ */
+function pairOf(): Promise<Topology> {
+  return createBlueGreenTopology({
+    endpoint: h.url,
+    prefix: `as${++pairs}`,
+    image: 'registry.example.com/app:1.0.0',
+    desiredCount: 2
+  })
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('a pair scaled by Application Auto Scaling, through the bundled action', () => {
-  it('follows the live side’s scale-out under rising load before the next shift, promotes at the higher count, and keeps the old side at 0', async () => {
-    const t = await scaledTopology()
-    const before = await targets(t)
-    // 2 requests a second: 60 a minute per blue target, under the policy's 100
-    await startLoad(h.url, { listenerArn: t.listenerArn, rps: 2 })
-    let ended = false
-    const running = run(
-      h,
-      deployInputs(t, {
-        image: uniqueImage(),
-        'traffic-steps': '10,100',
-        'step-wait': '15s',
-        timeout: '4m',
-        'scale-down-delay': '1s'
+  // each on a pair of its own, at once: the file waits on simulated time, not on the CPU
+  it.concurrent(
+    'follows the live side’s scale-out under rising load before the next shift, promotes at the higher count, and keeps the old side at 0',
+    async () => {
+      const t = await scaledTopology()
+      const before = await targets(t)
+      // 2 requests a second: 60 a minute per blue target, under the policy's 100
+      await startLoad(h.url, { listenerArn: t.listenerArn, rps: 2 })
+      let ended = false
+      const running = run(
+        h,
+        deployInputs(t, {
+          image: uniqueImage(),
+          'traffic-steps': '10,100',
+          'step-wait': '15s',
+          timeout: '4m',
+          'scale-down-delay': '1s'
+        })
+      ).finally(() => {
+        ended = true
       })
-    ).finally(() => {
-      ended = true
-    })
-    await firstShift(t, () => ended)
-    // the load rises tenfold while 90% of it is still on blue: blue scales out
-    await startLoad(h.url, { listenerArn: t.listenerArn, rps: 20 })
-    const result = await running
-    expect(result.outputs.result).toBe('promoted')
+      await firstShift(t, () => ended)
+      // the load rises tenfold while 90% of it is still on blue: blue scales out
+      await startLoad(h.url, { listenerArn: t.listenerArn, rps: 20 })
+      const result = await running
+      expect(result.outputs.result).toBe('promoted')
 
-    const log = await calls(h.url)
-    const blueScaled = await scaling.send(
-      new DescribeScalingActivitiesCommand({
-        ServiceNamespace: NAMESPACE,
-        ResourceId: resource(t, t.services.blue)
-      })
-    )
-    const scaleOut = blueScaled.ScalingActivities?.find((a) =>
-      /Setting desired count to [3-6]/.test(a.Description ?? '')
-    )
-    expect(scaleOut?.Cause).toMatch(/AlarmHigh.*triggered policy requests-per-target/)
-    // the new side was raised to blue's count before the shift to 100%
-    const follows = log.findIndex(
-      (c) =>
-        c.operation === 'UpdateService' &&
-        (c.params as { service: string; desiredCount?: number; taskDefinition?: string })
-          .service === t.services.green &&
-        (c.params as { taskDefinition?: string }).taskDefinition === undefined &&
-        ((c.params as { desiredCount?: number }).desiredCount ?? 0) > 2
-    )
-    const shifts = log.filter((c) => c.operation === 'ModifyListener' && c.error === null)
-    expect(follows).toBeGreaterThan(log.indexOf(shifts[0]!))
-    expect(follows).toBeLessThan(log.indexOf(shifts[1]!))
-    expect(await desired(t, t.services.green)).toBeGreaterThan(2)
-    expect(result.stdout).toMatch(/scaled out to \d tasks: .* follows, from 2 to \d/)
+      const log = await callsOf(h, result.caller)
+      const blueScaled = await scaling.send(
+        new DescribeScalingActivitiesCommand({
+          ServiceNamespace: NAMESPACE,
+          ResourceId: resource(t, t.services.blue)
+        })
+      )
+      const scaleOut = blueScaled.ScalingActivities?.find((a) =>
+        /Setting desired count to [3-6]/.test(a.Description ?? '')
+      )
+      expect(scaleOut?.Cause).toMatch(/AlarmHigh.*triggered policy requests-per-target/)
+      // the new side was raised to blue's count before the shift to 100%
+      const follows = log.findIndex(
+        (c) =>
+          c.operation === 'UpdateService' &&
+          (c.params as { service: string; desiredCount?: number; taskDefinition?: string })
+            .service === t.services.green &&
+          (c.params as { taskDefinition?: string }).taskDefinition === undefined &&
+          ((c.params as { desiredCount?: number }).desiredCount ?? 0) > 2
+      )
+      const shifts = log.filter((c) => c.operation === 'ModifyListener' && c.error === null)
+      expect(follows).toBeGreaterThan(log.indexOf(shifts[0]!))
+      expect(follows).toBeLessThan(log.indexOf(shifts[1]!))
+      expect(await desired(t, t.services.green)).toBeGreaterThan(2)
+      expect(result.stdout).toMatch(/scaled out to \d tasks: .* follows, from 2 to \d/)
 
-    // handed over: green scales like blue did; blue is parked at 0 for many cooldowns
-    const after = await targets(t)
-    expect(after[t.services.green]).toEqual(before[t.services.blue])
-    expect(after[t.services.blue]).toEqual({ min: 0, max: 6, suspended: ALL })
-    const policies = await scaling.send(
-      new DescribeScalingPoliciesCommand({
-        ServiceNamespace: NAMESPACE,
-        ResourceId: resource(t, t.services.green)
-      })
-    )
-    expect(
-      policies.ScalingPolicies?.[0]?.TargetTrackingScalingPolicyConfiguration
-        ?.PredefinedMetricSpecification?.ResourceLabel
-    ).toContain(label(t.targetGroups.green, 'targetgroup/'))
-    await sleep(5_000) // 100 s of simulated time: three of the policy's cooldowns
-    expect(await desired(t, t.services.blue)).toBe(0)
-    expect(result.summary).toMatch(/Auto scaling:/)
-    await expectNoViolations(h)
-  }, 120_000)
+      // handed over: green scales like blue did; blue is parked at 0 for many cooldowns
+      const after = await targets(t)
+      expect(after[t.services.green]).toEqual(before[t.services.blue])
+      expect(after[t.services.blue]).toEqual({ min: 0, max: 6, suspended: ALL })
+      const policies = await scaling.send(
+        new DescribeScalingPoliciesCommand({
+          ServiceNamespace: NAMESPACE,
+          ResourceId: resource(t, t.services.green)
+        })
+      )
+      expect(
+        policies.ScalingPolicies?.[0]?.TargetTrackingScalingPolicyConfiguration
+          ?.PredefinedMetricSpecification?.ResourceLabel
+      ).toContain(label(t.targetGroups.green, 'targetgroup/'))
+      await sleep(5_000) // 100 s of simulated time: three of the policy's cooldowns
+      expect(await desired(t, t.services.blue)).toBe(0)
+      expect(result.summary).toMatch(/Auto scaling:/)
+      await stopLoad(h.url, t.listenerArn)
+      await expectNoViolations(h)
+    },
+    120_000
+  )
 
-  it('restores exactly what it found when the release is reverted', async () => {
-    const t = await scaledTopology({ blueScheduledSuspended: true })
-    const before = await targets(t)
-    const image = uniqueImage()
-    await setImage(h.url, { image, behavior: 'degrade', afterSeconds: 30 })
-    const result = await run(
-      h,
-      deployInputs(t, { image, 'traffic-steps': '10,50,100', 'step-wait': '5s' })
-    )
-    expect(result.outputs.result).toBe('reverted')
-    expect(await targets(t)).toEqual(before)
-    expect(before[t.services.blue]?.suspended).toEqual({ ...NOTHING, scheduled: true })
-    const mutations = (await callsOf(h, result.caller)).filter((c) => c.mutating)
-    const suspended = mutations.filter((c) => c.operation === 'RegisterScalableTarget')
-    // suspended for the rollout, then set back, both sides
-    expect(suspended.length).toBe(4)
-    await expectNoViolations(h)
-  }, 60_000)
+  it.concurrent(
+    'restores exactly what it found when the release is reverted',
+    async () => {
+      const t = await scaledTopology({ blueScheduledSuspended: true })
+      const before = await targets(t)
+      const image = uniqueImage()
+      await setImage(h.url, { image, behavior: 'degrade', afterSeconds: 30 })
+      const result = await run(
+        h,
+        deployInputs(t, { image, 'traffic-steps': '10,50,100', 'step-wait': '5s' })
+      )
+      expect(result.outputs.result).toBe('reverted')
+      expect(await targets(t)).toEqual(before)
+      expect(before[t.services.blue]?.suspended).toEqual({ ...NOTHING, scheduled: true })
+      const mutations = (await callsOf(h, result.caller)).filter((c) => c.mutating)
+      const suspended = mutations.filter((c) => c.operation === 'RegisterScalableTarget')
+      // suspended for the rollout, then set back, both sides
+      expect(suspended.length).toBe(4)
+      await expectNoViolations(h)
+    },
+    60_000
+  )
 
-  it('lets command: abort of a paused rollout restore what was found', async () => {
-    const t = await scaledTopology()
-    const before = await targets(t)
-    const image = uniqueImage()
-    const paused = await run(h, deployInputs(t, { image, 'traffic-steps': '10,pause,100' }))
-    expect(paused.outputs.result).toBe('paused')
-    expect((await targets(t))[t.services.green]?.suspended).toEqual(ALL)
-    expect((await targets(t))[t.services.blue]?.suspended).toEqual({ ...NOTHING, in: true })
-    const aborted = await run(h, { ...deployInputs(t), command: 'abort' })
-    expect(aborted.outputs.result).toBe('aborted')
-    expect(await targets(t)).toEqual(before)
-    await expectNoViolations(h)
-  }, 60_000)
+  it.concurrent(
+    'lets command: abort of a paused rollout restore what was found',
+    async () => {
+      const t = await scaledTopology()
+      const before = await targets(t)
+      const image = uniqueImage()
+      const paused = await run(h, deployInputs(t, { image, 'traffic-steps': '10,pause,100' }))
+      expect(paused.outputs.result).toBe('paused')
+      expect((await targets(t))[t.services.green]?.suspended).toEqual(ALL)
+      expect((await targets(t))[t.services.blue]?.suspended).toEqual({ ...NOTHING, in: true })
+      const aborted = await run(h, { ...deployInputs(t), command: 'abort' })
+      expect(aborted.outputs.result).toBe('aborted')
+      expect(await targets(t)).toEqual(before)
+      await expectNoViolations(h)
+    },
+    60_000
+  )
 
-  it('follows a live side scaled on a custom metric (a queue backlog per task published with PutMetricData)', async () => {
-    const t = await freshTopology(h)
-    await registerPair(t, 5)
-    const policy = await scaling.send(
-      new PutScalingPolicyCommand({
-        PolicyName: 'backlog',
-        PolicyType: 'StepScaling',
-        ServiceNamespace: NAMESPACE,
-        ScalableDimension: DIMENSION,
-        ResourceId: resource(t, t.services.blue),
-        StepScalingPolicyConfiguration: {
-          AdjustmentType: 'ExactCapacity',
-          Cooldown: 60,
-          StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 4 }]
-        }
-      })
-    )
-    const metric = {
-      Namespace: 'Acme/Queue',
-      MetricName: 'BacklogPerTask',
-      Dimensions: [{ Name: 'QueueName', Value: `${t.cluster}-jobs` }]
-    }
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: `${t.cluster}-backlog-high`,
-        ...metric,
-        Statistic: 'Average',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 10,
-        ComparisonOperator: 'GreaterThanThreshold',
-        AlarmActions: [policy.PolicyARN!]
-      })
-    )
-    let ended = false
-    let publishing = true
-    const running = run(
-      h,
-      deployInputs(t, {
-        image: uniqueImage(),
-        'traffic-steps': '10,100',
-        'step-wait': '8s',
-        timeout: '4m'
-      })
-    ).finally(() => {
-      ended = true
-    })
-    await firstShift(t, () => ended)
-    // the backlog grows: 50 messages per task, five times what one task keeps up with
-    const publisher = (async () => {
-      while (publishing) {
-        await cloudwatch.send(
-          new PutMetricDataCommand({
-            Namespace: metric.Namespace,
-            MetricData: [
-              { MetricName: metric.MetricName, Dimensions: metric.Dimensions, Value: 50 }
-            ]
-          })
-        )
-        await sleep(500)
+  it.concurrent(
+    'follows a live side scaled on a custom metric (a queue backlog per task published with PutMetricData)',
+    async () => {
+      const t = await pairOf()
+      await registerPair(t, 5)
+      const policy = await scaling.send(
+        new PutScalingPolicyCommand({
+          PolicyName: 'backlog',
+          PolicyType: 'StepScaling',
+          ServiceNamespace: NAMESPACE,
+          ScalableDimension: DIMENSION,
+          ResourceId: resource(t, t.services.blue),
+          StepScalingPolicyConfiguration: {
+            AdjustmentType: 'ExactCapacity',
+            Cooldown: 60,
+            StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 4 }]
+          }
+        })
+      )
+      const metric = {
+        Namespace: 'Acme/Queue',
+        MetricName: 'BacklogPerTask',
+        Dimensions: [{ Name: 'QueueName', Value: `${t.cluster}-jobs` }]
       }
-    })()
-    const result = await running
-    publishing = false
-    await publisher
-    expect(result.outputs.result).toBe('promoted')
-    expect(await desired(t, t.services.green)).toBe(4)
-    expect(result.summary).toMatch(/step scaling runs only when an alarm names the new policy/)
-    await expectNoViolations(h)
-  }, 120_000)
+      await cloudwatch.send(
+        new PutMetricAlarmCommand({
+          AlarmName: `${t.cluster}-backlog-high`,
+          ...metric,
+          Statistic: 'Average',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 10,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: [policy.PolicyARN!]
+        })
+      )
+      let ended = false
+      let publishing = true
+      const running = run(
+        h,
+        deployInputs(t, {
+          image: uniqueImage(),
+          'traffic-steps': '10,100',
+          'step-wait': '8s',
+          timeout: '4m'
+        })
+      ).finally(() => {
+        ended = true
+      })
+      await firstShift(t, () => ended)
+      // the backlog grows: 50 messages per task, five times what one task keeps up with
+      const publisher = (async () => {
+        while (publishing) {
+          await cloudwatch.send(
+            new PutMetricDataCommand({
+              Namespace: metric.Namespace,
+              MetricData: [
+                { MetricName: metric.MetricName, Dimensions: metric.Dimensions, Value: 50 }
+              ]
+            })
+          )
+          await sleep(500)
+        }
+      })()
+      const result = await running
+      publishing = false
+      await publisher
+      expect(result.outputs.result).toBe('promoted')
+      expect(await desired(t, t.services.green)).toBe(4)
+      expect(result.summary).toMatch(/step scaling runs only when an alarm names the new policy/)
+      await expectNoViolations(h)
+    },
+    120_000
+  )
 
-  it('is not failed by a Fargate Spot interruption of a new task mid-bake: ECS replaces it, and the summary says so', async () => {
-    const t = await freshTopology(h)
-    let ended = false
-    const running = run(
-      h,
-      deployInputs(t, { image: uniqueImage(), 'traffic-steps': '50,100', 'step-wait': '5s' })
-    ).finally(() => {
-      ended = true
-    })
-    await firstShift(t, () => ended)
-    const [interrupted] = await interruptTasks(h.url, {
-      cluster: t.cluster,
-      service: t.services.green
-    })
-    const result = await running
-    expect(result.outputs.result).toBe('promoted')
-    const id = interrupted?.taskArn.split('/').at(-1)
-    expect(result.summary).toContain(
-      `Replaced by ECS, not a failure of the release: task ${id} of ${t.services.green} was stopped by`
-    )
-    await expectNoViolations(h)
-  }, 60_000)
+  it.concurrent(
+    'is not failed by a Fargate Spot interruption of a new task mid-bake: ECS replaces it, and the summary says so',
+    async () => {
+      const t = await pairOf()
+      let ended = false
+      const running = run(
+        h,
+        deployInputs(t, { image: uniqueImage(), 'traffic-steps': '50,100', 'step-wait': '5s' })
+      ).finally(() => {
+        ended = true
+      })
+      await firstShift(t, () => ended)
+      const [interrupted] = await interruptTasks(h.url, {
+        cluster: t.cluster,
+        service: t.services.green
+      })
+      const result = await running
+      expect(result.outputs.result).toBe('promoted')
+      const id = interrupted?.taskArn.split('/').at(-1)
+      expect(result.summary).toContain(
+        `Replaced by ECS, not a failure of the release: task ${id} of ${t.services.green} was stopped by`
+      )
+      await expectNoViolations(h)
+    },
+    60_000
+  )
 })
