@@ -19,7 +19,10 @@ export default {
     'src/rollout/shift.ts',
     'src/rollout/control/abort.ts',
     'src/rollout/control/takeover.ts',
-    'src/rollout/control/post-step.ts'
+    'src/rollout/control/post-step.ts',
+    // what auto scaling is held at and restored to
+    'src/rollout/scaling/hold.ts',
+    'src/rollout/scaling/restore.ts'
   ],
   ignorePatterns: ['dist', 'coverage', '.demo', 'reports'],
   concurrency: 2,

@@ -177,6 +177,37 @@ describe('a service scaled by Application Auto Scaling', () => {
     expect(outcome.autoScaling).toMatch(/^auto scaling restored as found/)
   })
 
+  it('hands over the live side’s maximum too, when the new side had another', async () => {
+    const bg = new BlueGreen({ desiredCount: 2 })
+    bg.aws.scalingWorld.register('web-blue', { min: 2, max: 6, suspended: NONE })
+    bg.aws.scalingWorld.register('web-green', { min: 0, max: 10, suspended: NONE })
+    expect((await bg.deploy()).result).toBe('promoted')
+    expect(bg.aws.scalingWorld.describeTargets(['web-green'])['web-green']).toEqual({
+      min: 2,
+      max: 6,
+      suspended: NONE
+    })
+  })
+
+  it('writes back only what it changed: a side found parked is left as it is by the revert', async () => {
+    // the usual state after an earlier promotion: the idle side parked by the action
+    const parked = { min: 0, max: 8, suspended: ALL }
+    const bg = new BlueGreen({ desiredCount: 2 }).image({ unhealthyAtWeight: 25 })
+    bg.aws.scalingWorld.register('web-blue', LIVE_FOUND)
+    bg.aws.scalingWorld.register('web-green', parked)
+    expect((await bg.deploy()).result).toBe('reverted')
+    const writes = bg.mutations().filter((line) => line.startsWith('registerScalableTarget'))
+    expect(writes).toEqual([
+      'registerScalableTarget web-blue suspended=dynamicIn',
+      'registerScalableTarget web-green suspended=dynamicIn+dynamicOut+scheduled',
+      'registerScalableTarget web-blue suspended=none'
+    ])
+    expect(bg.aws.scalingWorld.describeTargets(['web-blue', 'web-green'])).toEqual({
+      'web-blue': LIVE_FOUND,
+      'web-green': parked
+    })
+  })
+
   it('is not failed by a Spot interruption of a new task during a bake: ECS replaces it, and the run says so', async () => {
     const bg = scaledPair()
     atShift(bg, 25, () => bg.aws.ecsWorld.interrupt('web-green'))
