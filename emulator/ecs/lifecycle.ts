@@ -1,7 +1,7 @@
 import { ecsArn, hex32, uuid } from './ids.js'
 import type { EcsModel } from './model.js'
 import type { StepNotes } from './step-notes.js'
-import type { Deployment, Service, Task } from './state.js'
+import type { Deployment, Service, Task, TaskDefinitionRecord } from './state.js'
 
 const KEEP_STOPPED_PER_SERVICE = 100
 
@@ -27,15 +27,46 @@ export function launchTask(
   simAt: number
 ): Task {
   const definition = model.taskDefinitionByArn(deployment.taskDefinitionArn)
+  const tags =
+    service.extras.propagateTags === 'SERVICE'
+      ? new Map(service.tags)
+      : service.extras.propagateTags === 'TASK_DEFINITION'
+        ? new Map(definition.tags)
+        : new Map<string, string>()
+  const task = newTask(model, service.cluster, definition, simAt, {
+    service,
+    deploymentId: deployment.id,
+    launchType: deployment.launchType,
+    network: service.networkConfiguration,
+    tags
+  })
+  service.tasks.set(task.id, task)
+  service.cluster.tasks.set(task.id, task)
+  model.tasksByIp.set(task.ip, task)
+  return task
+}
+
+/**
+ * A new task of `definition`, PROVISIONING as of simulated time `simAt`, not yet in any list:
+ * what a service's scheduler and RunTask start alike. `fields` are the task's own (its service
+ * or group, how it was launched); the rest comes from the definition and the image's behaviour.
+ */
+export function newTask(
+  model: EcsModel,
+  cluster: Task['cluster'],
+  definition: TaskDefinitionRecord,
+  simAt: number,
+  fields: Pick<Task, 'deploymentId' | 'launchType' | 'tags'> &
+    Partial<Pick<Task, 'service' | 'group' | 'overrides' | 'oneOff'>> & { network: unknown }
+): Task {
+  const { network, ...own } = fields
   const containers = definition.body.containerDefinitions
   const essential = containers.find((container) => container.essential !== false) ?? containers[0]
   const image = essential?.image ?? ''
   const startMs = model.images.get(image).startSeconds * 1000
-  const { cluster } = service
   const id = hex32()
-  const arn = ecsArn(cluster, `task/${cluster.name}/${id}`)
-  const network = service.networkConfiguration as
-    { awsvpcConfiguration?: { subnets?: string[] } } | undefined
+  const awsvpc = (network as { awsvpcConfiguration?: { subnets?: string[] } } | undefined)
+    ?.awsvpcConfiguration
   const ports = new Set<number>()
   for (const container of containers) {
     for (const mapping of container.portMappings ?? []) {
@@ -43,20 +74,18 @@ export function launchTask(
     }
   }
   const task: Task = {
-    arn,
+    arn: ecsArn(cluster, `task/${cluster.name}/${id}`),
     id,
     cluster,
-    service,
-    deploymentId: deployment.id,
-    taskDefinitionArn: deployment.taskDefinitionArn,
+    ...own,
+    taskDefinitionArn: definition.arn,
     image,
     ports,
     ip: model.nextIp(),
-    subnetId: network?.awsvpcConfiguration?.subnets?.[0] ?? 'subnet-0a1b2c3d4e5f60001',
+    subnetId: awsvpc?.subnets?.[0] ?? 'subnet-0a1b2c3d4e5f60001',
     availabilityZone: `${cluster.region}a`,
     eniId: `eni-${hex32().slice(0, 17)}`,
     attachmentId: uuid(),
-    launchType: deployment.launchType,
     lastStatus: 'PROVISIONING',
     desiredStatus: 'RUNNING',
     containers: containers.map((container) => ({
@@ -69,17 +98,12 @@ export function launchTask(
     })),
     targets: [],
     version: 1,
-    tags: service.extras.propagateTags === 'SERVICE' ? new Map(service.tags) : new Map(),
     createdAt: model.clock.wallAt(simAt),
     pendingDueSim: simAt + startMs / 3,
     runningDueSim: simAt + startMs
   }
   if (typeof definition.body.cpu === 'string') task.cpu = definition.body.cpu
   if (typeof definition.body.memory === 'string') task.memory = definition.body.memory
-  if (service.extras.propagateTags === 'TASK_DEFINITION') task.tags = new Map(definition.tags)
-  service.tasks.set(id, task)
-  cluster.tasks.set(id, task)
-  model.tasksByIp.set(task.ip, task)
   return task
 }
 

@@ -1,5 +1,5 @@
 import type { CallContext } from '../core/contracts.js'
-import { ecsArn, hex32, isArn, parseEcsArn, uuid } from './ids.js'
+import { isArn, parseEcsArn } from './ids.js'
 import type { EcsModel } from './model.js'
 import {
   clientError,
@@ -12,7 +12,7 @@ import {
   requiredString
 } from './params.js'
 import { StepNotes } from './step-notes.js'
-import { stopTask } from './lifecycle.js'
+import { newTask, stopTask } from './lifecycle.js'
 import type { Cluster, Task, TaskDefinitionRecord } from './state.js'
 import { applyTags, readTags } from './tags.js'
 import { renderTask } from './tasks.js'
@@ -228,56 +228,17 @@ function launchStandalone(
     overrides: Task['overrides']
   }
 ): Task {
-  const containers = definition.body.containerDefinitions
-  const essential = containers.find((container) => container.essential !== false) ?? containers[0]
-  const image = essential?.image ?? ''
-  const startMs = model.images.get(image).startSeconds * 1000
-  const id = hex32()
-  const awsvpc = how.network?.awsvpcConfiguration as { subnets?: string[] } | undefined
-  const ports = new Set<number>()
-  for (const container of containers) {
-    for (const mapping of container.portMappings ?? []) {
-      if (typeof mapping.containerPort === 'number') ports.add(mapping.containerPort)
-    }
-  }
-  const task: Task = {
-    arn: ecsArn(cluster, `task/${cluster.name}/${id}`),
-    id,
-    cluster,
+  const task = newTask(model, cluster, definition, simAt, {
     deploymentId: how.startedBy,
     group: how.group,
     overrides: how.overrides,
     oneOff: how.overrides?.containerOverrides.some((o) => Array.isArray(o.command)) ?? false,
-    taskDefinitionArn: definition.arn,
-    image,
-    ports,
-    ip: model.nextIp(),
-    subnetId: awsvpc?.subnets?.[0] ?? 'subnet-0a1b2c3d4e5f60001',
-    availabilityZone: `${cluster.region}a`,
-    eniId: `eni-${hex32().slice(0, 17)}`,
-    attachmentId: uuid(),
     launchType: how.launchType,
-    lastStatus: 'PROVISIONING',
-    desiredStatus: 'RUNNING',
-    containers: containers.map((container) => ({
-      name: container.name,
-      image: container.image,
-      essential: container.essential !== false,
-      containerArn: ecsArn(cluster, `container/${cluster.name}/${id}/${uuid()}`),
-      runtimeId: `${id}-${hex32().slice(0, 10)}`,
-      lastStatus: 'PENDING'
-    })),
-    targets: [],
-    version: 1,
-    tags: new Map(),
-    createdAt: model.clock.wallAt(simAt),
-    pendingDueSim: simAt + startMs / 3,
-    runningDueSim: simAt + startMs
-  }
-  if (typeof definition.body.cpu === 'string') task.cpu = definition.body.cpu
-  if (typeof definition.body.memory === 'string') task.memory = definition.body.memory
-  cluster.standalone.set(id, task)
-  cluster.tasks.set(id, task)
+    network: how.network,
+    tags: new Map()
+  })
+  cluster.standalone.set(task.id, task)
+  cluster.tasks.set(task.id, task)
   model.tasksByIp.set(task.ip, task)
   return task
 }
