@@ -48,12 +48,6 @@ export async function followLive(
   return { ...snapshot, service: { ...snapshot.service, desiredCount: wanted } }
 }
 
-/** Whether the new side has the live side's capacity: as many tasks running as the live side wants. */
-export function hasLiveCapacity(snapshot: IdleSnapshot): boolean {
-  const wanted = snapshot.live?.desiredCount ?? 0
-  return snapshot.service.desiredCount >= wanted
-}
-
 /**
  * How many of the new side's wanted tasks may be on their way instead of serving: those it was
  * raised by since it last had every task serving, and the replacements of tasks interrupted
