@@ -1,6 +1,7 @@
 import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { readActions } from './actions.js'
+import { renderActions } from './action-configs.js'
 import { ruleArn } from './arns.js'
 import { readConditions } from './conditions.js'
 import type { Elbv2Model } from './model.js'
@@ -85,7 +86,7 @@ export function modifyRuleOp(model: Elbv2Model, params: Params, ctx: CallContext
   const actions =
     params.Actions === undefined
       ? undefined
-      : readActions(model, params, 'Actions', listener.loadBalancerArn)
+      : readActions(model, params, 'Actions', listener.loadBalancerArn, rule.actions)
   if (conditions) rule.conditions = conditions
   if (actions) {
     rule.actions = actions
@@ -152,7 +153,7 @@ export function renderRule(rule: Rule): object {
     RuleArn: rule.arn,
     Priority: rule.isDefault ? 'default' : String(rule.priority),
     Conditions: structuredClone(rule.conditions),
-    Actions: structuredClone(rule.actions),
+    Actions: renderActions(rule.actions),
     IsDefault: rule.isDefault
   }
 }
