@@ -20,7 +20,8 @@ import type { Listener, Rule } from './state.js'
 import { watchForwardWrite } from './safety.js'
 import { applyTags, readTags } from './tags.js'
 
-const MAX_RULES_PER_LISTENER = 100
+/** Service Quotas: rules per Application Load Balancer, not counting default rules */
+const MAX_RULES_PER_LOAD_BALANCER = 100
 const PRIORITY_RANGE = { min: 1, max: 50000 }
 
 export function createRuleOp(model: Elbv2Model, params: Params): object {
@@ -32,10 +33,16 @@ export function createRuleOp(model: Elbv2Model, params: Params): object {
   const actions = readActions(model, params, 'Actions', listener.loadBalancerArn)
   const tags = readTags(params)
   checkPriorityFree(model, listener, priority, new Set())
-  if (listener.ruleArns.size >= MAX_RULES_PER_LISTENER) {
+  // the quota is per load balancer, over all its listeners, default rules not counted
+  const balancer = model.loadBalancer(listener.loadBalancerArn)
+  const rules = [...balancer.listenerArns].reduce(
+    (sum, arn) => sum + (model.listeners.get(arn)?.ruleArns.size ?? 0),
+    0
+  )
+  if (rules >= MAX_RULES_PER_LOAD_BALANCER) {
     throw new AwsError(
       'TooManyRules',
-      `A listener cannot have more than '${MAX_RULES_PER_LISTENER}' rules, not counting its default rule`
+      `A load balancer cannot have more than '${MAX_RULES_PER_LOAD_BALANCER}' rules, not counting the default rules of its listeners`
     )
   }
 
