@@ -11,6 +11,9 @@ import {
   type CreateRuleCommandInput,
   CreateTargetGroupCommand,
   type CreateTargetGroupCommandInput,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
@@ -164,5 +167,43 @@ describe('target group health checks', () => {
   it('accepts the matchers AWS accepts', async () => {
     const made = await targetGroup({ Matcher: { HttpCode: '200,202,300-399' } })
     expect(made.TargetGroups?.[0]?.Matcher).toEqual({ HttpCode: '200,202,300-399' })
+  })
+})
+
+describe('what was not found, in the words of AWS', () => {
+  const arn = (kind: string): string =>
+    `arn:aws:elasticloadbalancing:us-east-1:123456789012:${kind}/app/gone/0123456789abcdef${kind === 'listener' ? '/0123456789abcdef' : ''}`
+
+  it.each([
+    [
+      'listeners',
+      () => elb.send(new DescribeListenersCommand({ ListenerArns: [arn('listener')] })),
+      'ListenerNotFoundException',
+      'One or more listeners not found'
+    ],
+    [
+      'target groups',
+      () =>
+        elb.send(
+          new DescribeTargetHealthCommand({
+            TargetGroupArn:
+              'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gone/0123456789abcdef'
+          })
+        ),
+      'TargetGroupNotFoundException',
+      'One or more target groups not found'
+    ],
+    [
+      'load balancers',
+      () => elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn('loadbalancer')] })),
+      'LoadBalancerNotFoundException',
+      'One or more load balancers not found'
+    ]
+  ])('%s', async (_what, call, name, message) => {
+    const error = await call().then(
+      () => new Error('found'),
+      (e: Error) => e
+    )
+    expect({ name: error.name, message: error.message }).toEqual({ name, message })
   })
 })

@@ -142,7 +142,7 @@ function readStickiness(config: Params | undefined): Record<string, unknown> {
 
 function checkGroup(model: Elbv2Model, arn: string, loadBalancerArn: string): void {
   const group = model.targetGroups.get(arn)
-  if (!group) throw new AwsError('TargetGroupNotFound', `Target groups '${arn}' not found`)
+  if (!group) throw new AwsError('TargetGroupNotFound', 'One or more target groups not found')
   if (group.protocol !== undefined && group.protocol !== 'HTTP' && group.protocol !== 'HTTPS') {
     throw new AwsError(
       'InvalidConfigurationRequest',
