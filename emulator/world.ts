@@ -55,6 +55,8 @@ export function createWorld(
     clock,
     options.ecsMetrics === false ? {} : { ecsUsage: usageFromEcs(ecs.model) }
   )
+  // ECS reads the alarms of a service's deploymentConfiguration while it deploys
+  ecs.model.alarmState = (region, name) => cloudwatch.model.alarms.get(`${region}/${name}`)?.state
   // scales ECS services on CloudWatch alarms; reads ELBv2 for ALBRequestCountPerTarget labels
   const autoscaling = new ApplicationAutoScalingBackend(
     clock,
@@ -98,6 +100,7 @@ export function createWorld(
     autoscaling,
     dataPlane,
     violations,
+    hookAnswers: ecs.model.hookAnswers,
     taskEvents: {
       interrupt(request) {
         // the interruption lands at the simulation's present, after what was due before it

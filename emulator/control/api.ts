@@ -6,6 +6,7 @@ import { routeDataPlane } from './dataplane.js'
 import { parseImageBehavior } from './images.js'
 import { asObject, ControlInputError, oneOf, optionalNumber, rejectUnknownFields } from './input.js'
 import { parseRateLimits, type RateLimiter } from './rate-limits.js'
+import { routeHooks } from './hooks.js'
 import { routeTasks } from './tasks.js'
 
 export const CONTROL_PREFIX = '/_emulator/'
@@ -65,6 +66,7 @@ export interface ControlResponse {
  * - `GET listeners`, `GET|PUT|DELETE load`: the data plane (see ./dataplane.ts)
  * - `POST tasks/interrupt`  a Fargate Spot interruption of a service's tasks or of named tasks
  *                          (see ./tasks.ts and ../ecs/interrupt.ts)
+ * - `GET|PUT hooks`        what the Lambda functions of ECS lifecycle hooks answer (see ./hooks.ts)
  */
 export async function handleControl(
   method: string,
@@ -143,6 +145,8 @@ function route(
   if (dataPlane) return dataPlane
   const tasks = routeTasks(method, path, () => parseJson(body), world)
   if (tasks) return tasks
+  const hooks = routeHooks(method, path, () => parseJson(body), world)
+  if (hooks) return hooks
   const faultId = /^faults\/([^/]+)$/.exec(path)?.[1]
   if (method === 'DELETE' && faultId !== undefined) {
     return faults.remove(decodeURIComponent(faultId))

@@ -81,6 +81,20 @@ export interface World {
   readonly dataPlane?: DataPlane
   /** stops tasks for reasons that are not a release (POST /_emulator/tasks/interrupt), when the world runs tasks */
   readonly taskEvents?: TaskEvents
+  /** what the Lambda functions of ECS lifecycle hooks answer (PUT /_emulator/hooks), when the world runs ECS */
+  readonly hookAnswers?: LambdaHookAnswers
+}
+
+/** What a simulated lifecycle-hook Lambda function answers, `afterSeconds` (simulated) after ECS invokes it. */
+export interface LambdaHookAnswer {
+  hookTargetArn: string
+  status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'
+  afterSeconds: number
+}
+
+export interface LambdaHookAnswers {
+  set(answer: LambdaHookAnswer): void
+  list(): LambdaHookAnswer[]
 }
 
 /** Tasks a Fargate Spot reclaim interrupts (POST /_emulator/tasks/interrupt). */

@@ -29,6 +29,13 @@ import { describeTasksOp, listTasksOp } from './tasks.js'
 import { runTaskOp, stopTaskOp } from './run-task.js'
 import { advanceTask } from './lifecycle.js'
 import { StepNotes } from './step-notes.js'
+import {
+  continueServiceDeploymentOp,
+  describeServiceDeploymentsOp,
+  describeServiceRevisionsOp,
+  listServiceDeploymentsOp,
+  stopServiceDeploymentOp
+} from './managed/api.js'
 
 type Operation = (model: EcsModel, params: Params, ctx: CallContext) => object
 
@@ -50,7 +57,12 @@ const OPERATIONS: Record<string, Operation> = {
   StopTask: stopTaskOp,
   TagResource: tagResourceOp,
   UntagResource: untagResourceOp,
-  ListTagsForResource: listTagsForResourceOp
+  ListTagsForResource: listTagsForResourceOp,
+  ListServiceDeployments: listServiceDeploymentsOp,
+  DescribeServiceDeployments: describeServiceDeploymentsOp,
+  DescribeServiceRevisions: describeServiceRevisionsOp,
+  ContinueServiceDeployment: continueServiceDeploymentOp,
+  StopServiceDeployment: stopServiceDeploymentOp
 }
 
 /** Amazon ECS (services on Fargate, rolling deployments), in memory. */

@@ -173,7 +173,9 @@ function startRunning(model: EcsModel, task: Task, simAt: number, notes: StepNot
   task.startedAt = at
   task.version++
   for (const container of task.containers) container.lastStatus = 'RUNNING'
-  for (const { targetGroupArn, containerPort } of task.service?.loadBalancers ?? []) {
+  for (const { targetGroupArn, containerPort } of task.loadBalancers ??
+    task.service?.loadBalancers ??
+    []) {
     model.lb.register(targetGroupArn, task.ip, containerPort, simAt)
     task.targets.push({ targetGroupArn, port: containerPort })
     notes.count(notes.registered, targetGroupArn)

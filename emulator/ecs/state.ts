@@ -1,4 +1,5 @@
 /** What the ECS model holds. Times are wall-clock milliseconds unless named `...Sim`. */
+import type { ManagedService } from './managed/state.js'
 
 /** tag key -> value, in the order the keys were first added */
 export type Tags = Map<string, string>
@@ -45,6 +46,15 @@ export interface LoadBalancerRef {
   targetGroupArn: string
   containerName: string
   containerPort: number
+  /** an ECS-managed blue/green deployment's alternate target group and listener rules */
+  advancedConfiguration?: AdvancedConfiguration
+}
+
+export interface AdvancedConfiguration {
+  alternateTargetGroupArn: string
+  productionListenerRule: string
+  testListenerRule?: string
+  roleArn: string
 }
 
 export interface CircuitBreaker {
@@ -110,6 +120,8 @@ export interface Service {
   steady: boolean
   /** what a circuit-breaker rollback goes back to */
   lastCompletedTaskDefinition?: string
+  /** service deployments and revisions (every service has them; BLUE_GREEN, LINEAR, CANARY run them) */
+  managed?: ManagedService
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPED'
@@ -159,6 +171,8 @@ export interface Task {
   lastStatus: TaskStatus
   desiredStatus: 'RUNNING' | 'STOPPED'
   containers: TaskContainer[]
+  /** where it registers once RUNNING, when not the service's load balancers (a blue/green deployment's green tasks) */
+  loadBalancers?: LoadBalancerRef[]
   /** the targets it registered when it started running */
   targets: { targetGroupArn: string; port: number }[]
   version: number
