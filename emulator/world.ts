@@ -7,6 +7,7 @@ import type { ImageBehavior, TaskEvents, World } from './core/contracts.js'
 import { SimDataPlane } from './dataplane/plane.js'
 import { answerFromTasks } from './dataplane/tasks.js'
 import { EcsBackend } from './ecs/backend.js'
+import type { HookAnswers } from './ecs/managed/hook-answers.js'
 import { interruptTasks } from './ecs/interrupt.js'
 import { Elbv2Backend } from './elbv2/backend.js'
 import type { HealthProbe } from './elbv2/probe.js'
@@ -27,6 +28,7 @@ export interface SimWorld extends World {
   readonly dataPlane: SimDataPlane
   readonly violations: ViolationLog
   readonly taskEvents: TaskEvents
+  readonly hookAnswers: HookAnswers
 }
 
 /**

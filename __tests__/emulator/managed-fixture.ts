@@ -108,8 +108,9 @@ export function managedServiceParams(
 }
 
 /**
- * Creates service `web` with `deploymentConfiguration` on image web:1 and runs until its first
- * service deployment is done; answers the topology.
+ * Creates service `web` on image web:1 with `deploymentConfiguration` but its lifecycle hooks,
+ * runs until that first service deployment is done, then sets the hooks (an UpdateService that
+ * starts no deployment); answers the topology.
  */
 export function managedService(
   w: ModelWorld,
@@ -117,11 +118,15 @@ export function managedService(
   desiredCount = 2
 ): ManagedTopology {
   const t = managedTopology(w)
+  const { lifecycleHooks, ...withoutHooks } = deploymentConfiguration
   w.ecs(
     'CreateService',
-    managedServiceParams(t, registerWeb(w, 'web:1'), deploymentConfiguration, desiredCount)
+    managedServiceParams(t, registerWeb(w, 'web:1'), withoutHooks, desiredCount)
   )
   w.runUntil(() => latest(w).status === 'SUCCESSFUL', 300)
+  if (lifecycleHooks !== undefined) {
+    w.ecs('UpdateService', { cluster: 'c', service: 'web', deploymentConfiguration })
+  }
   return { ...t, service: 'web' }
 }
 

@@ -79,7 +79,8 @@ function failureOf(
   const breaker = deployment.configuration.deploymentCircuitBreaker as
     { enable?: boolean } | undefined
   const green = service.deployments.find((d) => d.id === deployment.target.deploymentId)
-  if (breaker?.enable && green && green.failedTasks >= failureThreshold(service.desiredCount)) {
+  deployment.failureCount = green?.failedTasks ?? deployment.failureCount
+  if (breaker?.enable && deployment.failureCount >= failureThreshold(service.desiredCount)) {
     deployment.circuitBreakerTriggered = true
     return 'ECS deployment circuit breaker: tasks failed to start.'
   }

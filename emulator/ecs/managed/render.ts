@@ -27,7 +27,6 @@ export function renderServiceDeployment(
   const configuration = deployment.configuration
   const breaker = configuration.deploymentCircuitBreaker as { enable?: boolean } | undefined
   const alarms = configuration.alarms as { enable?: boolean; alarmNames?: string[] } | undefined
-  const green = service.deployments.find((d) => d.id === deployment.target.deploymentId)
   const done = !['PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED'].includes(
     deployment.status
   )
@@ -89,7 +88,7 @@ export function renderServiceDeployment(
       : {}),
     deploymentCircuitBreaker: {
       status: monitor(breaker?.enable, deployment.circuitBreakerTriggered),
-      failureCount: green?.failedTasks ?? 0,
+      failureCount: deployment.failureCount,
       threshold: failureThreshold(service.desiredCount)
     },
     alarms: {

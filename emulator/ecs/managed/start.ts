@@ -104,7 +104,8 @@ export function startServiceDeployment(
     afterDone: false,
     hooks: [],
     triggeredAlarms: [],
-    circuitBreakerTriggered: false
+    circuitBreakerTriggered: false,
+    failureCount: 0
   }
   managed.deployments.unshift(record)
   green.rolloutStateReason = `ECS deployment ${green.id} in progress.`

@@ -122,6 +122,8 @@ export interface ServiceDeploymentRecord {
   rollback?: { reason: string; startedAt: number; serviceRevisionArn?: string }
   triggeredAlarms: string[]
   circuitBreakerTriggered: boolean
+  /** the green tasks that failed so far, as the circuit breaker counts them */
+  failureCount: number
 }
 
 export interface ManagedService {
