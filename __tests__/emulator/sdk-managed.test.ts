@@ -29,7 +29,13 @@ import {
   type ManagedTopology
 } from '../../emulator/fixtures/managed-topology.js'
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
-import { clientConfig, setHookAnswer } from '../helpers/emulator.js'
+import {
+  clientConfig,
+  listenerUrl,
+  sendHttp,
+  setHookAnswer,
+  setImage
+} from '../helpers/emulator.js'
 
 const LAMBDA = 'arn:aws:lambda:us-east-1:123456789012:function:smoke-test'
 
@@ -238,10 +244,17 @@ describe('ECS-managed deployments through the SDK', () => {
         canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 30 }
       }
     })
+    await setImage(emulator.url, { image: 'app:2', body: 'v2' })
     const arn = await deploy(t, 'app:2')
     await until('the canary', async () =>
       (await weights(t.productionRuleArn))[t.targetGroups.alternate] === 20 ? true : undefined
     )
+    // the production listener routes by the weights ECS wrote: about a fifth of requests reach green
+    const url = await listenerUrl(emulator.url, t.productionListenerArn)
+    let green = 0
+    for (let i = 0; i < 200; i++) if ((await sendHttp(url)).body === 'v2') green++
+    expect(green).toBeGreaterThan(15)
+    expect(green).toBeLessThan(70)
     await ecs.send(
       new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })
     )
