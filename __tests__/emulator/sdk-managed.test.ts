@@ -31,6 +31,7 @@ import {
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
 import {
   clientConfig,
+  control,
   listenerUrl,
   sendHttp,
   setHookAnswer,
@@ -302,5 +303,26 @@ describe('ECS-managed deployments through the SDK', () => {
     await expect(refused).rejects.toThrow(
       /PAUSE lifecycle hooks cannot be configured at the PRODUCTION_TRAFFIC_SHIFT stage/
     )
+  })
+
+  it('PUT /_emulator/hooks refuses what is not an answer and GET lists the answers set', async () => {
+    await expect(
+      control(emulator.url, 'PUT', 'hooks', { hookTargetArn: LAMBDA, status: 'DONE' })
+    ).rejects.toThrow(/status must be one of "SUCCEEDED", "FAILED", "IN_PROGRESS"/)
+    await expect(
+      control(emulator.url, 'PUT', 'hooks', { hookTargetArn: LAMBDA, status: 'FAILED', after: 1 })
+    ).rejects.toThrow(/after/)
+    const other = `${LAMBDA}-2`
+    await setHookAnswer(emulator.url, {
+      hookTargetArn: other,
+      status: 'IN_PROGRESS',
+      afterSeconds: 0
+    })
+    const { hooks } = await control<{ hooks: { hookTargetArn: string }[] }>(
+      emulator.url,
+      'GET',
+      'hooks'
+    )
+    expect(hooks).toContainEqual({ hookTargetArn: other, status: 'IN_PROGRESS', afterSeconds: 0 })
   })
 })
