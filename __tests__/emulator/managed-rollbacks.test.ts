@@ -86,7 +86,7 @@ describe('ECS-managed rollbacks', () => {
     )
   })
 
-  it('StopServiceDeployment ABORT stops where it is, traffic and tasks as they are', () => {
+  it('StopServiceDeployment refuses ABORT, which the API reference does not document as valid', () => {
     const w = modelWorld()
     const t = managedService(w, {
       strategy: 'CANARY',
@@ -94,13 +94,30 @@ describe('ECS-managed rollbacks', () => {
     })
     const arn = deploy(w, 'web:2')
     w.runUntil(() => weights(w, t.productionRule)[t.greenGroup] === 10, 200)
-    w.ecs('StopServiceDeployment', { serviceDeploymentArn: arn, stopType: 'ABORT' })
-    w.run(2)
-    const d = latest(w)
-    expect(d.status).toBe('STOPPED')
-    expect(d.stoppedAt).toBeDefined()
-    w.run(60)
+    const error = awsError(() =>
+      w.ecs('StopServiceDeployment', { serviceDeploymentArn: arn, stopType: 'ABORT' })
+    )
+    expect(error.code).toBe('InvalidParameterException')
+    expect(error.message).toMatch(/ROLLBACK/)
+    expect(latest(w).status).toBe('IN_PROGRESS')
     expect(weights(w, t.productionRule)[t.greenGroup]).toBe(10)
+  })
+
+  it('StopServiceDeployment while a rollback runs lets it go on', () => {
+    const w = modelWorld()
+    const t = managedService(w, {
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 }
+    })
+    const arn = deploy(w, 'web:2')
+    w.runUntil(() => weights(w, t.productionRule)[t.greenGroup] === 10, 200)
+    w.ecs('StopServiceDeployment', { serviceDeploymentArn: arn })
+    w.run(1)
+    expect(latest(w).status).toBe('ROLLBACK_IN_PROGRESS')
+    expect(w.ecs('StopServiceDeployment', { serviceDeploymentArn: arn })).toEqual({
+      serviceDeploymentArn: arn
+    })
+    w.runUntil(() => latest(w).status === 'ROLLBACK_SUCCESSFUL', 60)
   })
 
   it('StopServiceDeployment refuses an unknown deployment and an unknown stopType', () => {

@@ -128,34 +128,34 @@ export function continueServiceDeploymentOp(model: EcsModel, params: Params): ob
   return { serviceDeploymentArn: arn }
 }
 
+/**
+ * ROLLBACK, the one stop type the API reference and developer guide document as valid (ABORT is
+ * in the enum but refused). A deployment already stopping or rolling back goes on doing so; a
+ * finished one is a conflict.
+ */
 export function stopServiceDeploymentOp(model: EcsModel, params: Params): object {
   const arn = requiredString(params, 'serviceDeploymentArn')
   const stopType = optionalString(params, 'stopType') ?? 'ROLLBACK'
-  if (stopType !== 'ROLLBACK' && stopType !== 'ABORT')
-    throw invalid(`Invalid value for stopType: '${stopType}'. Valid values are ABORT, ROLLBACK.`)
+  if (stopType !== 'ROLLBACK') {
+    throw invalid(`Invalid value for stopType: '${stopType}'. The valid value is ROLLBACK.`)
+  }
   const { service, deployment } = mustFind(model, arn)
+  if (['STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'].includes(deployment.status))
+    return { serviceDeploymentArn: arn }
   if (deployment.status !== 'IN_PROGRESS' && deployment.status !== 'PENDING') {
     throw conflict(
       `The service deployment is ${deployment.status}; only a service deployment that is PENDING or IN_PROGRESS can be stopped.`
     )
   }
-  const simNow = model.clock.simNow()
-  if (stopType === 'ROLLBACK') {
-    beginRollback(
-      model,
-      service,
-      deployment,
-      simNow,
-      'Service deployment rolled back because of a stop request.'
-    )
-    if ((deployment.status as string) === 'ROLLBACK_IN_PROGRESS')
-      deployment.status = 'ROLLBACK_REQUESTED'
-  } else {
-    // ABORT: the deployment stops where it is, traffic and tasks as they are
-    deployment.status = 'STOP_REQUESTED'
-    deployment.statusReason = 'Service deployment stopped because of a stop request.'
-    deployment.updatedAt = model.clock.wallNow()
-  }
+  beginRollback(
+    model,
+    service,
+    deployment,
+    model.clock.simNow(),
+    'Service deployment rolled back because of a stop request.'
+  )
+  if ((deployment.status as string) === 'ROLLBACK_IN_PROGRESS')
+    deployment.status = 'ROLLBACK_REQUESTED'
   return { serviceDeploymentArn: arn }
 }
 

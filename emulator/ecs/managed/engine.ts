@@ -54,10 +54,6 @@ export function advanceServiceDeployment(
     finishRollback(model, service, deployment, simNow)
     return true
   }
-  if (deployment.status === 'STOP_REQUESTED') {
-    endDeployment(model, service, deployment, simNow, 'STOPPED', deployment.statusReason)
-    return true
-  }
   const failure = failureOf(model, service, deployment)
   if (failure) {
     beginRollback(model, service, deployment, simNow, failure)
