@@ -29,6 +29,30 @@ describe('ECS-managed rollbacks', () => {
     ])
   })
 
+  it('the circuit breaker without rollback stops the deployment where it is', () => {
+    const w = modelWorld()
+    const t = managedService(w, {
+      strategy: 'BLUE_GREEN',
+      deploymentCircuitBreaker: { enable: true, rollback: false }
+    })
+    w.world.setImageBehavior({ image: 'web:bad', behavior: 'crash', afterSeconds: 0 })
+    deploy(w, 'web:bad')
+    w.runUntil(() => latest(w).status === 'STOPPED', 300)
+    const d = latest(w)
+    expect(d.statusReason).toMatch(/circuit breaker/)
+    expect(d.stoppedAt).toBeDefined()
+    expect(d.rollback).toBeUndefined()
+    w.run(60)
+    // no more green tasks are launched; blue keeps serving all production traffic
+    expect(tasks(w, 'web').map((task) => task.containers[0].image)).toEqual(['web:1', 'web:1'])
+    expect(weights(w, t.productionRule)[t.blueGroup]).toBe(100)
+    expect(service(w, 'web').deployments[0].rolloutState).toBe('FAILED')
+    // the next deployment starts from blue
+    deploy(w, 'web:2')
+    w.runUntil(() => latest(w).status === 'SUCCESSFUL', 300)
+    expect(tasks(w, 'web').map((task) => task.containers[0].image)).toEqual(['web:2', 'web:2'])
+  })
+
   it('an alarm of deploymentConfiguration.alarms in ALARM rolls back after the shift', () => {
     const w = modelWorld()
     const cw = (op: string, params: Record<string, unknown>) =>

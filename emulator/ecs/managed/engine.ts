@@ -11,7 +11,13 @@ import { failureThreshold, isHealthy } from '../scheduler.js'
 import type { Service } from '../state.js'
 import type { StepNotes } from '../step-notes.js'
 import { hookVerdict, startHooks } from './hooks.js'
-import { beginRollback, endDeployment, finishRollback, stopSideTask } from './rollback.js'
+import {
+  beginRollback,
+  endDeployment,
+  failDeployment,
+  finishRollback,
+  stopSideTask
+} from './rollback.js'
 import { isInProgress } from './start.js'
 import type { ServiceDeploymentRecord, Stage } from './state.js'
 import { stepBakeMinutes, writeWeights } from './traffic.js'
@@ -55,8 +61,13 @@ export function advanceServiceDeployment(
     return true
   }
   const failure = failureOf(model, service, deployment)
+  if (failure?.rollback) {
+    beginRollback(model, service, deployment, simNow, failure.reason)
+    return true
+  }
   if (failure) {
-    beginRollback(model, service, deployment, simNow, failure)
+    // without the rollback option the deployment stops where it is, as the API reference says
+    failDeployment(model, service, deployment, simNow, failure.reason)
     return true
   }
   keepGreenCount(model, service, deployment, simNow, notes)
@@ -71,24 +82,30 @@ function failureOf(
   model: EcsModel,
   service: Service,
   deployment: ServiceDeploymentRecord
-): string | undefined {
+): { reason: string; rollback: boolean } | undefined {
   const breaker = deployment.configuration.deploymentCircuitBreaker as
-    { enable?: boolean } | undefined
+    { enable?: boolean; rollback?: boolean } | undefined
   const green = service.deployments.find((d) => d.id === deployment.target.deploymentId)
   deployment.failureCount = green?.failedTasks ?? deployment.failureCount
   if (breaker?.enable && deployment.failureCount >= failureThreshold(service.desiredCount)) {
     deployment.circuitBreakerTriggered = true
-    return 'ECS deployment circuit breaker: tasks failed to start.'
+    return {
+      reason: 'ECS deployment circuit breaker: tasks failed to start.',
+      rollback: breaker.rollback === true
+    }
   }
   const alarms = deployment.configuration.alarms as
-    { enable?: boolean; alarmNames?: string[] } | undefined
+    { enable?: boolean; rollback?: boolean; alarmNames?: string[] } | undefined
   if (alarms?.enable) {
     const firing = (alarms.alarmNames ?? []).filter(
       (name) => model.alarmState(service.cluster.region, name) === 'ALARM'
     )
     if (firing.length > 0) {
       deployment.triggeredAlarms = firing
-      return `One or more deployment alarms went into ALARM state: ${firing.join(', ')}.`
+      return {
+        reason: `One or more deployment alarms went into ALARM state: ${firing.join(', ')}.`,
+        rollback: alarms.rollback === true
+      }
     }
   }
   return undefined

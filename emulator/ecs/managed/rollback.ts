@@ -96,6 +96,27 @@ export function finishRollback(
   endDeployment(model, service, deployment, simNow, 'ROLLBACK_SUCCESSFUL', deployment.statusReason)
 }
 
+/**
+ * A failure with no rollback asked for: the deployment is STOPPED where it is, traffic and tasks
+ * as they are, and its ECS deployment FAILED and launching no more tasks.
+ */
+export function failDeployment(
+  model: EcsModel,
+  service: Service,
+  deployment: ServiceDeploymentRecord,
+  simNow: number,
+  reason: string
+): void {
+  const green = service.deployments.find((d) => d.id === deployment.target.deploymentId)
+  if (green) {
+    green.rolloutState = 'FAILED'
+    green.rolloutStateReason = reason
+    green.updatedAt = model.clock.wallAt(simNow)
+    green.halted = true
+  }
+  endDeployment(model, service, deployment, simNow, 'STOPPED', reason)
+}
+
 export function endDeployment(
   model: EcsModel,
   service: Service,
@@ -110,7 +131,7 @@ export function endDeployment(
   deployment.updatedAt = now
   if (status === 'STOPPED' || status === 'ROLLBACK_FAILED') {
     deployment.stoppedAt = now
-    stopTarget(model, service, deployment, simNow)
+    if (status === 'ROLLBACK_FAILED') stopTarget(model, service, deployment, simNow)
   } else {
     deployment.finishedAt = now
   }

@@ -53,6 +53,15 @@ export function startServiceDeployment(
   const blue = options.first
     ? undefined
     : service.deployments.find((d) => d !== green && d.rolloutState === 'COMPLETED')
+  // one that failed and stopped where it was leaves its weights: they go back to the live side
+  // before its tasks stop
+  const previous = managed.deployments[0]
+  if (
+    previous?.status === 'STOPPED' &&
+    previous.source &&
+    previous.source.deploymentId === blue?.id
+  )
+    revertTraffic(model, previous)
   // older deployments other than the live one have nothing left to do: their tasks stop
   service.deployments = blue ? [green, blue] : [green]
   for (const task of [...service.tasks.values()]) {
