@@ -76,7 +76,7 @@ export function startServiceDeployment(
   const sourceTg = lb?.targetGroupArn ?? ''
   const targetTg = blue && advanced ? advanced.alternateTargetGroupArn : sourceTg
   const target: RevisionSide = {
-    revisionArn: addRevision(model, service, green, now).arn,
+    revisionArn: addRevision(service, green, now).arn,
     deploymentId: green.id,
     taskDefinitionArn: green.taskDefinitionArn,
     targetGroupArn: targetTg
@@ -84,7 +84,7 @@ export function startServiceDeployment(
   const source: RevisionSide | undefined = blue && {
     revisionArn:
       managed.deployments.find((d) => d.target.deploymentId === blue.id)?.target.revisionArn ??
-      addRevision(model, service, blue, blue.createdAt).arn,
+      addRevision(service, blue, blue.createdAt).arn,
     deploymentId: blue.id,
     taskDefinitionArn: blue.taskDefinitionArn,
     targetGroupArn: sourceTg
@@ -125,12 +125,7 @@ export function startServiceDeployment(
   )
 }
 
-function addRevision(
-  model: EcsModel,
-  service: Service,
-  deployment: Deployment,
-  createdAt: number
-): ServiceRevision {
+function addRevision(service: Service, deployment: Deployment, createdAt: number): ServiceRevision {
   const managed: ManagedService = (service.managed ??= { deployments: [], revisions: new Map() })
   const revision: ServiceRevision = {
     arn: serviceRevisionArn(service),
@@ -145,6 +140,5 @@ function addRevision(
     createdAt
   }
   managed.revisions.set(revision.arn, revision)
-  void model
   return revision
 }
