@@ -7,6 +7,7 @@ import type { ImageBehavior, TaskEvents, World } from './core/contracts.js'
 import { SimDataPlane } from './dataplane/plane.js'
 import { answerFromTasks } from './dataplane/tasks.js'
 import { EcsBackend } from './ecs/backend.js'
+import type { HookAnswers } from './ecs/managed/hook-answers.js'
 import { interruptTasks } from './ecs/interrupt.js'
 import { instanceEvents } from './ecs/instances/events.js'
 import { Elbv2Backend } from './elbv2/backend.js'
@@ -28,6 +29,7 @@ export interface SimWorld extends World {
   readonly dataPlane: SimDataPlane
   readonly violations: ViolationLog
   readonly taskEvents: TaskEvents
+  readonly hookAnswers: HookAnswers
 }
 
 /**
@@ -56,6 +58,8 @@ export function createWorld(
     clock,
     options.ecsMetrics === false ? {} : { ecsUsage: usageFromEcs(ecs.model) }
   )
+  // ECS reads the alarms of a service's deploymentConfiguration while it deploys
+  ecs.model.alarmState = (region, name) => cloudwatch.model.alarms.get(`${region}/${name}`)?.state
   // scales ECS services on CloudWatch alarms; reads ELBv2 for ALBRequestCountPerTarget labels
   const autoscaling = new ApplicationAutoScalingBackend(
     clock,
@@ -99,6 +103,7 @@ export function createWorld(
     autoscaling,
     dataPlane,
     violations,
+    hookAnswers: ecs.model.hookAnswers,
     taskEvents: {
       interrupt(request) {
         // the interruption lands at the simulation's present, after what was due before it

@@ -5,6 +5,7 @@ import { ViolationLog } from '../core/violations.js'
 import type { ImageBook } from '../images.js'
 import { ecsArn, isArn, parseEcsArn, uuid } from './ids.js'
 import type { LoadBalancing } from './load-balancing.js'
+import { HookAnswers } from './managed/hook-answers.js'
 import { clientError } from './params.js'
 import type { ContainerInstance } from './instances/state.js'
 import type { Cluster, Service, Task, TaskDefinitionRecord } from './state.js'
@@ -22,6 +23,10 @@ export class EcsModel {
   /** container instances of every cluster, by EC2 instance id (see ./instances/) */
   readonly instances = new Map<string, ContainerInstance>()
   private addresses = 0
+  /** what the simulated Lambda functions of lifecycle hooks answer (PUT /_emulator/hooks) */
+  readonly hookAnswers = new HookAnswers()
+  /** a CloudWatch alarm's state (OK, ALARM, INSUFFICIENT_DATA), once the world links CloudWatch */
+  alarmState: (region: string, alarmName: string) => string | undefined = () => undefined
 
   constructor(
     readonly clock: SimClock,
@@ -94,5 +99,6 @@ export class EcsModel {
     this.tasksByIp.clear()
     this.instances.clear()
     this.addresses = 0
+    this.hookAnswers.clear()
   }
 }
