@@ -8,6 +8,7 @@ import { SimDataPlane } from './dataplane/plane.js'
 import { answerFromTasks } from './dataplane/tasks.js'
 import { EcsBackend } from './ecs/backend.js'
 import { interruptTasks } from './ecs/interrupt.js'
+import { instanceEvents } from './ecs/instances/events.js'
 import { Elbv2Backend } from './elbv2/backend.js'
 import type { HealthProbe } from './elbv2/probe.js'
 import { ImageBook } from './images.js'
@@ -105,6 +106,14 @@ export function createWorld(
         return interruptTasks(ecs.model, request, simulatedTo)
       }
     },
+    containerInstances: (() => {
+      const events = instanceEvents(ecs.model)
+      // an instance joins or leaves at the simulation's present, after what was due before it
+      return {
+        start: (request) => (tick(), events.start(request)),
+        stop: (id) => (tick(), events.stop(id))
+      }
+    })(),
     setImageBehavior(behavior: ImageBehavior): void {
       images.set(behavior)
     },

@@ -7,6 +7,7 @@ import { parseImageBehavior } from './images.js'
 import { asObject, ControlInputError, oneOf, optionalNumber, rejectUnknownFields } from './input.js'
 import { parseRateLimits, type RateLimiter } from './rate-limits.js'
 import { routeTasks } from './tasks.js'
+import { routeContainerInstances } from './container-instances.js'
 
 export const CONTROL_PREFIX = '/_emulator/'
 
@@ -65,6 +66,8 @@ export interface ControlResponse {
  * - `GET listeners`, `GET|PUT|DELETE load`: the data plane (see ./dataplane.ts)
  * - `POST tasks/interrupt`  a Fargate Spot interruption of a service's tasks or of named tasks
  *                          (see ./tasks.ts and ../ecs/interrupt.ts)
+ * - `POST container-instances`, `DELETE container-instances/<id>`: simulated EC2 instances in a
+ *                          cluster (see ./container-instances.ts)
  */
 export async function handleControl(
   method: string,
@@ -143,6 +146,8 @@ function route(
   if (dataPlane) return dataPlane
   const tasks = routeTasks(method, path, () => parseJson(body), world)
   if (tasks) return tasks
+  const instances = routeContainerInstances(method, path, () => parseJson(body), world)
+  if (instances) return instances
   const faultId = /^faults\/([^/]+)$/.exec(path)?.[1]
   if (method === 'DELETE' && faultId !== undefined) {
     return faults.remove(decodeURIComponent(faultId))

@@ -81,6 +81,24 @@ export interface World {
   readonly dataPlane?: DataPlane
   /** stops tasks for reasons that are not a release (POST /_emulator/tasks/interrupt), when the world runs tasks */
   readonly taskEvents?: TaskEvents
+  /** simulated EC2 instances joining and leaving clusters (/_emulator/container-instances), when the world runs them */
+  readonly containerInstances?: ContainerInstanceEvents
+}
+
+/** Simulated EC2 instances whose ECS agent registers them in a cluster. */
+export interface ContainerInstanceEvents {
+  start(request: {
+    cluster: string
+    count: number
+    cpu: number
+    memory: number
+    instanceType: string
+    availabilityZone?: string
+  }):
+    | { ok: true; started: { ec2InstanceId: string; containerInstanceArn: string }[] }
+    | { ok: false; message: string }
+  /** false when no running instance has this id */
+  stop(ec2InstanceId: string): boolean
 }
 
 /** Tasks a Fargate Spot reclaim interrupts (POST /_emulator/tasks/interrupt). */

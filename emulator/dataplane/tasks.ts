@@ -1,4 +1,5 @@
 import type { EcsModel } from '../ecs/model.js'
+import { taskListeningAt } from '../ecs/instances/endpoints.js'
 import { probeTasks } from '../ecs/probe.js'
 
 /** What the task behind a target answers, or that nothing answered at that address. */
@@ -21,7 +22,7 @@ export function answerFromTasks(model: EcsModel): TaskAnswerer {
     answer(ip, port, simNow, random) {
       const draw = random()
       const check = probe.check(ip, port, simNow)
-      const task = model.tasksByIp.get(ip)
+      const task = taskListeningAt(model, ip, port)
       if (!task || check === 'timeout') return { answered: false }
       const behavior = model.images.get(task.image)
       const base = { answered: true as const, latencyMs: behavior.latencyMs, image: task.image }

@@ -26,6 +26,12 @@ import {
   registerTaskDefinitionOp
 } from './task-definitions.js'
 import { describeTasksOp, listTasksOp } from './tasks.js'
+import {
+  deregisterContainerInstanceOp,
+  describeContainerInstancesOp,
+  listContainerInstancesOp,
+  updateContainerInstancesStateOp
+} from './instances/api.js'
 import { runTaskOp, stopTaskOp } from './run-task.js'
 import { advanceTask } from './lifecycle.js'
 import { StepNotes } from './step-notes.js'
@@ -50,7 +56,11 @@ const OPERATIONS: Record<string, Operation> = {
   StopTask: stopTaskOp,
   TagResource: tagResourceOp,
   UntagResource: untagResourceOp,
-  ListTagsForResource: listTagsForResourceOp
+  ListTagsForResource: listTagsForResourceOp,
+  ListContainerInstances: listContainerInstancesOp,
+  DescribeContainerInstances: describeContainerInstancesOp,
+  UpdateContainerInstancesState: updateContainerInstancesStateOp,
+  DeregisterContainerInstance: deregisterContainerInstanceOp
 }
 
 /** Amazon ECS (services on Fargate, rolling deployments), in memory. */

@@ -1,4 +1,7 @@
 import { ecsArn, hex32, uuid } from './ids.js'
+import { bindTask } from './instances/bind.js'
+import { answersOnOwnAddress, targetOf } from './instances/endpoints.js'
+import { placeServiceTask, runsOnInstances } from './placement/launch.js'
 import type { EcsModel } from './model.js'
 import type { StepNotes } from './step-notes.js'
 import type { Deployment, Service, Task, TaskDefinitionRecord } from './state.js'
@@ -19,14 +22,22 @@ export interface StopCause {
   exitCode?: number
 }
 
-/** Starts a task of `deployment` at simulated time `simAt`: PROVISIONING, then PENDING, then RUNNING. */
+/**
+ * Starts a task of `deployment` at simulated time `simAt`: PROVISIONING, then PENDING, then
+ * RUNNING; undefined when it runs on EC2 and no container instance can take it now.
+ */
 export function launchTask(
   model: EcsModel,
   service: Service,
   deployment: Deployment,
   simAt: number
-): Task {
+): Task | undefined {
   const definition = model.taskDefinitionByArn(deployment.taskDefinitionArn)
+  // an EC2 task needs an instance with room for it; none now, the scheduler tries again next step
+  const instance = runsOnInstances(deployment.launchType)
+    ? placeServiceTask(model, service, definition, simAt)
+    : undefined
+  if (runsOnInstances(deployment.launchType) && !instance) return undefined
   const tags =
     service.extras.propagateTags === 'SERVICE'
       ? new Map(service.tags)
@@ -40,9 +51,10 @@ export function launchTask(
     network: service.networkConfiguration,
     tags
   })
+  if (instance) bindTask(task, instance, definition)
   service.tasks.set(task.id, task)
   service.cluster.tasks.set(task.id, task)
-  model.tasksByIp.set(task.ip, task)
+  if (answersOnOwnAddress(task)) model.tasksByIp.set(task.ip, task)
   return task
 }
 
@@ -155,8 +167,7 @@ export function advanceTask(model: EcsModel, task: Task, simNow: number, notes: 
   }
   if (task.lastStatus === 'DEACTIVATING') {
     const drained = task.targets.every(
-      ({ targetGroupArn, port }) =>
-        model.lb.targetState(targetGroupArn, task.ip, port) === undefined
+      ({ targetGroupArn, id, port }) => model.lb.targetState(targetGroupArn, id, port) === undefined
     )
     // a Spot reclaim does not wait for the deregistration delay past its two-minute warning
     const reclaimAt = task.interruption?.reclaimAtSim
@@ -173,9 +184,11 @@ function startRunning(model: EcsModel, task: Task, simAt: number, notes: StepNot
   task.startedAt = at
   task.version++
   for (const container of task.containers) container.lastStatus = 'RUNNING'
-  for (const { targetGroupArn, containerPort } of task.service?.loadBalancers ?? []) {
-    model.lb.register(targetGroupArn, task.ip, containerPort, simAt)
-    task.targets.push({ targetGroupArn, port: containerPort })
+  for (const { targetGroupArn, containerName, containerPort } of task.service?.loadBalancers ??
+    []) {
+    const { id, port } = targetOf(task, containerName, containerPort)
+    model.lb.register(targetGroupArn, id, port, simAt)
+    task.targets.push({ targetGroupArn, id, port })
     notes.count(notes.registered, targetGroupArn)
   }
 }
@@ -220,8 +233,8 @@ export function stopTask(
   if (task.lastStatus === 'RUNNING' && task.targets.length > 0) {
     task.lastStatus = 'DEACTIVATING'
     notes.draining.push(task)
-    for (const { targetGroupArn, port } of task.targets) {
-      model.lb.deregister(targetGroupArn, task.ip, port, simAt)
+    for (const { targetGroupArn, id, port } of task.targets) {
+      model.lb.deregister(targetGroupArn, id, port, simAt)
       notes.count(notes.deregistered, targetGroupArn)
     }
   } else {
@@ -252,4 +265,6 @@ function finishStop(model: EcsModel, task: Task, simAt: number): void {
     if (forgotten) cluster.tasks.delete(forgotten.id)
   }
   if (model.tasksByIp.get(task.ip) === task) model.tasksByIp.delete(task.ip)
+  // a stopped task gives its instance's CPU, memory and ports back
+  task.containerInstance?.tasks.delete(task.id)
 }

@@ -6,6 +6,7 @@ import type { ImageBook } from '../images.js'
 import { ecsArn, isArn, parseEcsArn, uuid } from './ids.js'
 import type { LoadBalancing } from './load-balancing.js'
 import { clientError } from './params.js'
+import type { ContainerInstance } from './instances/state.js'
 import type { Cluster, Service, Task, TaskDefinitionRecord } from './state.js'
 
 const MAX_EVENTS = 100
@@ -18,6 +19,8 @@ export class EcsModel {
   readonly families = new Map<string, TaskDefinitionRecord[]>()
   /** live tasks by private IP, for the load balancer's health checks */
   readonly tasksByIp = new Map<string, Task>()
+  /** container instances of every cluster, by EC2 instance id (see ./instances/) */
+  readonly instances = new Map<string, ContainerInstance>()
   private addresses = 0
 
   constructor(
@@ -89,6 +92,7 @@ export class EcsModel {
     this.clusters.clear()
     this.families.clear()
     this.tasksByIp.clear()
+    this.instances.clear()
     this.addresses = 0
   }
 }

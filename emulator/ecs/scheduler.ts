@@ -1,4 +1,5 @@
 import { deploymentId } from './ids.js'
+import { onDrainingInstance } from './instances/registry.js'
 import { advanceTask, launchTask, stopTask } from './lifecycle.js'
 import type { EcsModel } from './model.js'
 import { StepNotes } from './step-notes.js'
@@ -65,8 +66,8 @@ export function startDeployment(
 /** RUNNING, and healthy in every target group it registered in */
 export function isHealthy(model: EcsModel, task: Task): boolean {
   if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return false
-  return task.targets.every(({ targetGroupArn, port }) => {
-    const state = model.lb.targetState(targetGroupArn, task.ip, port)
+  return task.targets.every(({ targetGroupArn, id, port }) => {
+    const state = model.lb.targetState(targetGroupArn, id, port)
     return state === 'healthy' || state === 'unavailable'
   })
 }
@@ -81,8 +82,8 @@ function replaceUnhealthy(
   for (const task of service.tasks.values()) {
     if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') continue
     const failing = task.targets.find(
-      ({ targetGroupArn, port }) =>
-        model.lb.targetState(targetGroupArn, task.ip, port) === 'unhealthy'
+      ({ targetGroupArn, id, port }) =>
+        model.lb.targetState(targetGroupArn, id, port) === 'unhealthy'
     )
     if (!failing || simNow < (task.runningSim ?? 0) + graceMs) {
       delete task.unhealthySinceSim
@@ -160,8 +161,9 @@ function rebalance(model: EcsModel, service: Service, simNow: number, notes: Ste
   const desired = service.status === 'ACTIVE' ? service.desiredCount : 0
   const { maximumPercent, minimumHealthyPercent } = service.deploymentConfiguration
   const live = [...service.tasks.values()].filter((task) => task.desiredStatus === 'RUNNING')
-  const mine = live.filter((task) => task.deploymentId === primary.id)
-  const older = live.filter((task) => task.deploymentId !== primary.id)
+  // a task on a draining instance is replaced as an older deployment's would be
+  const mine = live.filter((task) => task.deploymentId === primary.id && !onDrainingInstance(task))
+  const older = live.filter((task) => !mine.includes(task))
   const scaleDown = {
     reason: `Scaling activity initiated by (deployment ${primary.id})`,
     stopCode: 'ServiceSchedulerInitiated' as const,
@@ -188,6 +190,7 @@ function rebalance(model: EcsModel, service: Service, simNow: number, notes: Ste
   const launches = primary.halted ? 0 : Math.max(0, Math.min(desired - mine.length, room))
   for (let i = 0; i < launches; i++) {
     const task = launchTask(model, service, primary, simNow)
+    if (!task) break
     notes.started.push(task)
   }
 

@@ -17,6 +17,7 @@ import {
 } from './params.js'
 import { newDeployment, startDeployment } from './scheduler.js'
 import { watchScaleToZero } from './safety.js'
+import { checkLaunch, requestedLaunchType } from './placement/launch-rules.js'
 import { renderService } from './service-view.js'
 import type {
   DeploymentConfiguration,
@@ -56,6 +57,7 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
   const desiredCount = optionalInt(params, 'desiredCount', 0, 100000)
   if (desiredCount === undefined)
     throw invalid('desiredCount must be specified for a REPLICA service.')
+  checkLaunch(params, definition, requestedLaunchType(params))
   const loadBalancers = readLoadBalancers(model, params, definition) ?? []
   const networkConfiguration = optionalObject(params, 'networkConfiguration')
   checkNetwork(definition, networkConfiguration)
@@ -108,6 +110,7 @@ export function updateServiceOp(model: EcsModel, params: Params, ctx: CallContex
       ? model.taskDefinitionByArn(primary?.taskDefinitionArn ?? '')
       : resolveTaskDefinition(model, ref, ctx)
   const desiredCount = optionalInt(params, 'desiredCount', 0, 100000)
+  checkLaunch(params, definition, service.launchType)
   const loadBalancers = readLoadBalancers(model, params, definition)
   if (loadBalancers === undefined && ref !== undefined) {
     // the service's own load balancers must fit the new revision too

@@ -1,5 +1,8 @@
 /** What the ECS model holds. Times are wall-clock milliseconds unless named `...Sim`. */
 
+import type { Reservation } from './instances/resources.js'
+import type { ContainerInstance, NetworkBinding } from './instances/state.js'
+
 /** tag key -> value, in the order the keys were first added */
 export type Tags = Map<string, string>
 
@@ -159,8 +162,13 @@ export interface Task {
   lastStatus: TaskStatus
   desiredStatus: 'RUNNING' | 'STOPPED'
   containers: TaskContainer[]
-  /** the targets it registered when it started running */
-  targets: { targetGroupArn: string; port: number }[]
+  /** the targets it registered when it started running: its ip, or its instance's id (instance target groups) */
+  targets: { targetGroupArn: string; id: string; port: number }[]
+  /** EC2 launch type: the instance it was placed on, what it holds there, its host port bindings */
+  containerInstance?: ContainerInstance
+  reservation?: Reservation
+  networkMode?: string
+  bindings?: NetworkBinding[]
   version: number
   tags: Tags
   createdAt: number

@@ -1,5 +1,6 @@
 import type { CallContext } from '../core/contracts.js'
 import { ecsArn } from './ids.js'
+import { checkEc2Definition } from './instances/task-definition-rules.js'
 import type { EcsModel } from './model.js'
 import {
   clientError,
@@ -56,7 +57,12 @@ export function registerTaskDefinitionOp(
       'Family contains invalid characters: up to 255 letters (uppercase and lowercase), numbers, underscores and hyphens are allowed.'
     )
   }
-  const containers = readContainers(params.containerDefinitions, params.networkMode === 'awsvpc')
+  // awsvpc and host bind the container port itself: ECS stores it as the host port
+  const containers = readContainers(
+    params.containerDefinitions,
+    params.networkMode === 'awsvpc' || params.networkMode === 'host'
+  )
+  checkEc2Definition(params)
   const compatibilities = stringList(params, 'requiresCompatibilities')
   if (compatibilities.includes('FARGATE')) {
     if (params.networkMode !== 'awsvpc')

@@ -4,6 +4,8 @@ import { ecsArn, isArn, parseEcsArn } from './ids.js'
 import type { EcsModel } from './model.js'
 import { invalid, optionalString, page, type Params, seconds, stringList } from './params.js'
 import type { Service, Task } from './state.js'
+import { answersOnOwnAddress } from './instances/endpoints.js'
+import { renderBindings } from './instances/render.js'
 import { renderTags } from './tags.js'
 
 const MAX_DESCRIBE = 100
@@ -92,22 +94,26 @@ export function describeTasksOp(model: EcsModel, params: Params, ctx: CallContex
 export function renderTask(task: Task, withTags: boolean): object {
   const stopped = task.lastStatus === 'STOPPED'
   const fargate = task.launchType === 'FARGATE'
+  const ownAddress = answersOnOwnAddress(task)
   return {
-    attachments: [
-      {
-        id: task.attachmentId,
-        type: 'ElasticNetworkInterface',
-        status: stopped ? 'DELETED' : 'ATTACHED',
-        details: [
-          { name: 'subnetId', value: task.subnetId },
-          { name: 'networkInterfaceId', value: task.eniId },
-          { name: 'macAddress', value: macAddress(task.ip) },
-          { name: 'privateDnsName', value: `ip-${task.ip.replaceAll('.', '-')}.ec2.internal` },
-          { name: 'privateIPv4Address', value: task.ip }
-        ]
-      }
-    ],
+    attachments: !ownAddress
+      ? []
+      : [
+          {
+            id: task.attachmentId,
+            type: 'ElasticNetworkInterface',
+            status: stopped ? 'DELETED' : 'ATTACHED',
+            details: [
+              { name: 'subnetId', value: task.subnetId },
+              { name: 'networkInterfaceId', value: task.eniId },
+              { name: 'macAddress', value: macAddress(task.ip) },
+              { name: 'privateDnsName', value: `ip-${task.ip.replaceAll('.', '-')}.ec2.internal` },
+              { name: 'privateIPv4Address', value: task.ip }
+            ]
+          }
+        ],
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+    ...(task.containerInstance ? { containerInstanceArn: task.containerInstance.arn } : {}),
     availabilityZone: task.availabilityZone,
     clusterArn: task.cluster.arn,
     connectivity: 'CONNECTED',
@@ -121,8 +127,10 @@ export function renderTask(task: Task, withTags: boolean): object {
       lastStatus: container.lastStatus,
       exitCode: container.exitCode,
       reason: container.reason,
-      networkBindings: [],
-      networkInterfaces: [{ attachmentId: task.attachmentId, privateIpv4Address: task.ip }],
+      networkBindings: renderBindings(task, container.name),
+      networkInterfaces: ownAddress
+        ? [{ attachmentId: task.attachmentId, privateIpv4Address: task.ip }]
+        : [],
       healthStatus: 'UNKNOWN',
       cpu: '0'
     })),

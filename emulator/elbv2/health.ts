@@ -40,8 +40,9 @@ export function advanceHealth(model: Elbv2Model, simNow: number): void {
 function check(model: Elbv2Model, group: TargetGroup, target: Target, at: number): void {
   const port =
     group.healthCheck.port === 'traffic-port' ? target.port : Number(group.healthCheck.port)
-  // only ip targets can be an emulated task; anything else never answers
-  const result = group.targetType === 'ip' ? model.probe.check(target.id, port, at) : 'timeout'
+  // ip targets (awsvpc tasks) and instance targets (bridge and host tasks) can be an emulated task
+  const probed = group.targetType === 'ip' || group.targetType === 'instance'
+  const result = probed ? model.probe.check(target.id, port, at) : 'timeout'
   if (result === 'pass') {
     target.passes++
     target.fails = 0
