@@ -90,6 +90,15 @@ describe('ECS on EC2, bridge mode, instance target groups', () => {
       const shared = [...byInstance.values()].find((tasks) => tasks.length > 1)
       expect(shared).toBeDefined()
       expect(new Set(shared!.map((task) => task.hostPort)).size).toBe(shared!.length)
+      // instance ids are read once per container instance (and once for the free capacity),
+      // not at every poll
+      const made = await callsOf(h, result.caller)
+      const instanceReads = made.filter((call) => call.operation === 'DescribeContainerInstances')
+      expect(instanceReads.length).toBeGreaterThan(0)
+      expect(instanceReads.length).toBeLessThanOrEqual(1 + 2)
+      expect(
+        made.filter((call) => call.operation === 'DescribeTargetHealth').length
+      ).toBeGreaterThan(instanceReads.length)
       expect(result.stdout).toMatch(
         /capacity: \S+ needs 768 CPU units and 1536 MiB \(3 tasks of 256 CPU units, 512 MiB\); the cluster's 2 ACTIVE container instances have \d+ CPU units and \d+ MiB free/
       )
