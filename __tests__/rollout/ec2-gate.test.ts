@@ -1,6 +1,7 @@
 import { bringUpVerdict, type GateContext } from '../../src/rollout/gates.js'
 import type { IdleSnapshot } from '../../src/rollout/observe.js'
 import type { TargetView, TaskView } from '../../src/rollout/ports.js'
+import { targetOf } from '../../src/rollout/targets.js'
 import { BlueGreen, MINUTE } from '../support/blue-green.js'
 import { MemoryEc2 } from '../support/memory-ec2.js'
 
@@ -124,5 +125,27 @@ describe('matching a task to its target', () => {
       { id: 'i-0aaa', port: 32769, state: 'healthy' }
     ])
     expect(bringUpVerdict(both, gate)).toEqual({ kind: 'ready' })
+  })
+
+  it('matches a host-mode task by its instance and the container port it publishes as is', () => {
+    const host = { ...task('h', 8080) }
+    const targets: TargetView[] = [
+      { id: 'i-0bbb', port: 8080, state: 'healthy' },
+      { id: 'i-0aaa', port: 8080, state: 'unhealthy' }
+    ]
+    expect(targetOf(host, targets, gate)?.state).toBe('unhealthy')
+  })
+
+  it('matches an awsvpc task on EC2 by its address, though it has an instance too', () => {
+    const awsvpc: TaskView = {
+      ...task('v', 0),
+      hostPorts: undefined,
+      privateIp: '10.0.3.7'
+    }
+    const targets: TargetView[] = [
+      { id: 'i-0aaa', port: 8080, state: 'unhealthy' },
+      { id: '10.0.3.7', port: 8080, state: 'healthy' }
+    ]
+    expect(targetOf(awsvpc, targets, gate)?.state).toBe('healthy')
   })
 })
