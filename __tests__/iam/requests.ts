@@ -132,6 +132,18 @@ function ecsRequests(
     case 'ListServices':
     case 'ListTasks':
       return [on('*')]
+    case 'ListContainerInstances':
+      return [on(clusterArn)]
+    case 'DescribeContainerInstances':
+      return items(params.containerInstances).map((instance) => {
+        const id = String(instance)
+        return on(id.startsWith('arn:') ? id : arn(`container-instance/${cluster}/${id}`))
+      })
+    case 'DescribeCapacityProviders':
+      return items(params.capacityProviders).map((provider) => {
+        const name = String(provider)
+        return on(name.startsWith('arn:') ? name : arn(`capacity-provider/${name}`))
+      })
     default:
       // Describe/List calls without resource-level permissions, and DeregisterTaskDefinition
       return [{ action, resource: '*', context: {} }]

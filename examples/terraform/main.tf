@@ -446,6 +446,39 @@ data "aws_iam_policy_document" "deploy" {
   }
 
   statement {
+    sid     = "ReadContainerInstancesOfTheCluster"
+    effect  = "Allow"
+    actions = [
+      "ecs:DescribeContainerInstances",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:container-instance/${aws_ecs_cluster.this.name}/*",
+    ]
+  }
+
+  statement {
+    sid     = "ListContainerInstancesOfTheCluster"
+    effect  = "Allow"
+    actions = [
+      "ecs:ListContainerInstances",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:cluster/${aws_ecs_cluster.this.name}",
+    ]
+  }
+
+  statement {
+    sid     = "ReadCapacityProviders"
+    effect  = "Allow"
+    actions = [
+      "ecs:DescribeCapacityProviders",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:capacity-provider/*",
+    ]
+  }
+
+  statement {
     sid     = "ReadAutoScalingOfTheServices"
     effect  = "Allow"
     actions = [

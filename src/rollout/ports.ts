@@ -113,6 +113,10 @@ export interface TaskView {
   desiredStatus: string
   /** the private IPv4 address of the task's ENI (awsvpc), which is its target id in an ip target group */
   privateIp?: string
+  /** EC2: the instance the task was placed on (its container instance's ec2InstanceId) */
+  instanceId?: string
+  /** EC2 bridge/host: the host ports Docker bound (Container.networkBindings); a target is instance:hostPort */
+  hostPorts?: HostPort[]
   startedBy?: string
   stoppedReason?: string
   stopCode?: string
@@ -120,6 +124,13 @@ export interface TaskView {
   createdAt?: number
   startedAt?: number
   stoppedAt?: number
+}
+
+/** One of a task's network bindings: the container's port, published on the host's port. */
+export interface HostPort {
+  containerName?: string
+  containerPort: number
+  hostPort: number
 }
 
 export interface EcsPort {
