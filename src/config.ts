@@ -206,7 +206,9 @@ export function parseSettings(
   // one service: ECS deploys it itself (its strategy is checked once AWS is asked), and its
   // listener rules come from its own advancedConfiguration
   const one = command.startsWith('preview') ? undefined : oneService(servicesText, cluster, region)
-  const services = one ? ([one, one] as [string, string]) : parseServices(servicesText, cluster.name, region)
+  const services = one
+    ? ([one, one] as [string, string])
+    : parseServices(servicesText, cluster.name, region)
   const route =
     one && given('listener') === ''
       ? { arn: '', kind: 'rule' as const }
@@ -259,7 +261,14 @@ export function parseSettings(
     pollIntervalMs,
     dryRun: parseBoolean('dry-run', given('dry-run') || DEFAULTS['dry-run']),
     githubToken: given('github-token'),
-    ...(one ? { managed: { service: one, stepsGiven: given('traffic-steps') !== '' } } : {}),
+    ...(one
+      ? {
+          managed: {
+            service: one,
+            stepsGiven: READS[command].includes('traffic-steps') && given('traffic-steps') !== ''
+          }
+        }
+      : {}),
     ...(preview ? { preview } : {}),
     ...(watch ? { watch } : {}),
     ...(migration ? { migration } : {}),
@@ -425,7 +434,9 @@ function oneService(
     .split(/[,\n]/)
     .map((item) => item.trim())
     .filter((item) => item !== '')
-  return items.length === 1 ? serviceName('services', items[0] ?? '', cluster.name, region) : undefined
+  return items.length === 1
+    ? serviceName('services', items[0] ?? '', cluster.name, region)
+    : undefined
 }
 
 function parseServices(

@@ -67,6 +67,8 @@ export interface ServiceView {
   events: { at: number; message: string }[]
   /** how its tasks are placed, as DescribeServices returns it: what a one-off task runs with too */
   placement?: TaskPlacement
+  /** deploymentConfiguration.strategy: ROLLING (or absent) for a side of a pair */
+  strategy?: string
 }
 
 /** Where a task runs: a launch type or a capacity provider strategy, and its network. */

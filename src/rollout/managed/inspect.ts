@@ -85,13 +85,16 @@ function checked(found: ManagedServiceView, settings: Settings, rule: Route): Ma
 }
 
 /** A pair whose services ECS deploys itself is refused: ECS would fight the weights. */
-export function refusePairOfManaged(services: ManagedServiceView[]): void {
+export function refusePairOfManaged(
+  services: Pick<ManagedServiceView, 'name' | 'strategy'>[]
+): void {
   const managed = services.filter((service) => ECS_STRATEGIES.includes(service.strategy))
   if (managed.length === 0) return
   throw new InputError(
     'services',
-    `names ${managed.map((service) => `${JSON.stringify(service.name)} (strategy ${service.strategy})`).join(' and ')}: ` +
-      'ECS shifts the traffic of such a service itself, so it cannot be one side of a pair; ' +
-      'name that one service alone, or set the strategies to ROLLING for a pair'
+    `${managed.map((service) => `${JSON.stringify(service.name)} (strategy ${service.strategy})`).join(' and ')} ` +
+      `${managed.length === 1 ? 'is a service' : 'are services'} whose traffic ECS shifts itself, ` +
+      'and cannot be a side of a pair: name that one service alone in services (ECS deploys ' +
+      'it blue/green), or set both strategies to ROLLING for a pair'
   )
 }
