@@ -3,9 +3,11 @@ import { ServiceDeploymentAdapter } from '../aws/service-deployments.js'
 import { InputError, RolloutLockedError, TopologyError } from '../rollout/errors.js'
 import { abortManaged, promoteManaged, statusManaged } from '../rollout/managed/control.js'
 import { deployManaged, type ManagedDeps } from '../rollout/managed/engine.js'
+import { deployManagedWithState, type ManagedDurableDeps } from '../rollout/managed/keeper.js'
 import { settleManagedAfterMainStep } from '../rollout/managed/post-step.js'
 import type { RolloutOutcome, Settings } from '../rollout/settings.js'
 import { commandContext, type CommandContext } from './context.js'
+import { durableDeps } from './durable.js'
 import { finishRollout } from './finish.js'
 
 /** The post step's note of a service deployment the main step was following. */
@@ -27,6 +29,12 @@ const RUNS: Partial<
   Record<Settings['command'], (settings: Settings, deps: ManagedDeps) => Promise<RolloutOutcome>>
 > = { deploy: deployManaged, promote: promoteManaged, abort: abortManaged }
 
+/** deploy keeps its record and lock on the service's production listener rule */
+function durable(context: CommandContext, deps: ManagedDeps): ManagedDurableDeps {
+  const base = durableDeps(context)
+  return { ...deps, tags: base.tags, lock: base.lock, owner: base.owner }
+}
+
 /** deploy, promote and abort of a service that ECS deploys itself; `status` reads only. */
 export async function runManagedCommand(settings: Settings): Promise<void> {
   const context = commandContext()
@@ -45,7 +53,10 @@ export async function runManagedCommand(settings: Settings): Promise<void> {
           'deploy, promote, abort or status (ECS keeps the previous revision: deploy it to roll back)'
       )
     }
-    const outcome = await run(settings, deps)
+    const outcome =
+      settings.command === 'deploy'
+        ? await deployManagedWithState(settings, durable(context, deps))
+        : await run(settings, deps)
     // paused: the deployment waits at its hook on purpose; the post step must not roll it back
     if (outcome.result === 'paused') core.saveState(MANAGED_STATE, '')
     await finishRollout(settings, outcome, context)

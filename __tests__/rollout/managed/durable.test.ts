@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals'
+import { deployManagedWithState } from '../../../src/rollout/managed/keeper.js'
+import { decodeManaged } from '../../../src/rollout/managed/record.js'
+import { RULE } from '../../support/memory-service-deployments.js'
+import { durableDeps, ManagedWorld, MemoryTagsAndLock, MINUTE } from '../../support/managed.js'
+
+describe('the record and the lock of a service that ECS deploys itself', () => {
+  it('records on the production rule what it is about to do before doing it, and gives the lock back', async () => {
+    const world = new ManagedWorld()
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const outcome = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-1')
+    )
+    expect(outcome.result).toBe('promoted')
+    const calls = world.ecs.calls.filter(
+      (call) => !call.startsWith('Describe') && !call.startsWith('List')
+    )
+    expect(calls).toEqual([
+      'CreateRule lock',
+      'RegisterTaskDefinition',
+      'AddTags start',
+      'UpdateService',
+      'AddTags follow',
+      ...calls.slice(5, -2),
+      'AddTags promoted',
+      'DeleteRule lock'
+    ])
+    const record = decodeManaged(store.tags.get(RULE) ?? {})
+    expect(record?.phase).toBe('promoted')
+    expect(record?.deploymentArn).toBe(outcome.serviceDeployment?.arn)
+    expect(store.rules.size).toBe(0)
+  })
+
+  it('refuses while another run that is alive follows a deployment, changing nothing', async () => {
+    const world = new ManagedWorld({ bakeMs: 30 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const stalled = world.clock.stallAt(world.clock.now() + 2 * MINUTE)
+    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
+    await stalled
+    const before = world.ecs.calls.length
+    await expect(
+      deployManagedWithState(world.settings(), durableDeps(world, store, 'run-2'))
+    ).rejects.toThrow(/another run holds the lock.*at 'follow'/)
+    expect(world.ecs.calls.slice(before).filter((call) => !call.startsWith('Describe'))).toEqual([])
+  })
+
+  it('takes over a run that went silent: follows the deployment it recorded, never starts it again', async () => {
+    const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const stalled = world.clock.stallAt(world.clock.now() + MINUTE)
+    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
+    await stalled
+    expect(decodeManaged(store.tags.get(RULE) ?? {})?.phase).toBe('follow')
+    // silent for longer than stale-after (5 minutes by default)
+    await world.clock.sleep(6 * MINUTE)
+    const outcome = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-2')
+    )
+    expect(outcome.result).toBe('promoted')
+    expect(world.ecs.calls.filter((call) => call === 'UpdateService')).toHaveLength(1)
+    expect(world.record.warnings.some((line) => line.includes('run-1 went silent'))).toBe(true)
+    expect(decodeManaged(store.tags.get(RULE) ?? {})?.ownerToken).toBe('run-2')
+    expect(store.rules.size).toBe(0)
+  })
+})
