@@ -4,6 +4,7 @@ import { InputError, RolloutLockedError, TopologyError } from '../rollout/errors
 import { abortManaged, promoteManaged, statusManaged } from '../rollout/managed/control.js'
 import { deployManaged, type ManagedDeps } from '../rollout/managed/engine.js'
 import { deployManagedWithState, type ManagedDurableDeps } from '../rollout/managed/keeper.js'
+import { rollbackManaged } from '../rollout/managed/rollback.js'
 import { settleManagedAfterMainStep } from '../rollout/managed/post-step.js'
 import type { RolloutOutcome, Settings } from '../rollout/settings.js'
 import { commandContext, type CommandContext } from './context.js'
@@ -46,17 +47,19 @@ export async function runManagedCommand(settings: Settings): Promise<void> {
       return
     }
     const run = RUNS[settings.command]
-    if (!run) {
+    if (!run && settings.command !== 'rollback') {
       throw new InputError(
         'command',
         `'${settings.command}' is not available for a service that ECS deploys itself; use ` +
-          'deploy, promote, abort or status (ECS keeps the previous revision: deploy it to roll back)'
+          'deploy, promote, abort, rollback or status'
       )
     }
     const outcome =
       settings.command === 'deploy'
         ? await deployManagedWithState(settings, durable(context, deps))
-        : await run(settings, deps)
+        : settings.command === 'rollback'
+          ? await rollbackManaged(settings, durable(context, deps))
+          : await (run ?? deployManaged)(settings, deps)
     // paused: the deployment waits at its hook on purpose; the post step must not roll it back
     if (outcome.result === 'paused') core.saveState(MANAGED_STATE, '')
     await finishRollout(settings, outcome, context)

@@ -25,9 +25,9 @@ export function serviceDeploymentSection(report: ServiceDeploymentReport | undef
         ['Hook', 'Type', 'Target', 'State'],
         report.hooks.map((hook) => [
           code(hook.id),
-          escapeMarkdown(hook.targetType),
+          code(hook.targetType),
           hook.targetArn ? code(hook.targetArn) : '',
-          escapeMarkdown(hook.status)
+          code(hook.status)
         ])
       )
     )

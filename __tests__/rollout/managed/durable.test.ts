@@ -65,3 +65,35 @@ describe('the record and the lock of a service that ECS deploys itself', () => {
     expect(store.rules.size).toBe(0)
   })
 })
+
+describe('rollback of a service that ECS deploys itself', () => {
+  it('starts a service deployment of the revision it ran before the promotion', async () => {
+    const world = new ManagedWorld()
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const deployed = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-1')
+    )
+    expect(deployed.result).toBe('promoted')
+    const { rollbackManaged } = await import('../../../src/rollout/managed/rollback.js')
+    const rolled = await rollbackManaged(
+      world.settings({ command: 'rollback', release: { image: '', environment: [] } }),
+      durableDeps(world, store, 'run-2')
+    )
+    expect(rolled.result).toBe('rolled-back')
+    expect(rolled.taskDefinitionArn).toBe(deployed.previousTaskDefinitionArn)
+    expect(world.ecs.calls.filter((call) => call === 'UpdateService')).toHaveLength(2)
+    // nothing registered for it: the earlier revision is deployed as it is
+    expect(world.ecs.calls.filter((call) => call === 'RegisterTaskDefinition')).toHaveLength(1)
+  })
+
+  it('refuses when the record shows no promotion of what the service runs', async () => {
+    const world = new ManagedWorld()
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const { rollbackManaged } = await import('../../../src/rollout/managed/rollback.js')
+    await expect(
+      rollbackManaged(world.settings({ command: 'rollback' }), durableDeps(world, store, 'run-1'))
+    ).rejects.toThrow(/no promotion of web to roll back.*Nothing was changed/)
+    expect(world.ecs.calls).not.toContain('UpdateService')
+  })
+})
