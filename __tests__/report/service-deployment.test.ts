@@ -2,7 +2,7 @@ import { actionOutputs } from '../../src/report/outputs.js'
 import { renderSummary } from '../../src/report/summary.js'
 import type { ServiceDeploymentReport } from '../../src/rollout/settings.js'
 import { T0, promotedTimeline, settings } from './fixtures.js'
-import { parseMarkdown, tables } from './gfm-model.js'
+import { tables } from './gfm-model.js'
 
 const ARN = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/abc123'
 const paused: ServiceDeploymentReport = {
