@@ -97,3 +97,27 @@ describe('rollback of a service that ECS deploys itself', () => {
     expect(world.ecs.calls).not.toContain('UpdateService')
   })
 })
+
+describe('a cancelled deploy that keeps a record', () => {
+  it('asks ECS to roll back before it writes anything, then records how it ended', async () => {
+    const world = new ManagedWorld({ bakeMs: 20 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    let cancelledAt = 0
+    world.clock.at(world.clock.now() + 2 * MINUTE, () => {
+      cancelledAt = world.ecs.calls.length
+      world.controller.abort('SIGTERM')
+    })
+    const outcome = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-1')
+    )
+    expect(outcome.result).toBe('reverted')
+    expect(world.ecs.calls.slice(0, cancelledAt)).toContain('AddTags follow')
+    const after = world.ecs.calls.slice(cancelledAt)
+    expect(after.filter((call) => !call.startsWith('Describe'))).toEqual([
+      'StopServiceDeployment ROLLBACK',
+      'AddTags reverted',
+      'DeleteRule lock'
+    ])
+  })
+})

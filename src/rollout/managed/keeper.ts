@@ -95,6 +95,8 @@ function recording(settings: Settings, deps: ManagedDurableDeps, startedAt?: num
     onManagedState: async (state: ManagedState) => {
       await deps.onManagedState?.(state)
       if ('startedAt' in state) began ??= state.startedAt
+      // a rollback is never held up by a write: asking ECS comes first, its ending is recorded
+      if (state.phase === 'roll-back' || state.phase === 'rolling-back') return
       const record = recordOf(state, deps.owner.token, deps.clock.now(), began ?? deps.clock.now())
       if (!record) return
       beatAt = record.heartbeatAt
