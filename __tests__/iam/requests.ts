@@ -92,6 +92,14 @@ function ecsRequests(
     }
     case 'DescribeServices':
       return items(params.services).map((name) => on(service(String(name))))
+    case 'ListServiceDeployments':
+      return [on(service(text(params.service) ?? ''))]
+    // a service deployment's ARN: service-deployment/<cluster>/<service>/<id>
+    case 'DescribeServiceDeployments':
+      return items(params.serviceDeploymentArns).map((each) => on(String(each)))
+    case 'ContinueServiceDeployment':
+    case 'StopServiceDeployment':
+      return [on(text(params.serviceDeploymentArn) ?? '')]
     case 'DescribeTasks':
       return items(params.tasks).map((task) => {
         const id = String(task)

@@ -428,9 +428,23 @@ data "aws_iam_policy_document" "deploy" {
     effect  = "Allow"
     actions = [
       "ecs:DescribeServices",
+      "ecs:ListServiceDeployments",
     ]
     resources = [
       "arn:aws:ecs:${local.region}:${local.account_id}:service/${aws_ecs_cluster.this.name}/*",
+    ]
+  }
+
+  statement {
+    sid     = "FollowAndSteerServiceDeploymentsOfTheCluster"
+    effect  = "Allow"
+    actions = [
+      "ecs:ContinueServiceDeployment",
+      "ecs:DescribeServiceDeployments",
+      "ecs:StopServiceDeployment",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:service-deployment/${aws_ecs_cluster.this.name}/*",
     ]
   }
 

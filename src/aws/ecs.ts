@@ -60,6 +60,9 @@ function serviceView(s: Service): ServiceView {
     pendingCount: s.pendingCount ?? 0,
     taskDefinitionArn: s.taskDefinition ?? '',
     loadBalancers: targetGroupsOf(s),
+    ...(s.deploymentConfiguration?.strategy
+      ? { strategy: s.deploymentConfiguration.strategy }
+      : {}),
     deployments: (s.deployments ?? []).map((d) => ({
       id: d.id ?? '',
       status: d.status ?? '',
