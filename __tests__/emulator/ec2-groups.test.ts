@@ -42,4 +42,11 @@ describe('ECS on EC2: what spread and distinctInstance count', () => {
     expect(api).toHaveLength(2)
     expect(hostsOf(w, api).sort()).toEqual([first, second].sort())
   })
+
+  it('takes a random strategy with a field, which the API reference says is not used', () => {
+    const { w, arn } = crowdedFirst()
+    ec2Service(w, 'api', arn, 1, { placementStrategy: [{ type: 'random', field: 'memory' }] })
+    w.run(1)
+    expect(liveTasks(w, 'api')).toHaveLength(1)
+  })
 })
