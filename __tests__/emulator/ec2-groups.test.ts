@@ -41,6 +41,12 @@ describe('ECS on EC2: what spread and distinctInstance count', () => {
     const api = liveTasks(w, 'api')
     expect(api).toHaveLength(2)
     expect(hostsOf(w, api).sort()).toEqual([first, second].sort())
+    // the third has nowhere to go: the event names the constraint, as ECS words it
+    const events = w.ecs('DescribeServices', { cluster: 'c', services: ['api'] }).services[0]
+      .events as { message: string }[]
+    expect(events.map((e) => e.message).join('\n')).toMatch(
+      /^\(service api\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]{32}\) encountered error "DistinctInstance placement constraint unsatisfied\."\. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide\.$/m
+    )
   })
 
   it('takes a random strategy with a field, which the API reference says is not used', () => {

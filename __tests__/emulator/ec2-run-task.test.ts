@@ -70,7 +70,9 @@ describe('RunTask on EC2', () => {
     })
     expect(distinct.tasks).toHaveLength(2)
     expect(new Set(distinct.tasks.map((t: Json) => t.containerInstanceArn)).size).toBe(2)
-    expect(distinct.failures).toHaveLength(1)
+    expect(distinct.failures.map((f: Json) => f.reason)).toEqual([
+      'DistinctInstance placement constraint unsatisfied.'
+    ])
     // another group is not held back by the first group's tasks
     expect(
       runTask(w, arn, { group: 'other', placementConstraints: [{ type: 'distinctInstance' }] })
