@@ -18,8 +18,9 @@ export function usageFromEcs(model: EcsModel): UsageSource {
     task.lastStatus !== 'RUNNING' || task.runningSim === undefined
       ? undefined
       : {
-          // a bridge or host task is reached at its instance's id and host port, not at task.ip
-          endpoints: task.targets.map(({ id, port }) => endpointKey(id, port)),
+          // a bridge or host task is reached at its instance's id and host port, not at task.ip;
+          // once each, though it may be a target of two groups (requests are keyed by id:port)
+          endpoints: [...new Set(task.targets.map(({ id, port }) => endpointKey(id, port)))],
           runningSinceSim: task.runningSim,
           cost: model.images.get(task.image)
         }
