@@ -77,7 +77,7 @@ export function renderCluster(cluster: Cluster, withTags: boolean): object {
     statistics: [],
     tags: withTags ? renderTags(cluster.tags) : [],
     settings: cluster.settings,
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: []
+    capacityProviders: cluster.capacityProviders ?? [],
+    defaultCapacityProviderStrategy: (cluster.defaultCapacityProviderStrategy ?? []).map((item) => ({ ...item }))
   }
 }

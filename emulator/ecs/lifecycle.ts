@@ -1,3 +1,4 @@
+import type { StrategyItem } from './capacity/state.js'
 import { ecsArn, hex32, uuid } from './ids.js'
 import type { EcsModel } from './model.js'
 import type { StepNotes } from './step-notes.js'
@@ -40,6 +41,15 @@ export function launchTask(
     network: service.networkConfiguration,
     tags
   })
+  const strategy = service.extras.capacityProviderStrategy as StrategyItem[] | undefined
+  if (strategy) {
+    const counts = new Map<string, number>()
+    for (const other of service.tasks.values()) {
+      const name = other.capacityProviderName
+      if (name !== undefined && other.desiredStatus === 'RUNNING') counts.set(name, (counts.get(name) ?? 0) + 1)
+    }
+    task.capacityProviderName = model.capacity.pickProvider(strategy, counts)
+  }
   service.tasks.set(task.id, task)
   service.cluster.tasks.set(task.id, task)
   model.tasksByIp.set(task.ip, task)
@@ -102,6 +112,15 @@ export function newTask(
     pendingDueSim: simAt + startMs / 3,
     runningDueSim: simAt + startMs
   }
+  task.reservedByContainers = {
+    cpu: containers.reduce((sum, c) => sum + (typeof c.cpu === 'number' ? c.cpu : 0), 0),
+    memory: containers.reduce(
+      (sum, c) =>
+        sum +
+        (typeof c.memory === 'number' ? c.memory : typeof c.memoryReservation === 'number' ? c.memoryReservation : 0),
+      0
+    )
+  }
   if (typeof definition.body.cpu === 'string') task.cpu = definition.body.cpu
   if (typeof definition.body.memory === 'string') task.memory = definition.body.memory
   return task
@@ -111,6 +130,13 @@ export function newTask(
 export function advanceTask(model: EcsModel, task: Task, simNow: number, notes: StepNotes): void {
   if (task.desiredStatus === 'RUNNING') {
     if (task.lastStatus === 'PROVISIONING' && simNow >= task.pendingDueSim) {
+      // an EC2 capacity provider's task waits in PROVISIONING until an instance has room for it
+      if (!model.capacity.place(task)) return
+      if (task.containerInstanceArn !== undefined && simNow > task.pendingDueSim) {
+        const waited = simNow - task.pendingDueSim
+        task.pendingDueSim += waited
+        task.runningDueSim += waited
+      }
       task.lastStatus = 'PENDING'
       task.pullStartedAt = model.clock.wallAt(task.pendingDueSim)
       task.version++
@@ -252,4 +278,5 @@ function finishStop(model: EcsModel, task: Task, simAt: number): void {
     if (forgotten) cluster.tasks.delete(forgotten.id)
   }
   if (model.tasksByIp.get(task.ip) === task) model.tasksByIp.delete(task.ip)
+  model.capacity.release(task)
 }

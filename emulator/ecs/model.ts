@@ -4,6 +4,7 @@ import { AwsError } from '../core/errors.js'
 import { ViolationLog } from '../core/violations.js'
 import type { ImageBook } from '../images.js'
 import { ecsArn, isArn, parseEcsArn, uuid } from './ids.js'
+import { CapacityBook } from './capacity/book.js'
 import type { LoadBalancing } from './load-balancing.js'
 import { clientError } from './params.js'
 import type { Cluster, Service, Task, TaskDefinitionRecord } from './state.js'
@@ -18,6 +19,8 @@ export class EcsModel {
   readonly families = new Map<string, TaskDefinitionRecord[]>()
   /** live tasks by private IP, for the load balancer's health checks */
   readonly tasksByIp = new Map<string, Task>()
+  /** capacity providers, the EC2 instances their groups registered, and task placement on them */
+  readonly capacity = new CapacityBook()
   private addresses = 0
 
   constructor(
@@ -89,6 +92,7 @@ export class EcsModel {
     this.clusters.clear()
     this.families.clear()
     this.tasksByIp.clear()
+    this.capacity.clear()
     this.addresses = 0
   }
 }

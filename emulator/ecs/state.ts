@@ -39,6 +39,9 @@ export interface Cluster {
   standalone: Map<string, Task>
   /** the last STOPPED ones of them, oldest first */
   standaloneStopped: Task[]
+  /** PutClusterCapacityProviders: names of the providers associated with it, and its default strategy */
+  capacityProviders?: string[]
+  defaultCapacityProviderStrategy?: { capacityProvider: string; weight: number; base: number }[]
 }
 
 export interface LoadBalancerRef {
@@ -177,6 +180,11 @@ export interface Task {
   runningSim?: number
   /** when the scheduler first saw one of its targets unhealthy */
   unhealthySinceSim?: number
+  /** the capacity provider it was launched by, and the EC2 instance it was placed on */
+  capacityProviderName?: string
+  containerInstanceArn?: string
+  /** CPU units and MiB its containers reserve (what an instance must have free when the task sets none) */
+  reservedByContainers?: { cpu: number; memory: number }
   /** a Fargate Spot reclaim noticed it: gone by `reclaimAtSim`, its containers exiting with `exitCode` */
   interruption?: { reclaimAtSim: number; exitCode: number }
 }

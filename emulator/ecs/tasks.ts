@@ -109,7 +109,9 @@ export function renderTask(task: Task, withTags: boolean): object {
     ],
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
     availabilityZone: task.availabilityZone,
+    ...(task.capacityProviderName ? { capacityProviderName: task.capacityProviderName } : {}),
     clusterArn: task.cluster.arn,
+    ...(task.containerInstanceArn ? { containerInstanceArn: task.containerInstanceArn } : {}),
     connectivity: 'CONNECTED',
     connectivityAt: seconds(task.createdAt),
     containers: task.containers.map((container) => ({
