@@ -86,7 +86,15 @@ export function createWorld(
           { Name: 'ClusterName', Value: datum.clusterName }
         ]
       },
-      { simAt: datum.simAt, unit: 'Percent', value: datum.value, count: 1, sum: datum.value, min: datum.value, max: datum.value }
+      {
+        simAt: datum.simAt,
+        unit: 'Percent',
+        value: datum.value,
+        count: 1,
+        sum: datum.value,
+        min: datum.value,
+        max: datum.value
+      }
     )
   )
   let simulatedTo = clock.simNow()

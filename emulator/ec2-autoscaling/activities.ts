@@ -5,20 +5,26 @@ import type { AutoScalingModel } from './model.js'
 import { optionalInt, optionalString, type Params, stringList } from './params.js'
 
 /** DescribeScalingActivities: a group's launches and terminations, newest first (at most 100 kept). */
-export function describeScalingActivitiesOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function describeScalingActivitiesOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const name = optionalString(params, 'AutoScalingGroupName')
   const ids = stringList(params, 'ActivityIds')
   const max = optionalInt(params, 'MaxRecords', { min: 1, max: 100 }) ?? 100
-  const groups = name === undefined
-    ? [...model.groups.values()].filter((group) => group.region === ctx.region)
-    : [findGroup(model, name, ctx)]
+  const groups =
+    name === undefined
+      ? [...model.groups.values()].filter((group) => group.region === ctx.region)
+      : [findGroup(model, name, ctx)]
   const all = groups
     .flatMap((group) => group.activities)
     .filter((activity) => ids.length === 0 || ids.includes(activity.activityId))
     .sort((a, b) => b.startAt - a.startAt)
   const token = optionalString(params, 'NextToken')
   const start = token === undefined ? 0 : Number(token)
-  if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidNextToken', 'The token is invalid.')
+  if (!Number.isInteger(start) || start < 0)
+    throw new AwsError('InvalidNextToken', 'The token is invalid.')
   return {
     Activities: all.slice(start, start + max).map((activity) => ({
       ActivityId: activity.activityId,

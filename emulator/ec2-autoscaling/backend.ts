@@ -50,7 +50,11 @@ export class Ec2AutoScalingBackend implements ServiceBackend {
 
   call(operation: string, params: Record<string, unknown>, ctx: CallContext): unknown {
     const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined
-    if (!run) throw new AwsError('InvalidAction', `The action ${operation} is not valid for this web service.`)
+    if (!run)
+      throw new AwsError(
+        'InvalidAction',
+        `The action ${operation} is not valid for this web service.`
+      )
     return run(this.model, params ?? {}, ctx)
   }
 

@@ -14,7 +14,8 @@ export function groupsForEcs(model: AutoScalingModel): GroupControl {
         desiredCapacity: group.desiredCapacity,
         minSize: group.minSize,
         maxSize: group.maxSize,
-        inService: [...group.instances.values()].filter((i) => i.lifecycleState === 'InService').length,
+        inService: [...group.instances.values()].filter((i) => i.lifecycleState === 'InService')
+          .length,
         newInstancesProtectedFromScaleIn: group.newInstancesProtectedFromScaleIn,
         instanceCpu: size.cpu,
         instanceMemory: size.memory

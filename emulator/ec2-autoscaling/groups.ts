@@ -31,7 +31,11 @@ const MAX_SIZE = 1_000_000
 const MAX_DESCRIBE_RECORDS = 100
 const DEFAULT_DESCRIBE_RECORDS = 50
 
-export function createAutoScalingGroupOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function createAutoScalingGroupOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const name = checkName(requiredString(params, 'AutoScalingGroupName'))
   const minSize = requiredInt(params, 'MinSize')
   const maxSize = requiredInt(params, 'MaxSize')
@@ -39,7 +43,10 @@ export function createAutoScalingGroupOp(model: AutoScalingModel, params: Params
   checkSizes(minSize, maxSize, desired)
   const { launch, instanceType } = readLaunch(model, params, ctx)
   const vpcZoneIdentifier = optionalString(params, 'VPCZoneIdentifier') ?? ''
-  const subnets = vpcZoneIdentifier.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const subnets = vpcZoneIdentifier
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   const zones = stringList(params, 'AvailabilityZones')
   if (subnets.length === 0 && zones.length === 0) {
     throw validationError('At least one Availability Zone or VPC Subnet is required.')
@@ -61,11 +68,13 @@ export function createAutoScalingGroupOp(model: AutoScalingModel, params: Params
     desiredCapacity: 0,
     launch,
     instanceType,
-    availabilityZones: zones.length > 0 ? zones : subnets.map((_, i) => `${ctx.region}${'abcdef'[i % 6]}`),
+    availabilityZones:
+      zones.length > 0 ? zones : subnets.map((_, i) => `${ctx.region}${'abcdef'[i % 6]}`),
     vpcZoneIdentifier,
     defaultCooldown: optionalInt(params, 'DefaultCooldown', { min: 0 }) ?? 300,
     healthCheckGracePeriod: optionalInt(params, 'HealthCheckGracePeriod', { min: 0 }) ?? 0,
-    newInstancesProtectedFromScaleIn: optionalBool(params, 'NewInstancesProtectedFromScaleIn') ?? false,
+    newInstancesProtectedFromScaleIn:
+      optionalBool(params, 'NewInstancesProtectedFromScaleIn') ?? false,
     tags: readTags(params),
     createdAt: model.clock.wallNow(),
     instances: new Map(),
@@ -76,16 +85,23 @@ export function createAutoScalingGroupOp(model: AutoScalingModel, params: Params
   return {}
 }
 
-export function describeAutoScalingGroupsOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function describeAutoScalingGroupsOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const names = stringList(params, 'AutoScalingGroupNames')
-  const max = optionalInt(params, 'MaxRecords', { min: 1, max: MAX_DESCRIBE_RECORDS }) ?? DEFAULT_DESCRIBE_RECORDS
+  const max =
+    optionalInt(params, 'MaxRecords', { min: 1, max: MAX_DESCRIBE_RECORDS }) ??
+    DEFAULT_DESCRIBE_RECORDS
   const all = [...model.groups.values()]
     .filter((group) => group.region === ctx.region)
     .filter((group) => names.length === 0 || names.includes(group.name))
     .sort((a, b) => a.name.localeCompare(b.name))
   const token = optionalString(params, 'NextToken')
   const start = token === undefined ? 0 : Number(token)
-  if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidNextToken', 'The token is invalid.')
+  if (!Number.isInteger(start) || start < 0)
+    throw new AwsError('InvalidNextToken', 'The token is invalid.')
   const items = all.slice(start, start + max)
   return {
     AutoScalingGroups: items.map(renderGroup),
@@ -93,7 +109,11 @@ export function describeAutoScalingGroupsOp(model: AutoScalingModel, params: Par
   }
 }
 
-export function updateAutoScalingGroupOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function updateAutoScalingGroupOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const group = findGroup(model, requiredString(params, 'AutoScalingGroupName'), ctx)
   const minSize = optionalInt(params, 'MinSize', { min: 0, max: MAX_SIZE }) ?? group.minSize
   const maxSize = optionalInt(params, 'MaxSize', { min: 0, max: MAX_SIZE }) ?? group.maxSize
@@ -114,25 +134,42 @@ export function updateAutoScalingGroupOp(model: AutoScalingModel, params: Params
     group.instanceType = launch.instanceType
   }
   if (protect !== undefined) group.newInstancesProtectedFromScaleIn = protect
-  model.changeDesired(group, desired, 'a user request update of AutoScalingGroup constraints to min: ' + `${minSize}, max: ${maxSize}, desired: ${desired}`)
+  model.changeDesired(
+    group,
+    desired,
+    'a user request update of AutoScalingGroup constraints to min: ' +
+      `${minSize}, max: ${maxSize}, desired: ${desired}`
+  )
   return {}
 }
 
-export function setDesiredCapacityOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function setDesiredCapacityOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const group = findGroup(model, requiredString(params, 'AutoScalingGroupName'), ctx)
   const desired = requiredInt(params, 'DesiredCapacity')
   if (desired > group.maxSize) {
-    throw validationError(`New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`)
+    throw validationError(
+      `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`
+    )
   }
   if (desired < group.minSize) {
-    throw validationError(`New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`)
+    throw validationError(
+      `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`
+    )
   }
   optionalBool(params, 'HonorCooldown')
   model.changeDesired(group, desired, 'a user request explicitly set group desired capacity')
   return {}
 }
 
-export function deleteAutoScalingGroupOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function deleteAutoScalingGroupOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const group = findGroup(model, requiredString(params, 'AutoScalingGroupName'), ctx)
   const force = optionalBool(params, 'ForceDelete') ?? false
   if (group.instances.size > 0 && !force) {
@@ -147,7 +184,11 @@ export function deleteAutoScalingGroupOp(model: AutoScalingModel, params: Params
   return {}
 }
 
-export function findGroup(model: AutoScalingModel, name: string, ctx: CallContext): AutoScalingGroup {
+export function findGroup(
+  model: AutoScalingModel,
+  name: string,
+  ctx: CallContext
+): AutoScalingGroup {
   const group = model.groups.get(`${ctx.region}/${name}`)
   if (!group) {
     throw validationError(`AutoScalingGroup name not found - AutoScalingGroup ${name} not found`)
@@ -215,7 +256,8 @@ function checkName(name: string): string {
     )
   }
   // the API reference: "You cannot use a colon (:) in the name" (the wording is the emulator's)
-  if (name.includes(':')) throw validationError(`AutoScalingGroupName '${name}' must not contain a colon (:).`)
+  if (name.includes(':'))
+    throw validationError(`AutoScalingGroupName '${name}' must not contain a colon (:).`)
   return name
 }
 
@@ -231,7 +273,9 @@ function requiredInt(params: Params, key: string): number {
 }
 
 function maxBelowMin(minSize: number, maxSize: number): AwsError {
-  return validationError(`Max bound, ${maxSize}, must be greater than or equal to min bound, ${minSize}`)
+  return validationError(
+    `Max bound, ${maxSize}, must be greater than or equal to min bound, ${minSize}`
+  )
 }
 
 function checkSizes(minSize: number, maxSize: number, desired: number): void {
@@ -258,16 +302,23 @@ function readLaunch(
   if (configuration !== undefined) {
     const found = model.launchConfigurations.get(`${ctx.region}/${configuration}`)
     if (!found) {
-      throw validationError(`Launch configuration name not found - Launch configuration ${configuration} not found`)
+      throw validationError(
+        `Launch configuration name not found - Launch configuration ${configuration} not found`
+      )
     }
-    return { launch: { kind: 'configuration', name: configuration }, instanceType: found.instanceType }
+    return {
+      launch: { kind: 'configuration', name: configuration },
+      instanceType: found.instanceType
+    }
   }
   if (template !== undefined) {
     const id = optionalString(template, 'LaunchTemplateId')
     const name = optionalString(template, 'LaunchTemplateName')
     const version = optionalString(template, 'Version')
     if ((id === undefined) === (name === undefined)) {
-      throw validationError('Valid requests must contain either launchTemplateId or LaunchTemplateName')
+      throw validationError(
+        'Valid requests must contain either launchTemplateId or LaunchTemplateName'
+      )
     }
     const ref = (id ?? name) as string
     const instanceType = model.launchTemplates.get(ref)
@@ -278,12 +329,19 @@ function readLaunch(
       )
     }
     return {
-      launch: { kind: 'template', ...(id ? { id } : {}), ...(name ? { name } : {}), ...(version ? { version } : {}) },
+      launch: {
+        kind: 'template',
+        ...(id ? { id } : {}),
+        ...(name ? { name } : {}),
+        ...(version ? { version } : {})
+      },
       instanceType
     }
   }
   if (params.MixedInstancesPolicy !== undefined || params.InstanceId !== undefined) {
-    throw validationError('The emulator launches groups from a LaunchConfigurationName or a LaunchTemplate only.')
+    throw validationError(
+      'The emulator launches groups from a LaunchConfigurationName or a LaunchTemplate only.'
+    )
   }
   throw validationError(
     'Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.'

@@ -3,7 +3,13 @@ import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { checkInstanceType } from './groups.js'
 import type { AutoScalingModel } from './model.js'
-import { optionalString, type Params, requiredString, stringList, validationError } from './params.js'
+import {
+  optionalString,
+  type Params,
+  requiredString,
+  stringList,
+  validationError
+} from './params.js'
 
 /**
  * CreateLaunchConfiguration, DescribeLaunchConfigurations and DeleteLaunchConfiguration, reduced
@@ -13,7 +19,11 @@ import { optionalString, type Params, requiredString, stringList, validationErro
 
 const MAX_NAME = 255
 
-export function createLaunchConfigurationOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function createLaunchConfigurationOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const name = requiredString(params, 'LaunchConfigurationName')
   if (name.length > MAX_NAME) {
     throw validationError(
@@ -21,7 +31,9 @@ export function createLaunchConfigurationOp(model: AutoScalingModel, params: Par
     )
   }
   if (optionalString(params, 'InstanceId') !== undefined) {
-    throw validationError('The emulator creates launch configurations from ImageId and InstanceType only.')
+    throw validationError(
+      'The emulator creates launch configurations from ImageId and InstanceType only.'
+    )
   }
   const imageId = optionalString(params, 'ImageId')
   const instanceType = optionalString(params, 'InstanceType')
@@ -30,7 +42,10 @@ export function createLaunchConfigurationOp(model: AutoScalingModel, params: Par
   checkInstanceType(instanceType)
   const key = `${ctx.region}/${name}`
   if (model.launchConfigurations.has(key)) {
-    throw new AwsError('AlreadyExists', `Launch Configuration by this name already exists - A launch configuration already exists with the name ${name}`)
+    throw new AwsError(
+      'AlreadyExists',
+      `Launch Configuration by this name already exists - A launch configuration already exists with the name ${name}`
+    )
   }
   model.launchConfigurations.set(key, {
     name,
@@ -43,7 +58,11 @@ export function createLaunchConfigurationOp(model: AutoScalingModel, params: Par
   return {}
 }
 
-export function describeLaunchConfigurationsOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function describeLaunchConfigurationsOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const names = stringList(params, 'LaunchConfigurationNames')
   const found = [...model.launchConfigurations.values()].filter(
     (lc) => lc.region === ctx.region && (names.length === 0 || names.includes(lc.name))
@@ -59,16 +78,29 @@ export function describeLaunchConfigurationsOp(model: AutoScalingModel, params: 
   }
 }
 
-export function deleteLaunchConfigurationOp(model: AutoScalingModel, params: Params, ctx: CallContext): object {
+export function deleteLaunchConfigurationOp(
+  model: AutoScalingModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const name = requiredString(params, 'LaunchConfigurationName')
   const key = `${ctx.region}/${name}`
   if (!model.launchConfigurations.has(key)) {
-    throw validationError(`Launch configuration name not found - Launch configuration ${name} not found`)
+    throw validationError(
+      `Launch configuration name not found - Launch configuration ${name} not found`
+    )
   }
   const inUse = [...model.groups.values()].some(
-    (group) => group.region === ctx.region && group.launch.kind === 'configuration' && group.launch.name === name
+    (group) =>
+      group.region === ctx.region &&
+      group.launch.kind === 'configuration' &&
+      group.launch.name === name
   )
-  if (inUse) throw new AwsError('ResourceInUse', `Cannot delete launch configuration ${name} because it is attached to AutoScalingGroup`)
+  if (inUse)
+    throw new AwsError(
+      'ResourceInUse',
+      `Cannot delete launch configuration ${name} because it is attached to AutoScalingGroup`
+    )
   model.launchConfigurations.delete(key)
   return {}
 }

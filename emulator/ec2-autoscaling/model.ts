@@ -64,7 +64,12 @@ export class AutoScalingModel {
     group.desiredCapacity = desired
   }
 
-  activity(group: AutoScalingGroup, what: string, cause: string, simAt = this.clock.simNow()): ScalingActivity {
+  activity(
+    group: AutoScalingGroup,
+    what: string,
+    cause: string,
+    simAt = this.clock.simNow()
+  ): ScalingActivity {
     const at = this.clock.wallAt(simAt)
     const stamp = new Date(at).toISOString().replace(/\.\d+Z$/, 'Z')
     const record: ScalingActivity = {
@@ -108,7 +113,8 @@ export class AutoScalingModel {
 
   /** terminates every instance at once (DeleteAutoScalingGroup with ForceDelete) */
   terminateAll(group: AutoScalingGroup, simNow: number): void {
-    for (const instance of [...group.instances.values()]) this.terminate(group, instance, simNow, 'the group is being deleted')
+    for (const instance of [...group.instances.values()])
+      this.terminate(group, instance, simNow, 'the group is being deleted')
   }
 
   clear(): void {
@@ -123,7 +129,9 @@ export class AutoScalingModel {
       for (let i = live.length; i < group.desiredCapacity; i++) this.launch(group, i, simNow)
     } else if (live.length > group.desiredCapacity) {
       const order = live
-        .filter((instance) => instance.lifecycleState === 'Pending' || !instance.protectedFromScaleIn)
+        .filter(
+          (instance) => instance.lifecycleState === 'Pending' || !instance.protectedFromScaleIn
+        )
         .sort(
           (a, b) =>
             Number(b.lifecycleState === 'Pending') - Number(a.lifecycleState === 'Pending') ||
@@ -157,10 +165,20 @@ export class AutoScalingModel {
     )
   }
 
-  private terminate(group: AutoScalingGroup, instance: GroupInstance, simNow: number, cause: string): void {
+  private terminate(
+    group: AutoScalingGroup,
+    instance: GroupInstance,
+    simNow: number,
+    cause: string
+  ): void {
     const wasInService = instance.lifecycleState === 'InService'
     group.instances.delete(instance.instanceId)
-    const record = this.activity(group, `Terminating EC2 instance: ${instance.instanceId}`, cause, simNow)
+    const record = this.activity(
+      group,
+      `Terminating EC2 instance: ${instance.instanceId}`,
+      cause,
+      simNow
+    )
     record.statusCode = 'Successful'
     record.progress = 100
     record.endAt = record.startAt
@@ -169,7 +187,8 @@ export class AutoScalingModel {
 
   private finishActivity(group: AutoScalingGroup, instanceId: string, simAt: number): void {
     const record = group.activities.find(
-      (activity) => activity.statusCode === 'InProgress' && activity.description.endsWith(instanceId)
+      (activity) =>
+        activity.statusCode === 'InProgress' && activity.description.endsWith(instanceId)
     )
     if (!record) return
     record.statusCode = 'Successful'

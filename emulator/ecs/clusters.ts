@@ -78,6 +78,8 @@ export function renderCluster(cluster: Cluster, withTags: boolean): object {
     tags: withTags ? renderTags(cluster.tags) : [],
     settings: cluster.settings,
     capacityProviders: cluster.capacityProviders ?? [],
-    defaultCapacityProviderStrategy: (cluster.defaultCapacityProviderStrategy ?? []).map((item) => ({ ...item }))
+    defaultCapacityProviderStrategy: (cluster.defaultCapacityProviderStrategy ?? []).map(
+      (item) => ({ ...item })
+    )
   }
 }

@@ -46,7 +46,8 @@ export function launchTask(
     const counts = new Map<string, number>()
     for (const other of service.tasks.values()) {
       const name = other.capacityProviderName
-      if (name !== undefined && other.desiredStatus === 'RUNNING') counts.set(name, (counts.get(name) ?? 0) + 1)
+      if (name !== undefined && other.desiredStatus === 'RUNNING')
+        counts.set(name, (counts.get(name) ?? 0) + 1)
     }
     task.capacityProviderName = model.capacity.pickProvider(strategy, counts)
   }
@@ -117,7 +118,11 @@ export function newTask(
     memory: containers.reduce(
       (sum, c) =>
         sum +
-        (typeof c.memory === 'number' ? c.memory : typeof c.memoryReservation === 'number' ? c.memoryReservation : 0),
+        (typeof c.memory === 'number'
+          ? c.memory
+          : typeof c.memoryReservation === 'number'
+            ? c.memoryReservation
+            : 0),
       0
     )
   }

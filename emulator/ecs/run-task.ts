@@ -97,7 +97,10 @@ export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): ob
       overrides
     })
     if (placement.strategy) {
-      task.capacityProviderName = model.capacity.pickProvider(placement.strategy, providerCounts(tasks))
+      task.capacityProviderName = model.capacity.pickProvider(
+        placement.strategy,
+        providerCounts(tasks)
+      )
     }
     applyTags(task.tags, tags)
     tasks.push(task)

@@ -39,7 +39,8 @@ export class CapacityBook {
 
   instancesOf(provider: CapacityProvider): JoinedInstance[] {
     return [...this.instances.values()].filter(
-      (instance) => instance.providerName === provider.name && instance.clusterArn === provider.clusterArn
+      (instance) =>
+        instance.providerName === provider.name && instance.clusterArn === provider.clusterArn
     )
   }
 

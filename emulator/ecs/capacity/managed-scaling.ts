@@ -41,7 +41,8 @@ export class ManagedScaling {
   advance(simNow: number): void {
     this.nextMinuteSim ??= Math.ceil(simNow / MINUTE_MS) * MINUTE_MS
     while (simNow >= this.nextMinuteSim) {
-      for (const provider of this.model.capacity.providers.values()) this.evaluate(provider, this.nextMinuteSim)
+      for (const provider of this.model.capacity.providers.values())
+        this.evaluate(provider, this.nextMinuteSim)
       this.nextMinuteSim += MINUTE_MS
     }
   }
@@ -54,7 +55,8 @@ export class ManagedScaling {
   private evaluate(provider: CapacityProvider, simAt: number): void {
     const { capacity } = this.model
     const scaling = provider.managedScaling
-    const cluster = provider.clusterArn === undefined ? undefined : this.model.clusters.get(provider.clusterArn)
+    const cluster =
+      provider.clusterArn === undefined ? undefined : this.model.clusters.get(provider.clusterArn)
     const group = capacity.groups.describe(provider.autoScalingGroupArn)
     if (provider.status !== 'ACTIVE' || scaling.status !== 'ENABLED' || !cluster || !group) return
 
@@ -87,7 +89,11 @@ export class ManagedScaling {
 
     if (provider.managedTerminationProtection === 'ENABLED') {
       for (const instance of instances) {
-        capacity.groups.setProtection(provider.autoScalingGroupArn, instance.instanceId, instance.tasks.size > 0)
+        capacity.groups.setProtection(
+          provider.autoScalingGroupArn,
+          instance.instanceId,
+          instance.tasks.size > 0
+        )
       }
     }
 
@@ -96,7 +102,10 @@ export class ManagedScaling {
     const cause = `ECS managed scaling of capacity provider ${provider.name} (CapacityProviderReservation ${Math.round(reservationPercent(m, n))}, target ${scaling.targetCapacity})`
     if (target > current) {
       this.belowTarget.delete(provider.arn)
-      const step = Math.min(Math.max(target - current, scaling.minimumScalingStepSize), scaling.maximumScalingStepSize)
+      const step = Math.min(
+        Math.max(target - current, scaling.minimumScalingStepSize),
+        scaling.maximumScalingStepSize
+      )
       capacity.groups.setDesired(provider.autoScalingGroupArn, current + step, cause)
     } else if (target < current) {
       const minutes = (this.belowTarget.get(provider.arn) ?? 0) + 1

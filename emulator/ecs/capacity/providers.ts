@@ -3,7 +3,17 @@ import { AwsError } from '../../core/errors.js'
 import { renderCluster } from '../clusters.js'
 import { ecsArn, isArn } from '../ids.js'
 import type { EcsModel } from '../model.js'
-import { clientError, invalid, objectList, optionalInt, optionalObject, optionalString, type Params, requiredString, stringList } from '../params.js'
+import {
+  clientError,
+  invalid,
+  objectList,
+  optionalInt,
+  optionalObject,
+  optionalString,
+  type Params,
+  requiredString,
+  stringList
+} from '../params.js'
 import { applyTags, readTags, renderTags } from '../tags.js'
 import { FARGATE_PROVIDERS } from './book.js'
 import type { CapacityProvider, ManagedScaling } from './state.js'
@@ -18,17 +28,26 @@ import { checkStrategy } from './strategy.js'
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/
 const RESERVED_PREFIX = /^(aws|ecs|fargate)/i
-const GROUP_ARN = /^arn:aws[a-z-]*:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:[0-9a-f-]+:autoScalingGroupName\/.+$/
+const GROUP_ARN =
+  /^arn:aws[a-z-]*:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:[0-9a-f-]+:autoScalingGroupName\/.+$/
 
-export function createCapacityProviderOp(model: EcsModel, params: Params, ctx: CallContext): object {
+export function createCapacityProviderOp(
+  model: EcsModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const book = model.capacity
   const name = requiredString(params, 'name')
   if (!NAME.test(name)) {
-    throw invalid('The capacity provider name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens.')
+    throw invalid(
+      'The capacity provider name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens.'
+    )
   }
   // emulator's wording: the reference says the name "can't be prefixed with aws, ecs, or fargate"
   if (RESERVED_PREFIX.test(name)) {
-    throw invalid(`The capacity provider name '${name}' can't begin with "aws", "ecs", or "fargate".`)
+    throw invalid(
+      `The capacity provider name '${name}' can't begin with "aws", "ecs", or "fargate".`
+    )
   }
   const asg = optionalObject(params, 'autoScalingGroupProvider')
   if (!asg) throw invalid('autoScalingGroupProvider can not be blank.')
@@ -61,7 +80,9 @@ export function createCapacityProviderOp(model: EcsModel, params: Params, ctx: C
   }
   if (book.providerOfGroup(groupArn)) {
     // emulator's wording: a group serves one capacity provider
-    throw clientError(`The specified Auto Scaling group ${groupArn} is already in use by another capacity provider.`)
+    throw clientError(
+      `The specified Auto Scaling group ${groupArn} is already in use by another capacity provider.`
+    )
   }
   const provider: CapacityProvider = {
     name,
@@ -80,7 +101,11 @@ export function createCapacityProviderOp(model: EcsModel, params: Params, ctx: C
   return { capacityProvider: renderProvider(provider, true) }
 }
 
-export function describeCapacityProvidersOp(model: EcsModel, params: Params, ctx: CallContext): object {
+export function describeCapacityProvidersOp(
+  model: EcsModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const book = model.capacity
   const refs = stringList(params, 'capacityProviders')
   if (refs.length > 100) throw invalid('capacityProviders can have at most 100 items.')
@@ -111,17 +136,27 @@ export function describeCapacityProvidersOp(model: EcsModel, params: Params, ctx
     const mine = found ? undefined : book.provider(ctx.region, ref)
     if (found) capacityProviders.push(found)
     else if (mine) capacityProviders.push(renderProvider(mine, withTags))
-    else failures.push({ arn: isArn(ref) ? ref : ecsArn(ctx, `capacity-provider/${ref}`), reason: 'MISSING' })
+    else
+      failures.push({
+        arn: isArn(ref) ? ref : ecsArn(ctx, `capacity-provider/${ref}`),
+        reason: 'MISSING'
+      })
   }
   return { capacityProviders, failures }
 }
 
-export function deleteCapacityProviderOp(model: EcsModel, params: Params, ctx: CallContext): object {
+export function deleteCapacityProviderOp(
+  model: EcsModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const book = model.capacity
   const ref = requiredString(params, 'capacityProvider')
   const provider = book.provider(ctx.region, ref)
   if (!provider || provider.status !== 'ACTIVE') {
-    throw clientError('The specified capacity provider does not exist. Specify a valid name or ARN and try again.')
+    throw clientError(
+      'The specified capacity provider does not exist. Specify a valid name or ARN and try again.'
+    )
   }
   if (provider.clusterArn !== undefined) {
     throw clientError(
@@ -133,7 +168,11 @@ export function deleteCapacityProviderOp(model: EcsModel, params: Params, ctx: C
   return { capacityProvider: renderProvider(provider, false) }
 }
 
-export function putClusterCapacityProvidersOp(model: EcsModel, params: Params, ctx: CallContext): object {
+export function putClusterCapacityProvidersOp(
+  model: EcsModel,
+  params: Params,
+  ctx: CallContext
+): object {
   const book = model.capacity
   const cluster = model.cluster(requiredString(params, 'cluster'), ctx)
   if (params.capacityProviders === undefined) throw invalid('capacityProviders can not be null.')
@@ -144,11 +183,15 @@ export function putClusterCapacityProvidersOp(model: EcsModel, params: Params, c
     if (FARGATE_PROVIDERS.includes(ref)) return ref
     const provider = book.provider(ctx.region, ref)
     if (!provider || provider.status !== 'ACTIVE') {
-      throw invalid(`The specified capacity provider '${ref}' does not exist. Specify a valid name or ARN and try again.`)
+      throw invalid(
+        `The specified capacity provider '${ref}' does not exist. Specify a valid name or ARN and try again.`
+      )
     }
     if (provider.clusterArn !== undefined && provider.clusterArn !== cluster.arn) {
       // emulator's wording: a provider can be associated with one cluster only
-      throw invalid(`The specified capacity provider '${provider.name}' is already associated with another cluster.`)
+      throw invalid(
+        `The specified capacity provider '${provider.name}' is already associated with another cluster.`
+      )
     }
     return provider.name
   })
@@ -160,18 +203,25 @@ export function putClusterCapacityProvidersOp(model: EcsModel, params: Params, c
     )
   }
   const removed = (cluster.capacityProviders ?? []).filter((name) => !names.includes(name))
-  const inUse = removed.filter((name) =>
-    [...cluster.tasks.values()].some((task) => task.capacityProviderName === name && task.lastStatus !== 'STOPPED') ||
-    [...cluster.services.values()].some(
-      (service) =>
-        service.status === 'ACTIVE' &&
-        ((service.extras.capacityProviderStrategy as { capacityProvider: string }[] | undefined) ?? []).some(
-          (item) => item.capacityProvider === name
-        )
-    )
+  const inUse = removed.filter(
+    (name) =>
+      [...cluster.tasks.values()].some(
+        (task) => task.capacityProviderName === name && task.lastStatus !== 'STOPPED'
+      ) ||
+      [...cluster.services.values()].some(
+        (service) =>
+          service.status === 'ACTIVE' &&
+          (
+            (service.extras.capacityProviderStrategy as
+              { capacityProvider: string }[] | undefined) ?? []
+          ).some((item) => item.capacityProvider === name)
+      )
   )
   if (inUse.length > 0) {
-    throw new AwsError('ResourceInUseException', 'The specified capacity provider is in use and cannot be removed.')
+    throw new AwsError(
+      'ResourceInUseException',
+      'The specified capacity provider is in use and cannot be removed.'
+    )
   }
   for (const name of removed) {
     const provider = book.providers.get(`${cluster.region}/${name}`)
@@ -218,12 +268,18 @@ function readManagedScaling(given: Params | undefined): ManagedScaling {
   }
   if (scaling.minimumScalingStepSize > scaling.maximumScalingStepSize) {
     // emulator's wording
-    throw invalid('managedScaling minimumScalingStepSize must be less than or equal to maximumScalingStepSize.')
+    throw invalid(
+      'managedScaling minimumScalingStepSize must be less than or equal to maximumScalingStepSize.'
+    )
   }
   return scaling
 }
 
-function readEnabled(params: Params, key: string, fallback: 'ENABLED' | 'DISABLED'): 'ENABLED' | 'DISABLED' {
+function readEnabled(
+  params: Params,
+  key: string,
+  fallback: 'ENABLED' | 'DISABLED'
+): 'ENABLED' | 'DISABLED' {
   const value = optionalString(params, key)
   if (value === undefined) return fallback
   if (value !== 'ENABLED' && value !== 'DISABLED') {

@@ -1,4 +1,11 @@
-import { invalid, objectList, optionalInt, optionalString, type Params, requiredString } from '../params.js'
+import {
+  invalid,
+  objectList,
+  optionalInt,
+  optionalString,
+  type Params,
+  requiredString
+} from '../params.js'
 import type { Cluster } from '../state.js'
 import { FARGATE_PROVIDERS } from './book.js'
 import type { StrategyItem } from './state.js'
@@ -16,7 +23,9 @@ export function readPlacement(
 ): { launchType: string | undefined; strategy: StrategyItem[] | undefined } {
   const launchType = optionalString(params, 'launchType')
   const given =
-    params.capacityProviderStrategy === undefined ? undefined : objectList(params, 'capacityProviderStrategy')
+    params.capacityProviderStrategy === undefined
+      ? undefined
+      : objectList(params, 'capacityProviderStrategy')
   if (launchType !== undefined && given !== undefined && given.length > 0) {
     throw invalid(
       'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.'
@@ -24,7 +33,8 @@ export function readPlacement(
   }
   if (launchType !== undefined) return { launchType, strategy: undefined }
   const fallback = cluster.defaultCapacityProviderStrategy ?? []
-  const raw = given !== undefined && given.length > 0 ? given : fallback.map((item) => ({ ...item }))
+  const raw =
+    given !== undefined && given.length > 0 ? given : fallback.map((item) => ({ ...item }))
   if (raw.length === 0) return { launchType: undefined, strategy: undefined }
   const strategy = checkStrategy(raw, cluster.capacityProviders ?? [], true)
   const fargate = strategy.every((item) => FARGATE_PROVIDERS.includes(item.capacityProvider))
@@ -36,9 +46,15 @@ export function readPlacement(
  * most), no Auto Scaling group provider mixed with Fargate ones, and, when `mustBeAssociated`,
  * only providers the cluster has.
  */
-export function checkStrategy(items: Params[], associated: string[], mustBeAssociated: boolean): StrategyItem[] {
+export function checkStrategy(
+  items: Params[],
+  associated: string[],
+  mustBeAssociated: boolean
+): StrategyItem[] {
   if (items.length > MAX_STRATEGY) {
-    throw invalid(`A capacity provider strategy can contain at most ${MAX_STRATEGY} capacity providers.`)
+    throw invalid(
+      `A capacity provider strategy can contain at most ${MAX_STRATEGY} capacity providers.`
+    )
   }
   const strategy = items.map((item) => ({
     capacityProvider: requiredString(item, 'capacityProvider'),
@@ -47,10 +63,14 @@ export function checkStrategy(items: Params[], associated: string[], mustBeAssoc
   }))
   const names = strategy.map((item) => item.capacityProvider)
   if (new Set(names).size !== names.length) {
-    throw invalid('The specified capacity provider strategy cannot contain duplicate capacity providers.')
+    throw invalid(
+      'The specified capacity provider strategy cannot contain duplicate capacity providers.'
+    )
   }
   if (strategy.filter((item) => item.base > 0).length > 1) {
-    throw invalid('The specified capacity provider strategy can only have a base value defined for one capacity provider.')
+    throw invalid(
+      'The specified capacity provider strategy can only have a base value defined for one capacity provider.'
+    )
   }
   const fargate = names.filter((name) => FARGATE_PROVIDERS.includes(name)).length
   if (fargate > 0 && fargate < names.length) {
@@ -59,14 +79,18 @@ export function checkStrategy(items: Params[], associated: string[], mustBeAssoc
     )
   }
   // FARGATE and FARGATE_SPOT pass without association: the emulator has always let them (ECS wants them associated too)
-  const unassociated = names.filter((name) => !associated.includes(name) && !FARGATE_PROVIDERS.includes(name))
+  const unassociated = names.filter(
+    (name) => !associated.includes(name) && !FARGATE_PROVIDERS.includes(name)
+  )
   if (mustBeAssociated && unassociated.length > 0) {
     throw invalid(
       'The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.'
     )
   }
   if (strategy.length > 0 && strategy.every((item) => item.weight === 0)) {
-    throw invalid('The specified capacity provider strategy must have at least one capacity provider with a weight greater than zero.')
+    throw invalid(
+      'The specified capacity provider strategy must have at least one capacity provider with a weight greater than zero.'
+    )
   }
   return strategy
 }
