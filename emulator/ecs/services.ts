@@ -15,6 +15,7 @@ import {
   requiredString,
   stringList
 } from './params.js'
+import { readPlacement } from './capacity/strategy.js'
 import { newDeployment, startDeployment } from './scheduler.js'
 import { watchScaleToZero } from './safety.js'
 import { checkLaunch, requestedLaunchType } from './placement/launch-rules.js'
@@ -67,6 +68,7 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
     defaultDeploymentConfiguration()
   )
   const tags = readTags(params)
+  const placement = readPlacement(cluster, params)
 
   const now = model.clock.wallNow()
   const service: Service = {
@@ -75,10 +77,13 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
     cluster,
     status: 'ACTIVE',
     desiredCount,
-    launchType: optionalString(params, 'launchType') ?? 'FARGATE',
+    launchType: placement.launchType ?? 'FARGATE',
     deploymentConfiguration,
     loadBalancers,
-    extras: pickExtras(params, {}),
+    extras: {
+      ...pickExtras(params, {}),
+      ...(placement.strategy ? { capacityProviderStrategy: placement.strategy } : {})
+    },
     tags: new Map(),
     createdAt: now,
     createdBy: `arn:aws:iam::${ctx.accountId}:role/emulator`,
