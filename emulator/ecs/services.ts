@@ -58,7 +58,9 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
   const desiredCount = optionalInt(params, 'desiredCount', 0, 100000)
   if (desiredCount === undefined)
     throw invalid('desiredCount must be specified for a REPLICA service.')
-  checkLaunch(params, definition, requestedLaunchType(params))
+  // a capacity provider strategy (given, or the cluster's default) stands for its launch type
+  const placement = readPlacement(cluster, params)
+  checkLaunch(params, definition, placement.launchType ?? requestedLaunchType(params))
   const loadBalancers = readLoadBalancers(model, params, definition) ?? []
   const networkConfiguration = optionalObject(params, 'networkConfiguration')
   checkNetwork(definition, networkConfiguration)
@@ -68,7 +70,6 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
     defaultDeploymentConfiguration()
   )
   const tags = readTags(params)
-  const placement = readPlacement(cluster, params)
 
   const now = model.clock.wallNow()
   const service: Service = {
