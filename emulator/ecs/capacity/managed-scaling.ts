@@ -73,9 +73,14 @@ export class ManagedScaling {
       instances.filter((instance) => instance.tasks.size > 0).length,
       instances.map((instance) => {
         const left = remaining(instance)
-        return { cpu: left.cpu, memory: left.memory, empty: instance.tasks.size === 0 }
+        const ports = [...hostPorts('tcp', left.tcp), ...hostPorts('udp', left.udp)]
+        return { cpu: left.cpu, memory: left.memory, ports, empty: instance.tasks.size === 0 }
       }),
-      waiting.map((task) => reservationOf(this.model.taskDefinitionByArn(task.taskDefinitionArn))),
+      waiting.map((task) => {
+        const need = reservationOf(this.model.taskDefinitionByArn(task.taskDefinitionArn))
+        const ports = [...hostPorts('tcp', need.tcp), ...hostPorts('udp', need.udp)]
+        return { cpu: need.cpu, memory: need.memory, ports }
+      }),
       { cpu: group.instanceCpu, memory: group.instanceMemory }
     )
     const n = group.inService
@@ -118,4 +123,8 @@ export class ManagedScaling {
       this.belowTarget.delete(provider.arn)
     }
   }
+}
+
+function hostPorts(protocol: string, ports: Iterable<number>): string[] {
+  return [...ports].map((port) => `${protocol}/${port}`)
 }

@@ -14,6 +14,11 @@
 export interface Room {
   cpu: number
   memory: number
+  /**
+   * host ports as `tcp/80`: a waiting task's fixed ones, or those an instance has bound already
+   * (two tasks that bind the same host port never share an instance, so each needs its own)
+   */
+  ports?: string[]
 }
 
 /** an instance's free room; `empty`: it hosts no task yet (it counts toward M once a task would go there) */
@@ -27,20 +32,29 @@ export function instancesNeeded(
   waiting: Room[],
   instanceSize: Room
 ): number {
-  const free = freeRoom.map((room) => ({ ...room, used: false }))
+  const free = freeRoom.map((room) => ({ ...room, ports: [...(room.ports ?? [])], used: false }))
   const fresh: Room[] = []
   // largest first, so that the count is the one a first-fit-decreasing packer needs
   const order = [...waiting].sort((a, b) => b.cpu - a.cpu || b.memory - a.memory)
   for (const task of order) {
     if (task.cpu > instanceSize.cpu || task.memory > instanceSize.memory) continue
-    const fits = (room: Room): boolean => room.cpu >= task.cpu && room.memory >= task.memory
+    const ports = task.ports ?? []
+    const fits = (room: Room): boolean =>
+      room.cpu >= task.cpu &&
+      room.memory >= task.memory &&
+      !ports.some((port) => room.ports?.includes(port))
     const slot = free.find(fits) ?? fresh.find(fits)
     if (slot) {
       slot.cpu -= task.cpu
       slot.memory -= task.memory
+      slot.ports = [...(slot.ports ?? []), ...ports]
       if ('used' in slot) slot.used = true
     } else {
-      fresh.push({ cpu: instanceSize.cpu - task.cpu, memory: instanceSize.memory - task.memory })
+      fresh.push({
+        cpu: instanceSize.cpu - task.cpu,
+        memory: instanceSize.memory - task.memory,
+        ports: [...ports]
+      })
     }
   }
   return busy + free.filter((room) => room.used && room.empty).length + fresh.length
