@@ -192,3 +192,21 @@ it('stops the tasks of the instances a deleted group terminates, and the cluster
     ['PROVISIONING', undefined]
   ])
 })
+
+it("places RunTask's task of the cluster's default strategy at once when the group has room", () => {
+  const { ecs, step, tasks } = setUp()
+  const taskDefinition = definition(ecs, 0)
+  ecs('CreateService', { cluster: 'c', serviceName: 'api', taskDefinition, desiredCount: 1 })
+  step(3 * MINUTE)
+  const [service] = tasks()
+  const answer = ecs('RunTask', { cluster: 'c', taskDefinition }).tasks?.[0] as Record<
+    string,
+    unknown
+  >
+  expect(answer).toMatchObject({
+    capacityProviderName: 'cp',
+    launchType: 'EC2',
+    containerInstanceArn: service?.containerInstanceArn,
+    attachments: []
+  })
+})

@@ -59,7 +59,6 @@ export function launchTask(
   service.tasks.set(task.id, task)
   service.cluster.tasks.set(task.id, task)
   if (answersOnOwnAddress(task)) model.tasksByIp.set(task.ip, task)
-  if (waitsForInstance(task)) placeOnProvider(model, task)
   return task
 }
 

@@ -14,7 +14,8 @@ import type { CapacityProvider } from './state.js'
  * A new task of a capacity provider strategy goes to `providerName`. A task of an Auto Scaling
  * group provider runs on one of the group's container instances, in its definition's network
  * mode: a bridge or host task has no address of its own (no ENI, no awsvpc attachment), so it
- * leaves the address book the task was entered in.
+ * leaves the address book it was entered in. It is placed at once when an instance has room,
+ * else it waits in PROVISIONING (see `placeOnProvider`).
  */
 export function assignProvider(
   model: EcsModel,
@@ -29,6 +30,7 @@ export function assignProvider(
   if (!answersOnOwnAddress(task) && model.tasksByIp.get(task.ip) === task) {
     model.tasksByIp.delete(task.ip)
   }
+  placeOnProvider(model, task)
 }
 
 /** the task belongs to an Auto Scaling group provider: it needs one of the group's instances */
