@@ -17,5 +17,7 @@ export default {
   setupFiles: ['<rootDir>/__tests__/setup-env.ts'],
   // the end-to-end files mostly wait on simulated AWS, not on the CPU: two at a time on 2 cores
   maxWorkers: 2,
+  // the slowest files first, on a fresh checkout too
+  testSequencer: '<rootDir>/jest.sequencer.js',
   testTimeout: 60000
 }

@@ -12,6 +12,7 @@ import { EcsBackend } from './ecs/backend.js'
 import { homeOfGroup } from './ecs/capacity/placement.js'
 import { MANAGED_SCALING_NAMESPACE, ManagedScaling } from './ecs/capacity/managed-scaling.js'
 import { registerContainerInstance, terminateInstance } from './ecs/instances/registry.js'
+import type { HookAnswers } from './ecs/managed/hook-answers.js'
 import { interruptTasks } from './ecs/interrupt.js'
 import { instanceEvents } from './ecs/instances/events.js'
 import { Elbv2Backend } from './elbv2/backend.js'
@@ -35,6 +36,7 @@ export interface SimWorld extends World {
   readonly dataPlane: SimDataPlane
   readonly violations: ViolationLog
   readonly taskEvents: TaskEvents
+  readonly hookAnswers: HookAnswers
 }
 
 /**
@@ -63,6 +65,8 @@ export function createWorld(
     clock,
     options.ecsMetrics === false ? {} : { ecsUsage: usageFromEcs(ecs.model) }
   )
+  // ECS reads the alarms of a service's deploymentConfiguration while it deploys
+  ecs.model.alarmState = (region, name) => cloudwatch.model.alarms.get(`${region}/${name}`)?.state
   // scales ECS services on CloudWatch alarms; reads ELBv2 for ALBRequestCountPerTarget labels
   const autoscaling = new ApplicationAutoScalingBackend(
     clock,
@@ -151,6 +155,7 @@ export function createWorld(
     ec2AutoScaling,
     dataPlane,
     violations,
+    hookAnswers: ecs.model.hookAnswers,
     taskEvents: {
       interrupt(request) {
         // the interruption lands at the simulation's present, after what was due before it

@@ -202,8 +202,17 @@ export function parseSettings(
   const region = options.region || undefined
 
   const cluster = parseCluster(required('cluster', given('cluster')), region)
-  const services = parseServices(required('services', given('services')), cluster.name, region)
-  const route = parseRoute(required('listener', given('listener')), region)
+  const servicesText = required('services', given('services'))
+  // one service: ECS deploys it itself (its strategy is checked once AWS is asked), and its
+  // listener rules come from its own advancedConfiguration
+  const one = command.startsWith('preview') ? undefined : oneService(servicesText, cluster, region)
+  const services = one
+    ? ([one, one] as [string, string])
+    : parseServices(servicesText, cluster.name, region)
+  const route =
+    one && given('listener') === ''
+      ? { arn: '', kind: 'rule' as const }
+      : parseRoute(required('listener', given('listener')), region)
 
   const path = value('task-definition')
   const revision = path === '' ? undefined : parseRevisionRef(path, region)
@@ -252,6 +261,14 @@ export function parseSettings(
     pollIntervalMs,
     dryRun: parseBoolean('dry-run', given('dry-run') || DEFAULTS['dry-run']),
     githubToken: given('github-token'),
+    ...(one
+      ? {
+          managed: {
+            service: one,
+            stepsGiven: READS[command].includes('traffic-steps') && given('traffic-steps') !== ''
+          }
+        }
+      : {}),
     ...(preview ? { preview } : {}),
     ...(watch ? { watch } : {}),
     ...(migration ? { migration } : {}),
@@ -405,6 +422,21 @@ function parseCluster(text: string, region: string | undefined): { given: string
   }
   checkArn('cluster', text, arn, region)
   return { given: text, name }
+}
+
+/** `services` naming one service, by name; undefined when it names more (or none). */
+function oneService(
+  text: string,
+  cluster: { name: string },
+  region: string | undefined
+): string | undefined {
+  const items = text
+    .split(/[,\n]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+  return items.length === 1
+    ? serviceName('services', items[0] ?? '', cluster.name, region)
+    : undefined
 }
 
 function parseServices(

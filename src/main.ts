@@ -6,6 +6,7 @@ import { runRollbackCommand } from './commands/rollback.js'
 import { runStatusCommand } from './commands/status.js'
 import { runTidyCommand } from './commands/tidy.js'
 import { runPostStep } from './commands/post.js'
+import { runManagedCommand, runManagedPostStep } from './commands/managed.js'
 import {
   runPreviewCommand,
   runPreviewDestroyCommand,
@@ -29,12 +30,17 @@ const COMMANDS: Partial<Record<Command, (settings: Settings) => Promise<void>>> 
 
 /** Runs the `post:` step, or the command the inputs name. */
 export async function run(isPostStep: boolean): Promise<void> {
-  if (isPostStep) return runPostStep()
+  if (isPostStep) {
+    if (await runManagedPostStep()) return
+    return runPostStep()
+  }
   try {
     const settings = parseSettings((name) => core.getInput(name), {
       region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
       workspace: process.env.GITHUB_WORKSPACE
     })
+    // one service that ECS deploys itself: its own mode (see src/rollout/managed/)
+    if (settings.managed) return await runManagedCommand(settings)
     const command = COMMANDS[settings.command]
     if (!command) {
       const supported = Object.keys(COMMANDS).join(', ')

@@ -61,12 +61,6 @@ const cases: Record<string, BadCase> = {
     valid: /region 'eu-west-1'.*region 'us-east-1'/
   },
   'missing services': { inputs: { services: '' }, input: 'services', valid: /comma-separated/ },
-  'one service': {
-    inputs: { services: 'web-blue' },
-    input: 'services',
-    quotes: "'web-blue'",
-    valid: /names one service; expected two ECS service names/
-  },
   'three services': {
     inputs: { services: 'a,b,c' },
     input: 'services',

@@ -172,11 +172,31 @@ describe('parseSettings', () => {
   })
 
   it('still checks the pair for every command', () => {
-    expect(() => settingsWith({ command: 'rollback', services: 'web-blue' })).toThrow(
+    expect(() => settingsWith({ command: 'rollback', services: 'web-blue,' })).not.toThrow()
+    expect(() => settingsWith({ command: 'rollback', services: 'a,b,c' })).toThrow(
       /^Input 'services'/
     )
     expect(() => settingsWith({ command: 'promote', 'traffic-steps': '10,50' })).toThrow(
       /^Input 'traffic-steps'/
     )
+  })
+
+  it('takes one service as one that ECS deploys itself, with or without a listener', () => {
+    const settings = settingsWith({ services: 'web', listener: '' })
+    expect(settings.managed).toEqual({ service: 'web', stepsGiven: false })
+    expect(settings.routeArn).toBe('')
+    expect(settingsWith({ services: 'web', 'traffic-steps': '10,100' }).managed?.stepsGiven).toBe(
+      true
+    )
+    // abort reads no steps: a step list shared with the deploy step is not held against it
+    expect(
+      settingsWith({ command: 'abort', services: 'web', 'traffic-steps': '10,100' }).managed
+        ?.stepsGiven
+    ).toBe(false)
+    expect(settingsWith({}).managed).toBeUndefined()
+  })
+
+  it('still needs the listener for a pair', () => {
+    expect(() => settingsWith({ listener: '' })).toThrow(/^Input 'listener'/)
   })
 })

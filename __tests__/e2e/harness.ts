@@ -44,18 +44,20 @@ export async function startHarness(): Promise<Harness> {
 
 let counter = 0
 
-/** A topology with a unique prefix, blue live at 100 with `desiredCount` healthy tasks. */
-export async function freshTopology(
-  h: Harness,
-  options: {
-    useRule?: boolean
-    desiredCount?: number
-    containers?: ContainerDefinition[]
-    forward?: TopologyOptions['forward']
-  } = {}
-): Promise<Topology> {
+export interface FreshTopologyOptions {
+  useRule?: boolean
+  desiredCount?: number
+  containers?: ContainerDefinition[]
+  forward?: TopologyOptions['forward']
+}
+
+/**
+ * A topology with a unique prefix, blue live at 100 with `desiredCount` healthy tasks. Leaves the
+ * call log and the violations alone: for tests that run at once and read their own runs' calls.
+ */
+export function ownTopology(h: Harness, options: FreshTopologyOptions = {}): Promise<Topology> {
   counter++
-  const topology = await createBlueGreenTopology({
+  return createBlueGreenTopology({
     endpoint: h.url,
     prefix: `app${counter}`,
     image: 'registry.example.com/app:1.0.0',
@@ -64,6 +66,14 @@ export async function freshTopology(
     containers: options.containers,
     forward: options.forward
   })
+}
+
+/** ownTopology, then the call log and the violations cleared: for tests that run one at a time. */
+export async function freshTopology(
+  h: Harness,
+  options: FreshTopologyOptions = {}
+): Promise<Topology> {
+  const topology = await ownTopology(h, options)
   await clearCalls(h.url)
   await clearViolations(h.url)
   return topology
@@ -139,10 +149,16 @@ export { calls, setImage }
  * Fails the test when the emulator's safety watch recorded any violation since the test's
  * topology was built (freshTopology clears them): a weight written onto a target group with no
  * healthy target, or a service scaled to 0 while its group carried weight, at the instant the
- * write landed. Returns what it checked (an empty list).
+ * write landed. Given runs (tests that run at once), only the violations of those runs count.
+ * Returns what it checked (an empty list).
  */
-export async function expectNoViolations(h: Harness): Promise<Violation[]> {
-  const found = await violations(h.url)
+export async function expectNoViolations(h: Harness, ...runs: HarnessRun[]): Promise<Violation[]> {
+  const found =
+    runs.length === 0
+      ? await violations(h.url)
+      : (
+          await Promise.all(runs.map((r) => violations(h.url, { userAgent: `app/${r.caller}` })))
+        ).flat()
   if (found.length > 0) {
     throw new Error(`the emulator recorded safety violations:\n${formatViolations(found)}`)
   }
@@ -156,7 +172,11 @@ export interface WeightWrite {
 
 /** Every weight write (ModifyListener/ModifyRule) in the call log, in order, as tg -> weight. */
 export async function weightWrites(h: Harness): Promise<WeightWrite[]> {
-  const log = await calls(h.url)
+  return weightWritesIn(await calls(h.url))
+}
+
+/** Every weight write (ModifyListener/ModifyRule) in `log`, in order, as tg -> weight. */
+export function weightWritesIn(log: CallRecord[]): WeightWrite[] {
   return log
     .filter((c) => c.operation === 'ModifyListener' || c.operation === 'ModifyRule')
     .filter((c) => c.error === null)

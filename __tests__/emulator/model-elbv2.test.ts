@@ -99,6 +99,11 @@ describe('ELBv2 forward actions (model)', () => {
     expect(listenerActions(w, pair.listenerArn)[0].TargetGroupArn).toBe(pair.blueGroup)
   })
 
+  const withSecret = (action: Json, secret: Json): Json => ({
+    ...action,
+    AuthenticateOidcConfig: { ...(action.AuthenticateOidcConfig as Json), ...secret }
+  })
+
   it('round-trips weights, group order, stickiness and other actions through rules', () => {
     const w = modelWorld()
     const pair = blueGreen(w)
@@ -128,9 +133,12 @@ describe('ELBv2 forward actions (model)', () => {
       ListenerArn: pair.listenerArn,
       Priority: '10',
       Conditions: [{ Field: 'path-pattern', Values: ['/api/*'] }],
-      Actions: [oidc, forward(100, 0)]
+      Actions: [withSecret(oidc, { ClientSecret: 's3cret' }), forward(100, 0)]
     }).Rules[0]
-    w.elb('ModifyRule', { RuleArn: rule.RuleArn, Actions: [oidc, forward(75, 25)] })
+    w.elb('ModifyRule', {
+      RuleArn: rule.RuleArn,
+      Actions: [withSecret(oidc, { UseExistingClientSecret: 'true' }), forward(75, 25)]
+    })
 
     const [described] = w.elb('DescribeRules', { RuleArns: [rule.RuleArn] }).Rules
     expect(described.Priority).toBe('10')

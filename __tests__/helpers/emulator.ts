@@ -10,6 +10,7 @@ import type {
   ImageBehavior,
   InterruptedTask,
   InterruptRequest,
+  LambdaHookAnswer,
   ListenerEndpoint,
   LoadSpec,
   LoadStatus
@@ -23,6 +24,7 @@ export type {
   ImageBehavior,
   InterruptedTask,
   InterruptRequest,
+  LambdaHookAnswer,
   ListenerEndpoint,
   LoadSpec,
   LoadStatus,
@@ -204,6 +206,14 @@ export async function interruptTasks(
   return (
     await control<{ interrupted: InterruptedTask[] }>(url, 'POST', 'tasks/interrupt', request)
   ).interrupted
+}
+
+/**
+ * What the Lambda function of an ECS lifecycle hook answers (`PUT /_emulator/hooks`): `status`
+ * `afterSeconds` simulated seconds after ECS invokes it (IN_PROGRESS until then).
+ */
+export async function setHookAnswer(url: string, answer: LambdaHookAnswer): Promise<void> {
+  await control(url, 'PUT', 'hooks', answer)
 }
 
 /** Calls the control API; a refusal throws with the emulator's message. */

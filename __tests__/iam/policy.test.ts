@@ -94,6 +94,25 @@ describe('iam/policy.json, the least-privilege policy', () => {
     ).toBe(false)
   })
 
+  it('lets it steer the service deployments of its cluster and no other', () => {
+    const deployment = (cluster: string) => ecs(`service-deployment/${cluster}/web/r4nd0m1d`)
+    for (const action of [
+      'ContinueServiceDeployment',
+      'StopServiceDeployment',
+      'DescribeServiceDeployments'
+    ]) {
+      expect(allows(filled, request(`ecs:${action}`, deployment('production')))).toBe(true)
+      expect(allows(filled, request(`ecs:${action}`, deployment('staging')))).toBe(false)
+    }
+    expect(
+      allows(filled, request('ecs:ListServiceDeployments', ecs('service/production/web')))
+    ).toBe(true)
+    // a deployment is never steered through a permission on services
+    expect(
+      allows(filled, request('ecs:StopServiceDeployment', ecs('service/production/web')))
+    ).toBe(false)
+  })
+
   it('lets it move traffic on listeners of its load balancer only', () => {
     const listener = 'listener/app/web/0123456789abcdef/fedcba9876543210'
     expect(allows(filled, request('elasticloadbalancing:ModifyListener', elb(listener)))).toBe(true)

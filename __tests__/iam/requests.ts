@@ -92,6 +92,14 @@ function ecsRequests(
     }
     case 'DescribeServices':
       return items(params.services).map((name) => on(service(String(name))))
+    case 'ListServiceDeployments':
+      return [on(service(text(params.service) ?? ''))]
+    // a service deployment's ARN: service-deployment/<cluster>/<service>/<id>
+    case 'DescribeServiceDeployments':
+      return items(params.serviceDeploymentArns).map((each) => on(String(each)))
+    case 'ContinueServiceDeployment':
+    case 'StopServiceDeployment':
+      return [on(text(params.serviceDeploymentArn) ?? '')]
     case 'DescribeTasks':
       return items(params.tasks).map((task) => {
         const id = String(task)
@@ -132,6 +140,18 @@ function ecsRequests(
     case 'ListServices':
     case 'ListTasks':
       return [on('*')]
+    case 'ListContainerInstances':
+      return [on(clusterArn)]
+    case 'DescribeContainerInstances':
+      return items(params.containerInstances).map((instance) => {
+        const id = String(instance)
+        return on(id.startsWith('arn:') ? id : arn(`container-instance/${cluster}/${id}`))
+      })
+    case 'DescribeCapacityProviders':
+      return items(params.capacityProviders).map((provider) => {
+        const name = String(provider)
+        return on(name.startsWith('arn:') ? name : arn(`capacity-provider/${name}`))
+      })
     default:
       // Describe/List calls without resource-level permissions, and DeregisterTaskDefinition
       return [{ action, resource: '*', context: {} }]

@@ -8,6 +8,7 @@ import type {
 } from '../../src/rollout/ports.js'
 import type { RolloutOutcome, Settings } from '../../src/rollout/settings.js'
 import { FakeClock } from './fake-clock.js'
+import type { MemoryEc2 } from './memory-ec2.js'
 import { MemoryAws, type ImageBehavior } from './memory-aws.js'
 import { recorder, type Recorder } from './recorder.js'
 
@@ -30,6 +31,8 @@ export interface PairSetup {
   actionTypes?: string[]
   /** the virtual time to run on (default: a FakeClock of its own) */
   clock?: FakeClock
+  /** EC2 instead of Fargate: bridge-mode tasks on these instances, instance target groups */
+  ec2?: MemoryEc2
 }
 
 /**
@@ -89,6 +92,13 @@ export class BlueGreen {
       setup.actionTypes ?? ['forward'],
       forward
     )
+    if (setup.ec2) {
+      this.aws.ecsWorld.ec2 = setup.ec2
+      Object.assign(this.definition, { networkMode: 'bridge', requiresCompatibilities: ['EC2'] })
+      this.definition.containerDefinitions[0]!.portMappings = [
+        { containerPort: 8080, hostPort: 0, protocol: 'tcp' }
+      ]
+    }
     this.liveRevision = this.aws.ecsWorld.seedRevision(this.definition, 41)
     const blueLive = (setup.blueWeight ?? 100) > 0 || (setup.greenWeight ?? 0) === 0
     const count = setup.desiredCount ?? 2
@@ -158,6 +168,7 @@ export class BlueGreen {
       ecs: this.aws.ecs,
       elb: this.aws.elb,
       scaling: this.aws.scaling,
+      capacity: this.aws.capacity,
       revisions: this.aws.revisions,
       clock: this.clock,
       observer: this.record.observer,

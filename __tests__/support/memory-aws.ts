@@ -8,6 +8,7 @@ import type {
   ScalingPort,
   TagPort
 } from '../../src/rollout/ports.js'
+import type { CapacityPort } from '../../src/rollout/capacity/ports.js'
 import { CallLog } from './call-log.js'
 import type { FakeClock } from './fake-clock.js'
 import { MemoryEcs } from './memory-ecs.js'
@@ -34,6 +35,8 @@ export class MemoryAws {
   readonly revisions: RevisionsPort
   readonly scalingWorld: MemoryScaling
   readonly scaling: ScalingPort
+  /** the cluster's container instances (none until `ecsWorld.ec2` is set: a Fargate cluster) */
+  readonly capacity: CapacityPort
   private ticked: number
 
   constructor(readonly clock: FakeClock) {
@@ -103,6 +106,14 @@ export class MemoryAws {
       putPolicy: (cluster, service, policy) =>
         call('putScalingPolicy', { cluster, service, policy }, () =>
           scaling.putPolicy(service, policy)
+        )
+    }
+    this.capacity = {
+      activeInstances: (cluster) =>
+        call('activeInstances', { cluster }, () => ecs.ec2?.activeInstances() ?? []),
+      describeCapacityProviders: (names) =>
+        call('describeCapacityProviders', { names }, () =>
+          ecs.ec2 ? ecs.ec2.describeCapacityProviders(names) : []
         )
     }
     this.lock = {

@@ -8,6 +8,8 @@ import type {
   TaskView
 } from '../../src/rollout/ports.js'
 import type { MemoryElb } from './memory-elb.js'
+import { taskNeed } from '../../src/rollout/capacity/need.js'
+import type { MemoryEc2, Placed } from './memory-ec2.js'
 
 const ARN = 'arn:aws:ecs:us-east-1:123456789012'
 
@@ -64,7 +66,9 @@ interface Task {
   image: string
   containerName: string
   ip: string
-  lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED'
+  /** EC2 bridge mode: its instance and host port (its target), instead of an ENI address */
+  placed?: Placed
+  lastStatus: 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'STOPPED'
   desiredStatus: 'RUNNING' | 'STOPPED'
   createdAt: number
   startedAt?: number
@@ -122,6 +126,8 @@ export class MemoryEcs {
   circuitBreakerTasks = Infinity
   /** the circuit breaker's `rollback`: ECS puts the service back on its previous deployment */
   circuitBreakerRollback = false
+  /** EC2 with bridge networking: tasks go on these instances, on dynamic host ports */
+  ec2?: MemoryEc2
 
   constructor(
     private readonly elb: MemoryElb,
@@ -164,14 +170,11 @@ export class MemoryEcs {
     const settledAt = this.now() - 3_600_000
     for (let i = 0; i < setup.desiredCount; i++) {
       const task = this.launch(service, deployment, settledAt)
+      if (!task) throw new Error(`no room for ${setup.name}'s tasks`)
       task.lastStatus = 'RUNNING'
       task.startedAt = settledAt
-      this.elb.setTarget(
-        setup.targetGroupArn,
-        task.ip,
-        service.loadBalancer.containerPort,
-        'healthy'
-      )
+      const target = this.targetOf(service, task)
+      this.elb.setTarget(setup.targetGroupArn, target.id, target.port, 'healthy')
     }
   }
 
@@ -206,12 +209,20 @@ export class MemoryEcs {
           pendingCount: count('PENDING', deployment.id)
         })),
         events: [...service.events],
-        placement: {
-          launchType: 'FARGATE',
-          networkConfiguration: {
-            awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] }
-          }
-        }
+        placement: this.ec2
+          ? this.ec2.managedScaling
+            ? {
+                capacityProviderStrategy: [
+                  { capacityProvider: this.ec2.managedScaling.provider, weight: 1 }
+                ]
+              }
+            : { launchType: 'EC2' }
+          : {
+              launchType: 'FARGATE',
+              networkConfiguration: {
+                awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] }
+              }
+            }
       }
     })
   }
@@ -337,7 +348,7 @@ export class MemoryEcs {
 
   describeTasks(arns: string[]): TaskView[] {
     if (arns.length > 100) throw new Error('InvalidParameterException: at most 100 tasks')
-    return arns.flatMap((arn) => {
+    return arns.flatMap((arn): TaskView[] => {
       const run = this.oneOffs.find((entry) => entry.arn === arn)
       if (run) {
         return [
@@ -371,7 +382,20 @@ export class MemoryEcs {
           taskDefinitionArn: task.taskDefinitionArn,
           lastStatus: task.lastStatus,
           desiredStatus: task.desiredStatus,
-          privateIp: task.ip,
+          ...(task.placed
+            ? {
+                instanceId: task.placed.instanceId,
+                hostPorts: [
+                  {
+                    containerName: task.containerName,
+                    containerPort: this.services.get(task.service)!.loadBalancer.containerPort,
+                    hostPort: task.placed.hostPort
+                  }
+                ]
+              }
+            : this.ec2
+              ? {}
+              : { privateIp: task.ip }),
           startedBy: `ecs-svc/${task.deploymentId}`,
           stoppedReason: task.stoppedReason,
           stopCode: task.stopCode,
@@ -421,18 +445,22 @@ export class MemoryEcs {
     if (task.lastStatus === 'STOPPED') return
     const behavior = this.behaviors.get(task.image) ?? {}
     const service = this.services.get(task.service)!
-    const { targetGroupArn, containerPort } = service.loadBalancer
+    const { targetGroupArn } = service.loadBalancer
+    if (task.lastStatus === 'PROVISIONING') {
+      // waits for the instance a capacity provider is adding
+      const placed = this.ec2?.place(taskNeed(this.definition(task.taskDefinitionArn)))
+      if (!placed) {
+        this.ec2?.waiting(at)
+        return
+      }
+      Object.assign(task, { placed, lastStatus: 'PENDING', createdAt: at })
+    }
+    const { id, port } = this.targetOf(service, task)
     if (task.lastStatus === 'PENDING') {
       if (at < task.createdAt + (behavior.startMs ?? 5000)) return
       task.lastStatus = 'RUNNING'
       task.startedAt = at
-      this.elb.setTarget(
-        targetGroupArn,
-        task.ip,
-        containerPort,
-        'initial',
-        'Elb.RegistrationInProgress'
-      )
+      this.elb.setTarget(targetGroupArn, id, port, 'initial', 'Elb.RegistrationInProgress')
     }
     const up = at - task.startedAt!
     const share = this.elb.percentOf(targetGroupArn)
@@ -462,13 +490,13 @@ export class MemoryEcs {
     if (behavior.unhealthy || task.sick) {
       this.elb.setTarget(
         targetGroupArn,
-        task.ip,
-        containerPort,
+        id,
+        port,
         'unhealthy',
         behavior.healthReason ?? 'Target.ResponseCodeMismatch'
       )
     } else {
-      this.elb.setTarget(targetGroupArn, task.ip, containerPort, 'healthy')
+      this.elb.setTarget(targetGroupArn, id, port, 'healthy')
     }
   }
 
@@ -480,6 +508,14 @@ export class MemoryEcs {
     const ours = wanted().filter((task) => task.deploymentId === primary.id)
     for (let i = ours.length; i < service.desiredCount; i++) {
       const task = this.launch(service, primary, at)
+      if (!task) {
+        const message = this.ec2!.shortfall(
+          service.name,
+          taskNeed(this.definition(primary.taskDefinitionArn))
+        )
+        if (service.events[0]?.message !== message) service.events.unshift({ at, message })
+        break
+      }
       service.events.unshift({
         at,
         message: `(service ${service.name}) has started 1 tasks: (task ${taskId(task.arn)}).`
@@ -552,21 +588,29 @@ export class MemoryEcs {
   }
 
   private isHealthy(service: Service, task: Task): boolean {
-    const { targetGroupArn, containerPort } = service.loadBalancer
+    const { id, port } = this.targetOf(service, task)
     return (
       task.lastStatus === 'RUNNING' &&
       this.elb
-        .describeTargetHealth(targetGroupArn)
-        .some(
-          (target) =>
-            target.id === task.ip && target.port === containerPort && target.state === 'healthy'
-        )
+        .describeTargetHealth(service.loadBalancer.targetGroupArn)
+        .some((target) => target.id === id && target.port === port && target.state === 'healthy')
     )
   }
 
-  private launch(service: Service, deployment: DeploymentView, at: number): Task {
+  /** a task's target: its instance and host port (bridge), else its ENI address and container port */
+  private targetOf(service: Service, task: Task): { id: string; port: number } {
+    return task.placed
+      ? { id: task.placed.instanceId, port: task.placed.hostPort }
+      : { id: task.ip, port: service.loadBalancer.containerPort }
+  }
+
+  private launch(service: Service, deployment: DeploymentView, at: number): Task | undefined {
     const definition = this.definition(deployment.taskDefinitionArn)
     const container = definition.containerDefinitions[0]!
+    const placed = this.ec2?.place(taskNeed(definition))
+    // no room: a capacity provider's managed scaling keeps the task PROVISIONING, else ECS gives up
+    const provisioning = this.ec2 !== undefined && !placed && this.ec2.waiting(at)
+    if (this.ec2 && !placed && !provisioning) return undefined
     const task: Task = {
       arn: `${ARN}:task/prod/${(++this.ids).toString(16).padStart(32, '0')}`,
       service: service.name,
@@ -575,7 +619,8 @@ export class MemoryEcs {
       image: container.image ?? '',
       containerName: container.name,
       ip: `10.0.${service.ipBlock}.${service.nextIp++}`,
-      lastStatus: 'PENDING',
+      ...(placed ? { placed } : {}),
+      lastStatus: provisioning ? 'PROVISIONING' : 'PENDING',
       desiredStatus: 'RUNNING',
       createdAt: at
     }
@@ -586,11 +631,14 @@ export class MemoryEcs {
   private stop(task: Task, at: number, reason: string, stopCode: string, exitCode: number): void {
     const service = this.services.get(task.service)!
     if (task.lastStatus === 'RUNNING') {
-      this.elb.deregister(
-        service.loadBalancer.targetGroupArn,
-        task.ip,
-        service.loadBalancer.containerPort,
-        at
+      const { id, port } = this.targetOf(service, task)
+      this.elb.deregister(service.loadBalancer.targetGroupArn, id, port, at)
+    }
+    if (task.placed && task.lastStatus !== 'STOPPED') {
+      this.ec2?.release(
+        task.placed.instanceId,
+        task.placed.hostPort,
+        taskNeed(this.definition(task.taskDefinitionArn))
       )
     }
     Object.assign(task, {
@@ -641,6 +689,24 @@ export class MemoryEcs {
     if (!task) throw new Error(`no running task of ${serviceName} to interrupt`)
     this.stop(task, this.now(), 'Your Spot Task was interrupted.', 'SpotInterruption', 0)
     return task.arn
+  }
+
+  /** the instance is set to DRAINING: ECS stops the service tasks on it, and replaces them elsewhere */
+  drainInstance(instanceId: string): string[] {
+    this.ec2!.drain(instanceId)
+    const drained = [...this.tasks.values()].filter(
+      (task) => task.placed?.instanceId === instanceId && task.lastStatus !== 'STOPPED'
+    )
+    for (const task of drained) {
+      this.stop(
+        task,
+        this.now(),
+        'Task stopped during instance draining',
+        'ServiceSchedulerInitiated',
+        0
+      )
+    }
+    return drained.map((task) => task.arn)
   }
 
   // ---------- for assertions ----------

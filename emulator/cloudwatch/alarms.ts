@@ -18,6 +18,7 @@ import {
   requiredString,
   stringList
 } from './params.js'
+import { compositesReading } from './composite-alarms.js'
 import { evaluationInterval } from './evaluate.js'
 import {
   type Alarm,
@@ -74,6 +75,9 @@ export function putMetricAlarmOp(model: CloudWatchModel, params: Params, ctx: Ca
   }
 
   const key = alarmKey(ctx.region, name)
+  if (model.composites.has(key)) {
+    throw invalidValue(`An alarm named ${name} already exists and is a composite alarm.`)
+  }
   const existing = model.alarms.get(key)
   if (
     !existing &&
@@ -189,11 +193,25 @@ function readWatchedMetric(params: Params): { metric: WatchedMetric; queries?: u
 export function deleteAlarmsOp(model: CloudWatchModel, params: Params, ctx: CallContext): object {
   const names = stringList(params, 'AlarmNames')
   if (names.length === 0) throw missing('AlarmNames')
-  const missingNames = names.filter((name) => !model.alarms.has(alarmKey(ctx.region, name)))
+  const exists = (name: string): boolean =>
+    model.alarms.has(alarmKey(ctx.region, name)) || model.composites.has(alarmKey(ctx.region, name))
+  const missingNames = names.filter((name) => !exists(name))
   if (missingNames.length > 0) {
     throw notFound(`The following alarms were not found: ${missingNames.join(', ')}`)
   }
-  for (const name of names) model.alarms.delete(alarmKey(ctx.region, name))
+  // an alarm that a composite alarm's rule still reads cannot go, unless that composite goes too
+  for (const name of names) {
+    const readers = compositesReading(model, ctx.region, name).filter((c) => !names.includes(c))
+    if (readers.length > 0) {
+      throw invalidValue(
+        `The alarm ${name} cannot be deleted: the rules of composite alarms ${readers.join(', ')} depend on it.`
+      )
+    }
+  }
+  for (const name of names) {
+    model.alarms.delete(alarmKey(ctx.region, name))
+    model.composites.delete(alarmKey(ctx.region, name))
+  }
   return {}
 }
 
@@ -217,6 +235,16 @@ export function setAlarmStateOp(model: CloudWatchModel, params: Params, ctx: Cal
     } catch {
       throw invalidFormat('The parameter StateReasonData is not syntactically valid JSON.')
     }
+  }
+  const composite = model.composites.get(alarmKey(ctx.region, name))
+  if (composite) {
+    // held until the next change of an alarm the rule reads
+    const now = model.clock.wallNow()
+    if (composite.state !== state) composite.stateTransitionedAt = now
+    composite.state = state
+    composite.stateReason = reason
+    composite.stateUpdatedAt = now
+    return {}
   }
   const alarm = model.alarms.get(alarmKey(ctx.region, name))
   if (!alarm) throw notFound(`Alarm ${name} not found`)

@@ -4,6 +4,7 @@ import { AwsError } from '../core/errors.js'
 import type { ServedRequest } from '../dataplane/served.js'
 import { albDatapoints } from './alb-metrics.js'
 import { deleteAlarmsOp, putMetricAlarmOp, setAlarmStateOp } from './alarms.js'
+import { evaluateComposites, putCompositeAlarmOp } from './composite-alarms.js'
 import { describeAlarmsOp } from './describe-alarms.js'
 import { EcsMetrics, type UsageSource } from './ecs-metrics.js'
 import { evaluateAlarms } from './evaluate.js'
@@ -18,6 +19,7 @@ type Operation = (model: CloudWatchModel, params: Params, ctx: CallContext) => o
 
 const OPERATIONS: Record<string, Operation> = {
   PutMetricAlarm: putMetricAlarmOp,
+  PutCompositeAlarm: putCompositeAlarmOp,
   DescribeAlarms: describeAlarmsOp,
   DeleteAlarms: deleteAlarmsOp,
   SetAlarmState: setAlarmStateOp,
@@ -94,6 +96,7 @@ export class CloudWatchBackend implements ServiceBackend {
   advance(simNow: number): void {
     this.ecsMetrics?.advance(simNow)
     evaluateAlarms(this.model, simNow)
+    evaluateComposites(this.model)
   }
 
   reset(): void {

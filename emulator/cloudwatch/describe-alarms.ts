@@ -1,5 +1,6 @@
 import type { CallContext } from '../core/contracts.js'
 import { renderDimensions } from './metric-query.js'
+import { type CompositeAlarm, renderComposite } from './composite-alarms.js'
 import type { CloudWatchModel } from './model.js'
 import {
   invalidCombination,
@@ -14,10 +15,12 @@ import { type Alarm, ALARM_STATES } from './state.js'
 import { STATISTICS } from './statistics.js'
 
 const MAX_RECORDS = 100
+const ALARM_TYPES = ['CompositeAlarm', 'MetricAlarm']
 
 /**
  * DescribeAlarms: metric alarms of the caller's region by name, prefix, state or action prefix,
- * in name order, a page at a time (NextToken is the offset). The emulator has no composite alarms.
+ * in name order, a page at a time (NextToken is the offset). Composite alarms only when
+ * AlarmTypes asks for them, as CloudWatch lists metric alarms alone by default.
  */
 export function describeAlarmsOp(model: CloudWatchModel, params: Params, ctx: CallContext): object {
   const names = stringList(params, 'AlarmNames')
@@ -35,32 +38,63 @@ export function describeAlarmsOp(model: CloudWatchModel, params: Params, ctx: Ca
   }
   const actionPrefix = optionalString(params, 'ActionPrefix')
   const types = stringList(params, 'AlarmTypes')
+  for (const type of types) {
+    if (!ALARM_TYPES.includes(type)) {
+      throw invalidValue(
+        `The value ${type} for parameter AlarmTypes is not valid: use ${ALARM_TYPES.join(' or ')}.`
+      )
+    }
+  }
   const maxRecords = optionalInt(params, 'MaxRecords', { min: 1, max: MAX_RECORDS }) ?? 50
   const offset = readNextToken(params)
 
-  const found = [...model.alarms.values()]
-    .filter(
-      (alarm) =>
-        alarm.region === ctx.region &&
-        (names.length === 0 || names.includes(alarm.name)) &&
-        (prefix === undefined || alarm.name.startsWith(prefix)) &&
-        (state === undefined || alarm.state === state) &&
-        (actionPrefix === undefined ||
-          [...alarm.alarmActions, ...alarm.okActions, ...alarm.insufficientDataActions].some((a) =>
-            a.startsWith(actionPrefix)
-          ))
-    )
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-  // without AlarmTypes CloudWatch lists metric alarms only; the emulator has no composite alarms
-  const metricAlarms = types.length === 0 || types.includes('MetricAlarm') ? found : []
-  const page = metricAlarms.slice(offset, offset + maxRecords)
+  const matches = (alarm: Pick<Alarm, 'name' | 'region' | 'state'> & Actions): boolean =>
+    alarm.region === ctx.region &&
+    (names.length === 0 || names.includes(alarm.name)) &&
+    (prefix === undefined || alarm.name.startsWith(prefix)) &&
+    (state === undefined || alarm.state === state) &&
+    (actionPrefix === undefined ||
+      [...alarm.alarmActions, ...alarm.okActions, ...alarm.insufficientDataActions].some((a) =>
+        a.startsWith(actionPrefix)
+      ))
+  const metric = types.length === 0 || types.includes('MetricAlarm')
+  const composite = types.includes('CompositeAlarm')
+  // one list in name order, so that a page holds up to MaxRecords alarms of either kind
+  const found = [
+    ...(metric ? [...model.alarms.values()].filter(matches).map(metricEntry) : []),
+    ...(composite ? [...model.composites.values()].filter(matches).map(compositeEntry) : [])
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const page = found.slice(offset, offset + maxRecords)
   const result: Record<string, unknown> = {
-    MetricAlarms: page.map(renderAlarm),
-    CompositeAlarms: []
+    MetricAlarms: page.filter((e) => e.kind === 'metric').map((e) => e.render()),
+    CompositeAlarms: page.filter((e) => e.kind === 'composite').map((e) => e.render())
   }
-  if (offset + maxRecords < metricAlarms.length) result.NextToken = String(offset + maxRecords)
+  if (offset + maxRecords < found.length) result.NextToken = String(offset + maxRecords)
   return result
 }
+
+interface Actions {
+  alarmActions: string[]
+  okActions: string[]
+  insufficientDataActions: string[]
+}
+
+interface Entry {
+  name: string
+  kind: 'metric' | 'composite'
+  render: () => object
+}
+
+const metricEntry = (alarm: Alarm): Entry => ({
+  name: alarm.name,
+  kind: 'metric',
+  render: () => renderAlarm(alarm)
+})
+const compositeEntry = (alarm: CompositeAlarm): Entry => ({
+  name: alarm.name,
+  kind: 'composite',
+  render: () => renderComposite(alarm)
+})
 
 function readNextToken(params: Params): number {
   const token = optionalString(params, 'NextToken')

@@ -60,6 +60,17 @@ export function readDimensions(params: Params, key: string): Dimension[] {
     Name: requiredString(dimension, 'Name'),
     Value: requiredString(dimension, 'Value')
   }))
+  for (const { Name, Value } of dimensions) {
+    // Dimension: Name 1-255, Value 1-1024 characters (API reference)
+    if (Name.length > 255) {
+      throw invalidValue(
+        `The dimension name ${Name.slice(0, 40)}... must be at most 255 characters.`
+      )
+    }
+    if (Value.length > 1024) {
+      throw invalidValue(`The value of dimension ${Name} must be at most 1024 characters.`)
+    }
+  }
   if (dimensions.length > MAX_DIMENSIONS) {
     throw invalidValue(`A metric can have at most ${MAX_DIMENSIONS} dimensions.`)
   }

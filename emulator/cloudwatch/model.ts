@@ -1,5 +1,6 @@
 import type { SimClock } from '../core/clock.js'
 import { MetricStore } from './metric-store.js'
+import type { CompositeAlarm } from './composite-alarms.js'
 import type { Alarm } from './state.js'
 
 /** Every metric and alarm of every region. */
@@ -7,6 +8,8 @@ export class CloudWatchModel {
   readonly metrics = new MetricStore()
   /** by `${region}/${name}` */
   readonly alarms = new Map<string, Alarm>()
+  /** composite alarms, by `${region}/${name}` too: one name is one alarm of either kind */
+  readonly composites = new Map<string, CompositeAlarm>()
 
   constructor(readonly clock: SimClock) {}
 
@@ -27,5 +30,6 @@ export class CloudWatchModel {
   clear(): void {
     this.metrics.clear()
     this.alarms.clear()
+    this.composites.clear()
   }
 }

@@ -6,6 +6,7 @@ import { routeDataPlane } from './dataplane.js'
 import { parseImageBehavior } from './images.js'
 import { asObject, ControlInputError, oneOf, optionalNumber, rejectUnknownFields } from './input.js'
 import { parseRateLimits, type RateLimiter } from './rate-limits.js'
+import { routeHooks } from './hooks.js'
 import { routeTasks } from './tasks.js'
 import { routeContainerInstances } from './container-instances.js'
 
@@ -68,6 +69,7 @@ export interface ControlResponse {
  *                          (see ./tasks.ts and ../ecs/interrupt.ts)
  * - `POST container-instances`, `DELETE container-instances/<id>`: simulated EC2 instances in a
  *                          cluster (see ./container-instances.ts)
+ * - `GET|PUT hooks`        what the Lambda functions of ECS lifecycle hooks answer (see ./hooks.ts)
  */
 export async function handleControl(
   method: string,
@@ -148,6 +150,8 @@ function route(
   if (tasks) return tasks
   const instances = routeContainerInstances(method, path, () => parseJson(body), world)
   if (instances) return instances
+  const hooks = routeHooks(method, path, () => parseJson(body), world)
+  if (hooks) return hooks
   const faultId = /^faults\/([^/]+)$/.exec(path)?.[1]
   if (method === 'DELETE' && faultId !== undefined) {
     return faults.remove(decodeURIComponent(faultId))

@@ -83,6 +83,8 @@ export interface World {
   readonly taskEvents?: TaskEvents
   /** simulated EC2 instances joining and leaving clusters (/_emulator/container-instances), when the world runs them */
   readonly containerInstances?: ContainerInstanceEvents
+  /** what the Lambda functions of ECS lifecycle hooks answer (PUT /_emulator/hooks), when the world runs ECS */
+  readonly hookAnswers?: LambdaHookAnswers
 }
 
 /** Simulated EC2 instances whose ECS agent registers them in a cluster. */
@@ -99,6 +101,18 @@ export interface ContainerInstanceEvents {
     | { ok: false; message: string }
   /** false when no running instance has this id */
   stop(ec2InstanceId: string): boolean
+}
+
+/** What a simulated lifecycle-hook Lambda function answers, `afterSeconds` (simulated) after ECS invokes it. */
+export interface LambdaHookAnswer {
+  hookTargetArn: string
+  status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'
+  afterSeconds: number
+}
+
+export interface LambdaHookAnswers {
+  set(answer: LambdaHookAnswer): void
+  list(): LambdaHookAnswer[]
 }
 
 /** Tasks a Fargate Spot reclaim interrupts (POST /_emulator/tasks/interrupt). */

@@ -41,6 +41,13 @@ import {
 import { runTaskOp, stopTaskOp } from './run-task.js'
 import { advanceTask } from './lifecycle.js'
 import { StepNotes } from './step-notes.js'
+import {
+  continueServiceDeploymentOp,
+  describeServiceDeploymentsOp,
+  describeServiceRevisionsOp,
+  listServiceDeploymentsOp,
+  stopServiceDeploymentOp
+} from './managed/api.js'
 
 type Operation = (model: EcsModel, params: Params, ctx: CallContext) => object
 
@@ -70,7 +77,12 @@ const OPERATIONS: Record<string, Operation> = {
   ListContainerInstances: listContainerInstancesOp,
   DescribeContainerInstances: describeContainerInstancesOp,
   UpdateContainerInstancesState: updateContainerInstancesStateOp,
-  DeregisterContainerInstance: deregisterContainerInstanceOp
+  DeregisterContainerInstance: deregisterContainerInstanceOp,
+  ListServiceDeployments: listServiceDeploymentsOp,
+  DescribeServiceDeployments: describeServiceDeploymentsOp,
+  DescribeServiceRevisions: describeServiceRevisionsOp,
+  ContinueServiceDeployment: continueServiceDeploymentOp,
+  StopServiceDeployment: stopServiceDeploymentOp
 }
 
 /** Amazon ECS (services on Fargate, rolling deployments), in memory. */

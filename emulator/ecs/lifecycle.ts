@@ -196,7 +196,8 @@ function startRunning(model: EcsModel, task: Task, simAt: number, notes: StepNot
   task.startedAt = at
   task.version++
   for (const container of task.containers) container.lastStatus = 'RUNNING'
-  for (const { targetGroupArn, containerName, containerPort } of task.service?.loadBalancers ??
+  for (const { targetGroupArn, containerName, containerPort } of task.loadBalancers ??
+    task.service?.loadBalancers ??
     []) {
     const { id, port } = targetOf(task, containerName, containerPort)
     model.lb.register(targetGroupArn, id, port, simAt)

@@ -20,6 +20,15 @@ export interface CarriedWeight {
   ruleArn?: string
 }
 
+/** A listener rule (a listener's default rule too) and the target groups its forward action weighs. */
+export interface RuleFacts {
+  arn: string
+  listenerArn: string
+  loadBalancerArn: string
+  /** the forward action's target groups with their weights, in the action's order */
+  forward: { targetGroupArn: string; weight: number }[]
+}
+
 export interface LoadBalancing {
   targetGroup(arn: string): TargetGroupFacts | undefined
   register(targetGroupArn: string, ip: string, port: number, simNow: number): void
@@ -29,4 +38,12 @@ export interface LoadBalancing {
   targetState(targetGroupArn: string, ip: string, port: number): string | undefined
   /** every listener default action and rule that gives the group weight > 0 now */
   weightCarried(targetGroupArn: string): CarriedWeight[]
+  /** a rule by ARN, default rules included */
+  rule(arn: string): RuleFacts | undefined
+  /**
+   * Rewrites the weights of the rule's forward action as ECS does for a blue/green deployment
+   * (through ModifyRule, on the service's behalf): exactly these groups with these weights, the
+   * stickiness and every other action kept.
+   */
+  setForwardWeights(ruleArn: string, weights: { targetGroupArn: string; weight: number }[]): void
 }

@@ -6,6 +6,7 @@ import type { ImageBook } from '../images.js'
 import { ecsArn, isArn, parseEcsArn, uuid } from './ids.js'
 import { CapacityBook } from './capacity/book.js'
 import type { LoadBalancing } from './load-balancing.js'
+import { HookAnswers } from './managed/hook-answers.js'
 import { clientError } from './params.js'
 import type { ContainerInstance } from './instances/state.js'
 import type { Cluster, Service, Task, TaskDefinitionRecord } from './state.js'
@@ -25,6 +26,10 @@ export class EcsModel {
   /** capacity providers and the Auto Scaling groups behind them (see ./capacity/) */
   readonly capacity = new CapacityBook()
   private addresses = 0
+  /** what the simulated Lambda functions of lifecycle hooks answer (PUT /_emulator/hooks) */
+  readonly hookAnswers = new HookAnswers()
+  /** a CloudWatch alarm's state (OK, ALARM, INSUFFICIENT_DATA), once the world links CloudWatch */
+  alarmState: (region: string, alarmName: string) => string | undefined = () => undefined
 
   constructor(
     readonly clock: SimClock,
@@ -98,5 +103,6 @@ export class EcsModel {
     this.instances.clear()
     this.capacity.clear()
     this.addresses = 0
+    this.hookAnswers.clear()
   }
 }

@@ -2,6 +2,7 @@ import { deploymentId } from './ids.js'
 import { onDrainingInstance } from './instances/registry.js'
 import { advanceTask, launchTask, stopTask } from './lifecycle.js'
 import type { EcsModel } from './model.js'
+import { activeServiceDeployment, advanceServiceDeployment } from './managed/engine.js'
 import { StepNotes } from './step-notes.js'
 import type { Deployment, Service, Task } from './state.js'
 
@@ -19,12 +20,15 @@ export function advanceService(model: EcsModel, service: Service, simNow: number
   for (const task of [...service.tasks.values()]) advanceTask(model, task, simNow, notes)
   if (service.status !== 'INACTIVE') {
     replaceUnhealthy(model, service, simNow, notes)
-    checkCircuitBreaker(model, service, simNow)
-    rebalance(model, service, simNow, notes)
+    // a BLUE_GREEN, LINEAR or CANARY service deployment in progress runs its own stages
+    const staged = advanceServiceDeployment(model, service, simNow, notes)
+    if (!staged) checkCircuitBreaker(model, service, simNow)
+    if (!staged) rebalance(model, service, simNow, notes)
   }
   notes.post(model, service, simNow)
   if (notes.changed) service.steady = false
-  if (service.status === 'ACTIVE') settle(model, service, simNow)
+  if (service.status === 'ACTIVE' && !activeServiceDeployment(service))
+    settle(model, service, simNow)
   if (service.status === 'DRAINING' && service.tasks.size === 0) service.status = 'INACTIVE'
 }
 

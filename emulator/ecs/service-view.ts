@@ -46,6 +46,9 @@ export function renderService(model: EcsModel, service: Service, withTags: boole
       message: event.message
     })),
     createdAt: seconds(service.createdAt),
+    ...(service.managed?.deployments[0]
+      ? { currentServiceDeployment: service.managed.deployments[0].arn }
+      : {}),
     placementConstraints: service.extras.placementConstraints ?? [],
     placementStrategy: service.extras.placementStrategy ?? [],
     networkConfiguration: structuredClone(service.networkConfiguration),

@@ -27,6 +27,9 @@ import type {
   TaskDefinitionRecord
 } from './state.js'
 import { applyTags, readTags } from './tags.js'
+import { readAdvancedConfiguration } from './managed/advanced.js'
+import { checkStrategy } from './managed/config.js'
+import { startServiceDeployment } from './managed/start.js'
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/
 const MAX_DESCRIBE = 10
@@ -67,7 +70,8 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
   const grace = readGrace(params, loadBalancers)
   const deploymentConfiguration = readDeploymentConfiguration(
     params,
-    defaultDeploymentConfiguration()
+    defaultDeploymentConfiguration(),
+    loadBalancers
   )
   const tags = readTags(params)
 
@@ -99,6 +103,7 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
   applyTags(service.tags, tags)
   service.deployments.push(newDeployment(model, service, definition.arn))
   cluster.services.set(name, service)
+  startServiceDeployment(model, service, { first: true })
   return { service: renderService(model, service, true) }
 }
 
@@ -130,7 +135,8 @@ export function updateServiceOp(model: EcsModel, params: Params, ctx: CallContex
   const grace = readGrace(params, loadBalancers ?? service.loadBalancers)
   const deploymentConfiguration = readDeploymentConfiguration(
     params,
-    service.deploymentConfiguration
+    service.deploymentConfiguration,
+    loadBalancers ?? service.loadBalancers
   )
   const force = optionalBool(params, 'forceNewDeployment') ?? false
 
@@ -151,7 +157,10 @@ export function updateServiceOp(model: EcsModel, params: Params, ctx: CallContex
   if (grace !== undefined) service.healthCheckGracePeriodSeconds = grace
   service.deploymentConfiguration = deploymentConfiguration
   service.extras = pickExtras(params, service.extras)
-  if (redeploy) startDeployment(model, service, definition.arn)
+  if (redeploy) {
+    startDeployment(model, service, definition.arn)
+    startServiceDeployment(model, service, { first: false })
+  }
   if (desiredCount === 0) watchScaleToZero(model, service, cluster.arn, desiredCountBefore, ctx)
   return { service: renderService(model, service, false) }
 }
@@ -264,7 +273,13 @@ function readLoadBalancers(
         `The provided target group ${targetGroupArn} has target type ip, which is incompatible with the ${String(definition.body.networkMode ?? 'bridge')} network mode specified in the task definition.`
       )
     }
-    return { targetGroupArn, containerName, containerPort }
+    const advancedConfiguration = readAdvancedConfiguration(model, raw, targetGroupArn)
+    return {
+      targetGroupArn,
+      containerName,
+      containerPort,
+      ...(advancedConfiguration ? { advancedConfiguration } : {})
+    }
   })
   checkContainers(definition, refs)
   return refs
@@ -312,7 +327,8 @@ function defaultDeploymentConfiguration(): DeploymentConfiguration {
 
 function readDeploymentConfiguration(
   params: Params,
-  current: DeploymentConfiguration
+  current: DeploymentConfiguration,
+  loadBalancers: LoadBalancerRef[]
 ): DeploymentConfiguration {
   const given = optionalObject(params, 'deploymentConfiguration')
   if (!given) return current
@@ -334,6 +350,7 @@ function readDeploymentConfiguration(
   } else {
     next.deploymentCircuitBreaker = current.deploymentCircuitBreaker
   }
+  checkStrategy(next, given, loadBalancers)
   return next
 }
 

@@ -1,4 +1,5 @@
 /** What the ECS model holds. Times are wall-clock milliseconds unless named `...Sim`. */
+import type { ManagedService } from './managed/state.js'
 
 import type { Reservation } from './instances/resources.js'
 import type { ContainerInstance, NetworkBinding } from './instances/state.js'
@@ -51,6 +52,15 @@ export interface LoadBalancerRef {
   targetGroupArn: string
   containerName: string
   containerPort: number
+  /** an ECS-managed blue/green deployment's alternate target group and listener rules */
+  advancedConfiguration?: AdvancedConfiguration
+}
+
+export interface AdvancedConfiguration {
+  alternateTargetGroupArn: string
+  productionListenerRule: string
+  testListenerRule?: string
+  roleArn: string
 }
 
 export interface CircuitBreaker {
@@ -116,6 +126,8 @@ export interface Service {
   steady: boolean
   /** what a circuit-breaker rollback goes back to */
   lastCompletedTaskDefinition?: string
+  /** service deployments and revisions (every service has them; BLUE_GREEN, LINEAR, CANARY run them) */
+  managed?: ManagedService
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPED'
@@ -172,6 +184,8 @@ export interface Task {
   reservation?: Reservation
   networkMode?: string
   bindings?: NetworkBinding[]
+  /** where it registers once RUNNING, when not the service's load balancers (a blue/green deployment's green tasks) */
+  loadBalancers?: LoadBalancerRef[]
   version: number
   tags: Tags
   createdAt: number

@@ -11,6 +11,7 @@ import {
   validationError
 } from './params.js'
 import type { Action } from './state.js'
+import { checkActionList, readOtherAction } from './action-configs.js'
 
 const ACTION_TYPES = [
   'forward',
@@ -35,11 +36,13 @@ export function readActions(
   model: Elbv2Model,
   params: Params,
   key: 'DefaultActions' | 'Actions',
-  loadBalancerArn: string
+  loadBalancerArn: string,
+  /** the actions these replace (Modify*): an OIDC action may keep their client secret */
+  previous?: Action[]
 ): Action[] {
   const raw = objectList(params, key)
   if (raw.length === 0) throw notNull(key)
-  return raw.map((action, index) => {
+  const actions = raw.map((action, index) => {
     const at = `${key.charAt(0).toLowerCase()}${key.slice(1)}.${index + 1}.member`
     const type = optionalString(action, 'Type')
     if (type === undefined) throw notNull(`${at}.type`)
@@ -49,10 +52,14 @@ export function readActions(
       )
     }
     const order = optionalInt(action, 'Order', { min: 1, max: 50000 })
-    if (type !== 'forward')
-      return { ...structuredClone(action), ...(order === undefined ? {} : { Order: order }) }
+    if (type !== 'forward') {
+      const other = readOtherAction(type, action, at, previous)
+      return { ...other, ...(order === undefined ? {} : { Order: order }) }
+    }
     return readForward(model, action, order, loadBalancerArn)
   })
+  checkActionList(actions)
+  return actions
 }
 
 function readForward(
@@ -135,7 +142,7 @@ function readStickiness(config: Params | undefined): Record<string, unknown> {
 
 function checkGroup(model: Elbv2Model, arn: string, loadBalancerArn: string): void {
   const group = model.targetGroups.get(arn)
-  if (!group) throw new AwsError('TargetGroupNotFound', `Target groups '${arn}' not found`)
+  if (!group) throw new AwsError('TargetGroupNotFound', 'One or more target groups not found')
   if (group.protocol !== undefined && group.protocol !== 'HTTP' && group.protocol !== 'HTTPS') {
     throw new AwsError(
       'InvalidConfigurationRequest',

@@ -32,6 +32,15 @@ const CONFIGS: Record<string, string> = {
 }
 const MAX_VALUES_PER_RULE = 5
 const MAX_VALUE_LENGTH = 128
+/** Service Quotas: wildcards (`*`, `?`) per rule */
+const MAX_WILDCARDS_PER_RULE = 5
+/** a rule may have at most one condition of each of these (http-header and query-string: several) */
+const ONCE_PER_RULE = new Set(['host-header', 'http-request-method', 'path-pattern', 'source-ip'])
+/** the characters the ALB documents for each (listener rule conditions) */
+const CHARACTERS: Record<string, RegExp> = {
+  'host-header': /^[A-Za-z0-9\-.*?]+$/,
+  'path-pattern': /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/
+}
 
 /**
  * Reads a rule's Conditions. Host-header and path-pattern conditions come back with both
@@ -40,12 +49,18 @@ const MAX_VALUE_LENGTH = 128
 export function readConditions(params: Params): Condition[] {
   const raw = objectList(params, 'Conditions')
   let total = 0
+  let wildcards = 0
+  const fields = new Set<string>()
   const conditions = raw.map((condition, index) => {
     const field = optionalString(condition, 'Field')
     if (field === undefined) throw notNull(`conditions.${index + 1}.member.field`)
     if (!FIELDS.includes(field)) {
       throw validationError(`Condition field '${field}' must be one of [${FIELDS.join(', ')}]`)
     }
+    if (ONCE_PER_RULE.has(field) && fields.has(field)) {
+      throw validationError(`A rule can only have one '${field}' condition`)
+    }
+    fields.add(field)
     const configKey = CONFIGS[field] as string
     const config = object(condition, configKey)
     const values = stringList(condition, 'Values')
@@ -70,6 +85,13 @@ export function readConditions(params: Params): Condition[] {
           `Condition value '${value}' cannot be longer than ${MAX_VALUE_LENGTH} characters`
         )
       }
+      const allowed = CHARACTERS[field]
+      if (allowed && !allowed.test(value)) {
+        throw validationError(
+          `Condition value '${value}' contains characters that are not allowed in a '${field}' condition`
+        )
+      }
+      if (field !== 'source-ip') wildcards += value.replace(/[^*?]/g, '').length
     }
     total += all.length
     if (field in MIRRORED) {
@@ -84,6 +106,9 @@ export function readConditions(params: Params): Condition[] {
   })
   if (total > MAX_VALUES_PER_RULE) {
     throw validationError(`A rule can only have '${MAX_VALUES_PER_RULE}' condition values`)
+  }
+  if (wildcards > MAX_WILDCARDS_PER_RULE) {
+    throw validationError(`A rule can only have '${MAX_WILDCARDS_PER_RULE}' wildcards`)
   }
   return conditions
 }

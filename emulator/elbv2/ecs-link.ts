@@ -1,6 +1,7 @@
 import type { LoadBalancing } from '../ecs/load-balancing.js'
 import type { Elbv2Model } from './model.js'
-import { weightCarried } from './safety.js'
+import { rewriteForward } from './rewrite-forward.js'
+import { forwardWeights, weightCarried } from './safety.js'
 import { targetKey } from './state.js'
 import { deregisterTarget, registerTarget } from './targets.js'
 
@@ -30,6 +31,23 @@ export function linkForEcs(model: Elbv2Model): LoadBalancing {
     },
     weightCarried(arn) {
       return weightCarried(model, arn)
+    },
+    rule(arn) {
+      const rule = model.rules.get(arn)
+      const listener = rule ? model.listeners.get(rule.listenerArn) : undefined
+      if (!rule || !listener) return undefined
+      return {
+        arn,
+        listenerArn: listener.arn,
+        loadBalancerArn: listener.loadBalancerArn,
+        forward: forwardWeights(rule.actions)
+      }
+    },
+    setForwardWeights(ruleArn, weights) {
+      const rule = model.rules.get(ruleArn)
+      if (!rule) return
+      rule.actions = rewriteForward(rule.actions, weights)
+      model.reindex()
     }
   }
 }

@@ -2,6 +2,7 @@ import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { listenerArn, ruleArn } from './arns.js'
 import { readActions } from './actions.js'
+import { renderActions } from './action-configs.js'
 import type { Elbv2Model } from './model.js'
 import {
   list,
@@ -110,7 +111,13 @@ export function modifyListenerOp(model: Elbv2Model, params: Params, ctx: CallCon
   const actions =
     params.DefaultActions === undefined
       ? undefined
-      : readActions(model, params, 'DefaultActions', listener.loadBalancerArn)
+      : readActions(
+          model,
+          params,
+          'DefaultActions',
+          listener.loadBalancerArn,
+          listener.defaultRule.actions
+        )
 
   // every check passed: now change, so that a refusal changes nothing
   if (port !== undefined) listener.port = port
@@ -175,7 +182,7 @@ export function renderListener(listener: Listener): object {
     Protocol: listener.protocol,
     Certificates: listener.certificates && structuredClone(listener.certificates),
     SslPolicy: listener.sslPolicy,
-    DefaultActions: structuredClone(listener.defaultRule.actions),
+    DefaultActions: renderActions(listener.defaultRule.actions),
     AlpnPolicy: listener.alpnPolicy && structuredClone(listener.alpnPolicy)
   }
 }

@@ -21,25 +21,25 @@ export class Elbv2Model {
 
   loadBalancer(arn: string): LoadBalancer {
     const found = this.loadBalancers.get(arn)
-    if (!found) throw new AwsError('LoadBalancerNotFound', `Load balancer '${arn}' not found`)
+    if (!found) throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found')
     return found
   }
 
   targetGroup(arn: string): TargetGroup {
     const found = this.targetGroups.get(arn)
-    if (!found) throw new AwsError('TargetGroupNotFound', `Target groups '${arn}' not found`)
+    if (!found) throw new AwsError('TargetGroupNotFound', 'One or more target groups not found')
     return found
   }
 
   listener(arn: string): Listener {
     const found = this.listeners.get(arn)
-    if (!found) throw new AwsError('ListenerNotFound', `Listener '${arn}' not found`)
+    if (!found) throw new AwsError('ListenerNotFound', 'One or more listeners not found')
     return found
   }
 
   rule(arn: string): Rule {
     const found = this.rules.get(arn)
-    if (!found) throw new AwsError('RuleNotFound', `One or more rules not found`)
+    if (!found) throw new AwsError('RuleNotFound', 'One or more rules not found')
     return found
   }
 

@@ -1,6 +1,7 @@
 import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { readActions } from './actions.js'
+import { renderActions } from './action-configs.js'
 import { ruleArn } from './arns.js'
 import { readConditions } from './conditions.js'
 import type { Elbv2Model } from './model.js'
@@ -19,7 +20,8 @@ import type { Listener, Rule } from './state.js'
 import { watchForwardWrite } from './safety.js'
 import { applyTags, readTags } from './tags.js'
 
-const MAX_RULES_PER_LISTENER = 100
+/** Service Quotas: rules per Application Load Balancer, not counting default rules */
+const MAX_RULES_PER_LOAD_BALANCER = 100
 const PRIORITY_RANGE = { min: 1, max: 50000 }
 
 export function createRuleOp(model: Elbv2Model, params: Params): object {
@@ -31,10 +33,16 @@ export function createRuleOp(model: Elbv2Model, params: Params): object {
   const actions = readActions(model, params, 'Actions', listener.loadBalancerArn)
   const tags = readTags(params)
   checkPriorityFree(model, listener, priority, new Set())
-  if (listener.ruleArns.size >= MAX_RULES_PER_LISTENER) {
+  // the quota is per load balancer, over all its listeners, default rules not counted
+  const balancer = model.loadBalancer(listener.loadBalancerArn)
+  const rules = [...balancer.listenerArns].reduce(
+    (sum, arn) => sum + (model.listeners.get(arn)?.ruleArns.size ?? 0),
+    0
+  )
+  if (rules >= MAX_RULES_PER_LOAD_BALANCER) {
     throw new AwsError(
       'TooManyRules',
-      `A listener cannot have more than '${MAX_RULES_PER_LISTENER}' rules, not counting its default rule`
+      `A load balancer cannot have more than '${MAX_RULES_PER_LOAD_BALANCER}' rules, not counting the default rules of its listeners`
     )
   }
 
@@ -85,7 +93,7 @@ export function modifyRuleOp(model: Elbv2Model, params: Params, ctx: CallContext
   const actions =
     params.Actions === undefined
       ? undefined
-      : readActions(model, params, 'Actions', listener.loadBalancerArn)
+      : readActions(model, params, 'Actions', listener.loadBalancerArn, rule.actions)
   if (conditions) rule.conditions = conditions
   if (actions) {
     rule.actions = actions
@@ -152,7 +160,7 @@ export function renderRule(rule: Rule): object {
     RuleArn: rule.arn,
     Priority: rule.isDefault ? 'default' : String(rule.priority),
     Conditions: structuredClone(rule.conditions),
-    Actions: structuredClone(rule.actions),
+    Actions: renderActions(rule.actions),
     IsDefault: rule.isDefault
   }
 }

@@ -1,3 +1,4 @@
+import { readHealthCheckPath, readMatcher } from './matcher.js'
 import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { targetGroupArn } from './arns.js'
@@ -5,7 +6,6 @@ import { defaultAttributes } from './attributes.js'
 import type { Elbv2Model } from './model.js'
 import { checkName } from './names.js'
 import {
-  object,
   optionalBool,
   optionalInt,
   optionalString,
@@ -114,9 +114,8 @@ function readHealthCheck(
   const healthProtocol = optionalString(params, 'HealthCheckProtocol') ?? protocol
   if (healthProtocol !== undefined) healthCheck.protocol = healthProtocol
   if (http) {
-    healthCheck.path = optionalString(params, 'HealthCheckPath') ?? '/'
-    const matcher = object(params, 'Matcher')
-    healthCheck.matcher = { HttpCode: optionalString(matcher ?? {}, 'HttpCode') ?? '200' }
+    healthCheck.path = readHealthCheckPath(params)
+    healthCheck.matcher = readMatcher(params)
   }
   return healthCheck
 }

@@ -428,9 +428,23 @@ data "aws_iam_policy_document" "deploy" {
     effect  = "Allow"
     actions = [
       "ecs:DescribeServices",
+      "ecs:ListServiceDeployments",
     ]
     resources = [
       "arn:aws:ecs:${local.region}:${local.account_id}:service/${aws_ecs_cluster.this.name}/*",
+    ]
+  }
+
+  statement {
+    sid     = "FollowAndSteerServiceDeploymentsOfTheCluster"
+    effect  = "Allow"
+    actions = [
+      "ecs:ContinueServiceDeployment",
+      "ecs:DescribeServiceDeployments",
+      "ecs:StopServiceDeployment",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:service-deployment/${aws_ecs_cluster.this.name}/*",
     ]
   }
 
@@ -442,6 +456,39 @@ data "aws_iam_policy_document" "deploy" {
     ]
     resources = [
       "arn:aws:ecs:${local.region}:${local.account_id}:task/${aws_ecs_cluster.this.name}/*",
+    ]
+  }
+
+  statement {
+    sid     = "ReadContainerInstancesOfTheCluster"
+    effect  = "Allow"
+    actions = [
+      "ecs:DescribeContainerInstances",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:container-instance/${aws_ecs_cluster.this.name}/*",
+    ]
+  }
+
+  statement {
+    sid     = "ListContainerInstancesOfTheCluster"
+    effect  = "Allow"
+    actions = [
+      "ecs:ListContainerInstances",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:cluster/${aws_ecs_cluster.this.name}",
+    ]
+  }
+
+  statement {
+    sid     = "ReadCapacityProviders"
+    effect  = "Allow"
+    actions = [
+      "ecs:DescribeCapacityProviders",
+    ]
+    resources = [
+      "arn:aws:ecs:${local.region}:${local.account_id}:capacity-provider/*",
     ]
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   DeregisterTaskDefinitionCommand,
+  DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
@@ -19,6 +20,7 @@ import {
 } from '@aws-sdk/client-ecs'
 import type {
   EcsPort,
+  HostPort,
   MissingService,
   OneOffTask,
   TaskPlacement,
@@ -58,6 +60,9 @@ function serviceView(s: Service): ServiceView {
     pendingCount: s.pendingCount ?? 0,
     taskDefinitionArn: s.taskDefinition ?? '',
     loadBalancers: targetGroupsOf(s),
+    ...(s.deploymentConfiguration?.strategy
+      ? { strategy: s.deploymentConfiguration.strategy }
+      : {}),
     deployments: (s.deployments ?? []).map((d) => ({
       id: d.id ?? '',
       status: d.status ?? '',
@@ -121,13 +126,28 @@ function privateIp(t: Task): string | undefined {
   return undefined
 }
 
-function taskView(t: Task): TaskView {
+/** The host ports Docker published the task's container ports on (bridge and host mode). */
+function hostPorts(t: Task): HostPort[] | undefined {
+  const bound = (t.containers ?? []).flatMap((c) =>
+    (c.networkBindings ?? []).flatMap((b) =>
+      b.containerPort !== undefined && b.hostPort !== undefined
+        ? [{ containerName: c.name, containerPort: b.containerPort, hostPort: b.hostPort }]
+        : []
+    )
+  )
+  return bound.length > 0 ? bound : undefined
+}
+
+function taskView(t: Task, instanceId: string | undefined): TaskView {
+  const ports = hostPorts(t)
   return {
     arn: t.taskArn ?? '',
     taskDefinitionArn: t.taskDefinitionArn ?? '',
     lastStatus: t.lastStatus ?? '',
     desiredStatus: t.desiredStatus ?? '',
     privateIp: privateIp(t),
+    ...(instanceId ? { instanceId } : {}),
+    ...(ports ? { hostPorts: ports } : {}),
     startedBy: t.startedBy,
     stoppedReason: t.stoppedReason,
     stopCode: t.stopCode,
@@ -159,6 +179,9 @@ function missingCluster(cluster: string): (error: unknown) => never {
 }
 
 export class EcsAdapter implements EcsPort, RevisionsPort {
+  /** container instance ARN -> EC2 instance id: fixed for the container instance's life */
+  private readonly instanceIds = new Map<string, string>()
+
   constructor(private readonly client: ECSClient) {}
 
   async describeServices(
@@ -245,9 +268,48 @@ export class EcsAdapter implements EcsPort, RevisionsPort {
       const out = await this.client.send(
         new DescribeTasksCommand({ cluster, tasks: taskArns.slice(i, i + 100) })
       )
-      views.push(...(out.tasks ?? []).map(taskView))
+      const tasks = out.tasks ?? []
+      await this.learnInstances(cluster, tasks)
+      views.push(
+        ...tasks.map((t) =>
+          taskView(
+            t,
+            t.containerInstanceArn ? this.instanceIds.get(t.containerInstanceArn) : undefined
+          )
+        )
+      )
     }
     return views
+  }
+
+  /**
+   * The EC2 instance of each container instance not seen before (DescribeContainerInstances, at
+   * most 100 a call): a bridge or host task's target in an `instance` target group is that
+   * instance and a host port. Fargate tasks have no container instance and cost nothing here.
+   */
+  private async learnInstances(cluster: string, tasks: Task[]): Promise<void> {
+    const unknown = [
+      ...new Set(
+        tasks.flatMap((t) =>
+          t.containerInstanceArn && !this.instanceIds.has(t.containerInstanceArn)
+            ? [t.containerInstanceArn]
+            : []
+        )
+      )
+    ]
+    for (let i = 0; i < unknown.length; i += 100) {
+      const out = await this.client.send(
+        new DescribeContainerInstancesCommand({
+          cluster,
+          containerInstances: unknown.slice(i, i + 100)
+        })
+      )
+      for (const instance of out.containerInstances ?? []) {
+        if (instance.containerInstanceArn && instance.ec2InstanceId) {
+          this.instanceIds.set(instance.containerInstanceArn, instance.ec2InstanceId)
+        }
+      }
+    }
   }
 
   async runTask(task: OneOffTask): Promise<string> {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { CapacityAdapter } from '../aws/capacity.js'
 import { createClients, type AwsClients } from '../aws/clients.js'
 import { CloudWatchAdapter } from '../aws/cloudwatch.js'
 import { ScalingAdapter } from '../aws/scaling.js'
@@ -44,6 +45,7 @@ export function commandContext(): CommandContext {
       elb: new ElbAdapter(clients.elb),
       metrics: new CloudWatchAdapter(clients.cloudwatch),
       scaling: new ScalingAdapter(clients.scaling),
+      capacity: new CapacityAdapter(clients.ecs),
       probe: new FetchProbe(),
       clock: systemClock,
       observer,

@@ -10,7 +10,7 @@ export type OutputSource = Pick<
   | 'liveService'
   | 'idleService'
 > &
-  Partial<Pick<RolloutOutcome, 'scaleDownAt'>> & { previewUrl?: string }
+  Partial<Pick<RolloutOutcome, 'scaleDownAt' | 'serviceDeployment'>> & { previewUrl?: string }
 
 /**
  * The action's outputs by their action.yml names. An output that has no value is left out, so
@@ -26,11 +26,26 @@ export function actionOutputs(outcome: OutputSource): Record<string, string> {
     reason: outcome.reason,
     'preview-url': outcome.previewUrl,
     'scale-down-at':
-      outcome.scaleDownAt === undefined ? undefined : new Date(outcome.scaleDownAt).toISOString()
+      outcome.scaleDownAt === undefined ? undefined : new Date(outcome.scaleDownAt).toISOString(),
+    ...serviceDeploymentOutputs(outcome.serviceDeployment)
   }
   return Object.fromEntries(
     Object.entries(outputs).filter(
       (entry): entry is [string, string] => (entry[1] ?? '').trim() !== ''
     )
   )
+}
+
+/** A service that ECS deploys itself: its deployment, its stage, and the hook it waits at. */
+function serviceDeploymentOutputs(
+  report: RolloutOutcome['serviceDeployment']
+): Record<string, string | undefined> {
+  if (!report) return {}
+  const expires = report.pausedHook?.expiresAt
+  return {
+    'service-deployment-arn': report.arn,
+    'lifecycle-stage': report.stage,
+    'paused-hook': report.pausedHook?.id,
+    'paused-hook-expires-at': expires === undefined ? undefined : new Date(expires).toISOString()
+  }
 }

@@ -6,6 +6,7 @@ import { evidenceSection } from './evidence.js'
 import { serviceEventsSection, stoppedTasksSection } from './failure.js'
 import { code, codeBlock, escapeMarkdown } from './markdown.js'
 import { migrationSection } from './migration.js'
+import { serviceDeploymentSection } from './service-deployment.js'
 import { shortRevision } from './names.js'
 import { timelineSides } from './sides.js'
 import { chartSection, timelineSection } from './timeline.js'
@@ -42,6 +43,7 @@ export function renderSummary(input: SummaryInput): string {
       outcome.reason ? `**Reason:** ${escapeMarkdown(outcome.reason)}` : '',
       outcome.result === 'paused' ? howToContinue() : '',
       migrationSection(outcome.migration),
+      serviceDeploymentSection(outcome.serviceDeployment),
       stoppedTasksSection(outcome.stoppedTasks),
       serviceEventsSection(outcome.serviceEvents),
       evidenceSection(outcome.evidence),

@@ -3,6 +3,7 @@ import type { Observed } from './decide.js'
 import { bringUpVerdict, progressLine } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor, weightedForm } from './idle-side.js'
 import { pollUntil } from './poll.js'
+import { placementOf } from './capacity/placement.js'
 import type { RolloutState } from './state.js'
 import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
 import { newSideCount } from './plan.js'
@@ -31,6 +32,7 @@ export async function bringUp(
   if (held) return held
   const count = newSideCount(settings, pair)
   deps.observer.info(`starting ${count} tasks of ${release.label} on ${idle}`)
+  const updatedAt = deps.clock.now()
   try {
     await deps.ecs.updateService(pair.cluster, idle, {
       taskDefinitionArn: release.taskDefinitionArn,
@@ -60,7 +62,11 @@ export async function bringUp(
       noteInterruptions(run, snapshot)
       const alarm = watching?.judgeAlarms(alarms, where)
       if (alarm) return { kind: 'failed' as const, reason: alarm, stoppedTasks: [] }
-      log(progressLine(snapshot, gate))
+      const placement = placementOf(snapshot, pair.capacity ?? pair.room, updatedAt, where)
+      if (placement.kind === 'unplaceable') {
+        return { kind: 'failed' as const, reason: placement.reason, stoppedTasks: [] }
+      }
+      log(placement.kind === 'scaling' ? placement.line : progressLine(snapshot, gate))
       const verdict = bringUpVerdict(snapshot, gate)
       return verdict.kind === 'waiting' ? undefined : verdict
     }

@@ -1,4 +1,5 @@
 import { formatDuration } from './duration.js'
+import type { CapacityPort } from './capacity/ports.js'
 import type {
   Clock,
   EcsPort,
@@ -28,6 +29,8 @@ export interface RolloutDeps {
    * (absent: the services are taken as not scaled by it)
    */
   scaling?: ScalingPort
+  /** an EC2 cluster's free capacity, stated before bring-up (absent: not stated) */
+  capacity?: CapacityPort
   /** the family's revisions, for keep-revisions (absent: revisions are never deregistered) */
   revisions?: RevisionsPort
   /** the HTTP client of the test traffic (settings.watch.testTraffic) */

@@ -1,4 +1,5 @@
 import { planLines, trafficSteps } from './plan.js'
+import type { PairCapacity } from './capacity/room.js'
 import type { RegisteredRevision, Route, TaskDefinition } from './ports.js'
 import type { RolloutOutcome, RolloutResultKind, Settings } from './settings.js'
 import {
@@ -20,6 +21,8 @@ export type Observed =
       diff?: string
       /** an existing revision deployed as it is (nothing is registered) */
       existing?: RegisteredRevision
+      /** EC2: what the idle side needs of the cluster's room */
+      capacity?: PairCapacity
     }
   | { kind: 'registered'; revision: RegisteredRevision }
   | { kind: 'idle-healthy' }
@@ -58,7 +61,7 @@ export function decide(state: RolloutState, observed: Observed, settings: Settin
       return { phase: 'render', startedAt: state.startedAt, pair: observed.pair }
     case 'render': {
       if (observed.kind !== 'rendered') break
-      const { pair } = state
+      const pair = observed.capacity ? { ...state.pair, capacity: observed.capacity } : state.pair
       const family = observed.rendered.family
       const existing = observed.existing
       if (observed.same) {

@@ -1,3 +1,4 @@
+import { refusePairOfManaged } from './managed/inspect.js'
 import { TopologyError } from './errors.js'
 import type {
   EcsPort,
@@ -30,6 +31,8 @@ export async function discoverPair(
   const forward = forwardOf(route, settings.services)
   const services = settings.services.map((name) => activeService(views, name, settings.cluster))
   const [first, second] = services as [ServiceView, ServiceView]
+  // ECS would shift such a service's traffic itself, fighting the weights the pair is given
+  refusePairOfManaged(services.map((s) => ({ name: s.name, strategy: s.strategy ?? 'ROLLING' })))
   const groups = forward.targetGroups
   const [sideA, sideB] =
     groups.length === 1 && groups[0]

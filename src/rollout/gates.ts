@@ -1,4 +1,7 @@
 import type { SideHealth, TargetView, TaskView } from './ports.js'
+import { addressWords, targetOf } from './targets.js'
+
+export { targetOf } from './targets.js'
 import type { IdleSnapshot } from './observe.js'
 import type { StoppedTaskReport } from './settings.js'
 
@@ -108,24 +111,8 @@ function fail(reason: string): Verdict {
   return { kind: 'failed', reason, stoppedTasks: [] }
 }
 
-/** A task's target in an ip target group is its private IP on the service's container port. */
-export function targetOf(
-  task: TaskView,
-  targets: TargetView[],
-  gate: Pick<GateContext, 'containerPort'>
-): TargetView | undefined {
-  if (!task.privateIp) return undefined
-  return targets.find(
-    (target) =>
-      target.id === task.privateIp &&
-      (gate.containerPort === undefined ||
-        target.port === undefined ||
-        target.port === gate.containerPort)
-  )
-}
-
 function targetWords(task: TaskView, target: TargetView | undefined, gate: GateContext): string {
-  const address = `${task.privateIp ?? task.arn}${gate.containerPort ? `:${gate.containerPort}` : ''}`
+  const address = addressWords(task, gate.containerPort)
   const state = target ? target.state : 'not registered'
   const why = target?.reason ?? target?.description
   return `target ${address} ${state} in ${gate.targetGroupName} ${gate.where}${why ? `: ${why}` : ''}`

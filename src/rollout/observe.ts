@@ -7,6 +7,7 @@ import type {
   TaskView
 } from './ports.js'
 import type { Pair } from './state.js'
+import { addressed } from './targets.js'
 
 /** What one poll saw of the idle side (and, from the same DescribeServices call, the live one). */
 export interface IdleSnapshot {
@@ -46,7 +47,7 @@ const DESCRIBE_BATCH = 100
 
 /**
  * Reads the idle side's health at a steady cost per poll: DescribeServices, DescribeTargetHealth
- * and ListTasks(RUNNING); DescribeTasks only for tasks not seen before (a task's IP never
+ * and ListTasks(RUNNING); DescribeTasks only for tasks not seen before (a task's address never
  * changes), and the stopped tasks only when a task went missing or the deployment counted a
  * failure. Caches are updated only by a poll that completed, so a failed read loses nothing.
  */
@@ -116,7 +117,7 @@ export class IdleWatcher {
         : []
 
     // the poll completed: only now is it safe to remember what it saw
-    for (const [arn, task] of fresh) if (task.privateIp) this.known.set(arn, task)
+    for (const [arn, task] of fresh) if (addressed(task)) this.known.set(arn, task)
     for (const task of newlyStopped) {
       this.stoppedSeen.add(task.arn)
       missing.delete(task.arn)
@@ -192,14 +193,22 @@ export class IdleWatcher {
 const SCALED_IN = /^Scaling activity initiated by/
 
 /**
+ * `Task stopped during instance draining`, as AWS words it: the container instance was set to
+ * DRAINING (a scale-in of the cluster's Auto Scaling group, an AMI update) and ECS moves the
+ * service's tasks elsewhere.
+ */
+const INSTANCE_DRAINING = /instance draining/i
+
+/**
  * Why a task was stopped by something else than the release, if it was: ECS scaling the service
- * in, or Spot taking the capacity back (TerminationNotice when the notice comes, SpotInterruption
- * once the task is gone). A task that exited, failed to start or failed its health checks has
- * another stop code or reason.
+ * in, Spot taking the capacity back (TerminationNotice when the notice comes, SpotInterruption
+ * once the task is gone), or its EC2 instance being drained. A task that exited, failed to start
+ * or failed its health checks has another stop code or reason.
  */
 export function interruption(task: TaskView): string | undefined {
   if (task.stopCode === 'SpotInterruption') return 'a Spot interruption'
   if (task.stopCode === 'TerminationNotice') return 'a Spot termination notice'
   if (SCALED_IN.test(task.stoppedReason ?? '')) return 'a scaling activity'
+  if (INSTANCE_DRAINING.test(task.stoppedReason ?? '')) return 'its container instance draining'
   return undefined
 }

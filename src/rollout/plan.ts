@@ -3,6 +3,7 @@ import { forwardsAlone } from './forward.js'
 import type { Settings, TrafficStep } from './settings.js'
 import { targetWords } from './scaling/found.js'
 import type { Pair } from './state.js'
+import { capacityWords } from './capacity/room.js'
 
 /**
  * The steps a run walks through. Promotion needs all traffic on the new side, so steps that stop
@@ -48,6 +49,7 @@ export function planLines(settings: Settings, pair: Pair, revision: string): str
     )
   }
   lines.push(`bring up ${idle} on ${revision} (${tasks} ${tasks === 1 ? 'task' : 'tasks'})`)
+  if (pair.capacity) lines.push(`capacity: ${capacityWords(idle, pair.capacity)}`)
   const scaled = scalingLine(pair)
   if (scaled) lines.push(scaled)
   if (settings.migration) {

@@ -67,6 +67,8 @@ export interface ServiceView {
   events: { at: number; message: string }[]
   /** how its tasks are placed, as DescribeServices returns it: what a one-off task runs with too */
   placement?: TaskPlacement
+  /** deploymentConfiguration.strategy: ROLLING (or absent) for a side of a pair */
+  strategy?: string
 }
 
 /** Where a task runs: a launch type or a capacity provider strategy, and its network. */
@@ -113,6 +115,10 @@ export interface TaskView {
   desiredStatus: string
   /** the private IPv4 address of the task's ENI (awsvpc), which is its target id in an ip target group */
   privateIp?: string
+  /** EC2: the instance the task was placed on (its container instance's ec2InstanceId) */
+  instanceId?: string
+  /** EC2 bridge/host: the host ports Docker bound (Container.networkBindings); a target is instance:hostPort */
+  hostPorts?: HostPort[]
   startedBy?: string
   stoppedReason?: string
   stopCode?: string
@@ -120,6 +126,13 @@ export interface TaskView {
   createdAt?: number
   startedAt?: number
   stoppedAt?: number
+}
+
+/** One of a task's network bindings: the container's port, published on the host's port. */
+export interface HostPort {
+  containerName?: string
+  containerPort: number
+  hostPort: number
 }
 
 export interface EcsPort {
@@ -383,4 +396,75 @@ export interface RolloutObserver {
   info(line: string): void
   warn(line: string): void
   timeline(entry: TimelineEntry): void
+}
+
+// ---------- services that ECS deploys itself (strategy BLUE_GREEN, LINEAR or CANARY) ----------
+
+/** One lifecycle hook of a service deployment (lifecycleHookDetails). */
+export interface HookView {
+  id: string
+  /** AWS_LAMBDA | PAUSE */
+  targetType: string
+  targetArn?: string
+  /** IN_PROGRESS | AWAITING_ACTION | SUCCEEDED | FAILED | TIMED_OUT */
+  status: string
+  expiresAt?: number
+  /** what ECS does when the hook times out: CONTINUE | ROLLBACK */
+  timeoutAction?: string
+}
+
+/** A service deployment, as DescribeServiceDeployments returns it. */
+export interface ServiceDeploymentView {
+  arn: string
+  /** PENDING | IN_PROGRESS | SUCCESSFUL | STOP_REQUESTED | STOPPED | ROLLBACK_REQUESTED | ROLLBACK_IN_PROGRESS | ROLLBACK_SUCCESSFUL | ROLLBACK_FAILED */
+  status: string
+  statusReason?: string
+  /** SCALE_UP, TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, CLEAN_UP, ... */
+  stage?: string
+  hooks: HookView[]
+  /** set once ECS rolls it back: why */
+  rollbackReason?: string
+  /** alarms of the deployment that went into ALARM */
+  triggeredAlarms: string[]
+  createdAt: number
+  finishedAt?: number
+}
+
+/** The parts of a service that ECS deploys itself which the action reads. */
+export interface ManagedServiceView {
+  name: string
+  arn: string
+  /** ROLLING | BLUE_GREEN | LINEAR | CANARY (ROLLING when ECS leaves it out) */
+  strategy: string
+  taskDefinitionArn: string
+  /** the service's own target group and the one ECS shifts to (loadBalancers[].advancedConfiguration) */
+  targetGroupArn?: string
+  alternateTargetGroupArn?: string
+  productionRuleArn?: string
+  testRuleArn?: string
+  /** the deployment ECS is running or ran last (currentServiceDeployment) */
+  currentDeploymentArn?: string
+}
+
+/**
+ * A service deployment that ECS runs: started by UpdateService, followed by
+ * DescribeServiceDeployments, steered at its hooks. The weights are ECS's to write, never ours.
+ */
+export interface ServiceDeploymentPort {
+  /** undefined: no such service */
+  describeManagedService(cluster: string, service: string): Promise<ManagedServiceView | undefined>
+  /** UpdateService to this revision: the ARN of the service deployment it started, when ECS says */
+  startDeployment(
+    cluster: string,
+    service: string,
+    taskDefinitionArn: string
+  ): Promise<string | undefined>
+  /** ListServiceDeployments created at or after `since`, newest first */
+  listDeployments(cluster: string, service: string, since: number): Promise<string[]>
+  /** undefined: ECS does not know it */
+  describeDeployment(arn: string): Promise<ServiceDeploymentView | undefined>
+  /** ContinueServiceDeployment at a hook that awaits an action */
+  continueDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void>
+  /** StopServiceDeployment ROLLBACK */
+  rollBackDeployment(arn: string): Promise<void>
 }

@@ -8,7 +8,9 @@ import { revisionTag, MAX_RECORDED_FAMILY, MAX_REVISION_DIGITS, MAX_VALUE } from
 import { InputError, TopologyError } from './errors.js'
 import { forwardsAlone } from './forward.js'
 import { revisionOf } from './gates.js'
-import { planLines } from './plan.js'
+import { newSideCount, planLines } from './plan.js'
+import { taskNeed } from './capacity/need.js'
+import { capacityWords, readRoom, type PairCapacity } from './capacity/room.js'
 import { migrationContainer } from './migrate.js'
 import { readScaling } from './scaling/read.js'
 import type { TaskDefinition } from './ports.js'
@@ -35,7 +37,8 @@ export async function discover(run: RunContext): Promise<Observed> {
     )
   }
   const scaling = await readScaling(found.pair, deps)
-  const pair = scaling ? { ...found.pair, scaling } : found.pair
+  const room = await readRoom(settings.cluster, idle, deps)
+  const pair = { ...found.pair, ...(scaling ? { scaling } : {}), ...(room ? { room } : {}) }
   const blocked = await watchingFor(run)?.start()
   if (blocked && settings.dryRun) deps.observer.warn(`a deploy would stop here: ${blocked}`)
   else if (blocked) throw new TopologyError(`${blocked}; nothing was changed`)
@@ -71,7 +74,8 @@ export async function render(
     )
   }
   const diff = settings.dryRun && !same ? diffTaskDefinitions(live, rendered) : undefined
-  return { kind: 'rendered', rendered, same, diff }
+  const capacity = same ? undefined : capacityFor(run, pair, rendered)
+  return { kind: 'rendered', rendered, same, diff, ...(capacity ? { capacity } : {}) }
 }
 
 /** A revision deployed as it is: unchanged when the live side runs it already. */
@@ -95,7 +99,31 @@ function asIs(
     run.settings.dryRun && !same
       ? diffTaskDefinitions(live, stripReadOnlyFields(revision))
       : undefined
-  return { kind: 'rendered', rendered: stripReadOnlyFields(revision), same, diff, existing }
+  const capacity = same ? undefined : capacityFor(run, pair, revision)
+  return {
+    kind: 'rendered',
+    rendered: stripReadOnlyFields(revision),
+    same,
+    diff,
+    existing,
+    ...(capacity ? { capacity } : {})
+  }
+}
+
+/** EC2: what the idle side will need of the cluster's free room, said before anything changes. */
+function capacityFor(
+  run: RunContext,
+  pair: Pair,
+  definition: TaskDefinition
+): PairCapacity | undefined {
+  if (!pair.room) return undefined
+  const capacity = {
+    ...pair.room,
+    tasks: newSideCount(run.settings, pair),
+    perTask: taskNeed(definition)
+  }
+  run.deps.observer.info(`capacity: ${capacityWords(pair.idle.service, capacity)}`)
+  return capacity
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { TaskDefinition, KeyValue } from './ports.js'
+import type { HookView, TaskDefinition, KeyValue } from './ports.js'
 import type { ContainerImage, SecretRef } from '../taskdef/render.js'
 import type { Evidence } from './watch/evidence.js'
 import type { WatchSettings } from './watch/settings.js'
@@ -116,6 +116,12 @@ export interface Settings {
   enableEcsManagedTags?: boolean
   /** deploy: a one-off task before the first shift; undefined: none */
   migration?: MigrationSettings
+  /**
+   * `services` named one service, which ECS deploys itself (strategy BLUE_GREEN, LINEAR or
+   * CANARY, checked against AWS): `services` holds it twice and `routeArn` is the `listener`
+   * given, or '' (the service's production rule is used). `stepsGiven`: `traffic-steps` was set
+   */
+  managed?: { service: string; stepsGiven: boolean }
 }
 
 /** `stale-after`'s default: several missed heartbeats (one every 30s at most) */
@@ -186,4 +192,19 @@ export interface RolloutOutcome {
   evidence?: Evidence
   /** the one-off task run before traffic moved (settings.migration) */
   migration?: MigrationReport
+  /** a service that ECS deployed itself: its service deployment as last seen */
+  serviceDeployment?: ServiceDeploymentReport
+}
+
+/** What a run saw of the service deployment ECS ran (Settings.managed). */
+export interface ServiceDeploymentReport {
+  arn: string
+  status: string
+  stage?: string
+  /** each hook with its state, e.g. "PAUSE at POST_TEST_TRAFFIC_SHIFT: AWAITING_ACTION" */
+  hooks: HookView[]
+  /** the hook the deployment waits at (result `paused`) */
+  pausedHook?: HookView
+  /** alarms of the deployment that went into ALARM */
+  triggeredAlarms: string[]
 }

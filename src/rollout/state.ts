@@ -1,5 +1,6 @@
 import type { RegisteredRevision, Route, TaskDefinition } from './ports.js'
 import type { PairScaling } from './scaling/found.js'
+import type { ClusterRoom, PairCapacity } from './capacity/room.js'
 import type { RolloutOutcome, StoppedTaskReport } from './settings.js'
 
 /**
@@ -33,6 +34,9 @@ export interface Pair {
   scaleDownDelayMs: number | null
   /** both sides' scalable targets as found before the rollout; absent when not read */
   scaling?: PairScaling
+  /** EC2: the cluster's free capacity as found (discovery), and what the release needs of it (render) */
+  room?: ClusterRoom
+  capacity?: PairCapacity
 }
 
 export interface Release {

@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  createEc2BlueGreenTopology,
+  type Ec2Topology
+} from '../../emulator/fixtures/ec2-topology.js'
+import { clientConfig } from '../helpers/emulator.js'
+import {
+  callsOf,
+  currentWeights,
+  deployInputs,
+  run,
+  setImage,
+  startHarness,
+  type Harness
+} from './harness.js'
+
+/*
+ * ECS on EC2 through the bundled action: a cluster of two container instances and a bridge-mode
+ * pair on `instance` target groups, each task registered as instance:host-port. Each test has its
+ * own cluster and runs at once with the others.
+ */
+
+let h: Harness
+let ecs: ECSClient
+let pairs = 0
+
+beforeAll(async () => {
+  h = await startHarness()
+  ecs = new ECSClient(clientConfig(h.url))
+})
+
+afterAll(async () => {
+  ecs.destroy()
+  await h.emulator.stop()
+})
+
+function pair(desiredCount = 2): Promise<Ec2Topology> {
+  return createEc2BlueGreenTopology({
+    prefix: `ec2-${++pairs}`,
+    endpoint: h.url,
+    instances: 2,
+    desiredCount
+  })
+}
+
+/** the running tasks of a service: instance and host port of each */
+async function bindings(t: Ec2Topology, service: string) {
+  const arns =
+    (await ecs.send(new ListTasksCommand({ cluster: t.cluster, serviceName: service }))).taskArns ??
+    []
+  const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: t.cluster, tasks: arns })))
+    .tasks
+  return (tasks ?? []).map((task) => ({
+    instance: task.containerInstanceArn ?? '',
+    hostPort: task.containers?.[0]?.networkBindings?.[0]?.hostPort ?? 0
+  }))
+}
+
+async function weightWritesOf(caller: string): Promise<number> {
+  const made = await callsOf(h, caller)
+  return made.filter((call) => call.operation === 'ModifyListener').length
+}
+
+describe('ECS on EC2, bridge mode, instance target groups', () => {
+  it.concurrent(
+    'deploys and promotes; each task on a host port of the ephemeral range, two on one instance apart',
+    async () => {
+      const t = await pair(3)
+      const result = await run(h, deployInputs(t, { image: 'registry.example.com/app:ec2.1' }))
+      expect(result.outputs.reason).toBeUndefined()
+      expect(result.outputs.result).toBe('promoted')
+      expect(await currentWeights(h, t)).toEqual({
+        [t.targetGroups.blue]: 0,
+        [t.targetGroups.green]: 100
+      })
+      const green = await bindings(t, t.services.green)
+      expect(green).toHaveLength(3)
+      for (const task of green) {
+        expect(task.hostPort).toBeGreaterThanOrEqual(32768)
+        expect(task.hostPort).toBeLessThanOrEqual(60999)
+      }
+      // three tasks on two instances: two share one, told apart by their ports
+      const byInstance = new Map<string, typeof green>()
+      for (const task of green)
+        byInstance.set(task.instance, [...(byInstance.get(task.instance) ?? []), task])
+      const shared = [...byInstance.values()].find((tasks) => tasks.length > 1)
+      expect(shared).toBeDefined()
+      expect(new Set(shared!.map((task) => task.hostPort)).size).toBe(shared!.length)
+      // instance ids are read once per container instance (and once for the free capacity),
+      // not at every poll
+      const made = await callsOf(h, result.caller)
+      const instanceReads = made.filter((call) => call.operation === 'DescribeContainerInstances')
+      expect(instanceReads.length).toBeGreaterThan(0)
+      expect(instanceReads.length).toBeLessThanOrEqual(1 + 2)
+      expect(
+        made.filter((call) => call.operation === 'DescribeTargetHealth').length
+      ).toBeGreaterThan(instanceReads.length)
+      expect(result.stdout).toMatch(
+        /capacity: \S+ needs 768 CPU units and 1536 MiB \(3 tasks of 256 CPU units, 512 MiB\); the cluster's 2 ACTIVE container instances have \d+ CPU units and \d+ MiB free/
+      )
+    }
+  )
+
+  it.concurrent('reverts a release whose instance targets never turn healthy', async () => {
+    const t = await pair()
+    const image = 'registry.example.com/app:ec2.bad'
+    await setImage(h.url, { image, behavior: 'unhealthy' })
+    const result = await run(h, deployInputs(t, { image }))
+    expect(result.exitCode).not.toBe(0)
+    expect(result.outputs.result).toBe('reverted')
+    expect(result.outputs.reason).toMatch(/target i-[0-9a-f]+:\d+ unhealthy in /)
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
+  })
+
+  it.concurrent(
+    'refuses a release that does not fit with ECS’s placement reason, and moves no weight',
+    async () => {
+      const t = await pair()
+      // 2 tasks of 4096 CPU units: more than any instance has
+      const dir = mkdtempSync(join(tmpdir(), 'ec2-'))
+      const file = join(dir, 'task-definition.json')
+      writeFileSync(
+        file,
+        JSON.stringify({
+          family: t.services.blue.replace(/-blue$/, ''),
+          networkMode: 'bridge',
+          requiresCompatibilities: ['EC2'],
+          containerDefinitions: [
+            {
+              name: 'web',
+              image: 'registry.example.com/web:1.0.0',
+              cpu: 4096,
+              memory: 512,
+              essential: true,
+              portMappings: [{ containerPort: 8080, hostPort: 0, protocol: 'tcp' }]
+            }
+          ]
+        })
+      )
+      const result = await run(
+        h,
+        deployInputs(t, { image: 'registry.example.com/app:ec2.big', 'task-definition': file })
+      )
+      expect(result.outputs.result).toBe('reverted')
+      expect(result.outputs.reason).toMatch(
+        /was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance \S+\) has insufficient CPU units available/
+      )
+      expect(await weightWritesOf(result.caller)).toBe(0)
+      expect(await currentWeights(h, t)).toEqual({
+        [t.targetGroups.blue]: 100,
+        [t.targetGroups.green]: 0
+      })
+    }
+  )
+})

@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals'
+import { deployManagedWithState } from '../../../src/rollout/managed/keeper.js'
+import { decodeManaged } from '../../../src/rollout/managed/record.js'
+import { RULE } from '../../support/memory-service-deployments.js'
+import { durableDeps, ManagedWorld, MemoryTagsAndLock, MINUTE } from '../../support/managed.js'
+
+describe('the record and the lock of a service that ECS deploys itself', () => {
+  it('records on the production rule what it is about to do before doing it, and gives the lock back', async () => {
+    const world = new ManagedWorld()
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const outcome = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-1')
+    )
+    expect(outcome.result).toBe('promoted')
+    const calls = world.ecs.calls.filter(
+      (call) => !call.startsWith('Describe') && !call.startsWith('List')
+    )
+    expect(calls).toEqual([
+      'CreateRule lock',
+      'RegisterTaskDefinition',
+      'AddTags start',
+      'UpdateService',
+      'AddTags follow',
+      ...calls.slice(5, -2),
+      'AddTags promoted',
+      'DeleteRule lock'
+    ])
+    const record = decodeManaged(store.tags.get(RULE) ?? {})
+    expect(record?.phase).toBe('promoted')
+    expect(record?.deploymentArn).toBe(outcome.serviceDeployment?.arn)
+    expect(store.rules.size).toBe(0)
+  })
+
+  it('refuses while another run that is alive follows a deployment, changing nothing', async () => {
+    const world = new ManagedWorld({ bakeMs: 30 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const stalled = world.clock.stallAt(world.clock.now() + 2 * MINUTE)
+    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
+    await stalled
+    const before = world.ecs.calls.length
+    await expect(
+      deployManagedWithState(world.settings(), durableDeps(world, store, 'run-2'))
+    ).rejects.toThrow(/another run holds the lock.*at 'follow'/)
+    expect(world.ecs.calls.slice(before).filter((call) => !call.startsWith('Describe'))).toEqual([])
+  })
+
+  it('takes over a run that went silent: follows the deployment it recorded, never starts it again', async () => {
+    const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const stalled = world.clock.stallAt(world.clock.now() + MINUTE)
+    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
+    await stalled
+    expect(decodeManaged(store.tags.get(RULE) ?? {})?.phase).toBe('follow')
+    // silent for longer than stale-after (5 minutes by default)
+    await world.clock.sleep(6 * MINUTE)
+    const outcome = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-2')
+    )
+    expect(outcome.result).toBe('promoted')
+    expect(world.ecs.calls.filter((call) => call === 'UpdateService')).toHaveLength(1)
+    expect(world.record.warnings.some((line) => line.includes('run-1 went silent'))).toBe(true)
+    expect(decodeManaged(store.tags.get(RULE) ?? {})?.ownerToken).toBe('run-2')
+    expect(store.rules.size).toBe(0)
+  })
+})
+
+describe('rollback of a service that ECS deploys itself', () => {
+  it('starts a service deployment of the revision it ran before the promotion', async () => {
+    const world = new ManagedWorld()
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const deployed = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-1')
+    )
+    expect(deployed.result).toBe('promoted')
+    const { rollbackManaged } = await import('../../../src/rollout/managed/rollback.js')
+    const rolled = await rollbackManaged(
+      world.settings({ command: 'rollback', release: { image: '', environment: [] } }),
+      durableDeps(world, store, 'run-2')
+    )
+    expect(rolled.result).toBe('rolled-back')
+    expect(rolled.taskDefinitionArn).toBe(deployed.previousTaskDefinitionArn)
+    expect(world.ecs.calls.filter((call) => call === 'UpdateService')).toHaveLength(2)
+    // nothing registered for it: the earlier revision is deployed as it is
+    expect(world.ecs.calls.filter((call) => call === 'RegisterTaskDefinition')).toHaveLength(1)
+  })
+
+  it('refuses when the record shows no promotion of what the service runs', async () => {
+    const world = new ManagedWorld()
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const { rollbackManaged } = await import('../../../src/rollout/managed/rollback.js')
+    await expect(
+      rollbackManaged(world.settings({ command: 'rollback' }), durableDeps(world, store, 'run-1'))
+    ).rejects.toThrow(/no promotion of web to roll back.*Nothing was changed/)
+    expect(world.ecs.calls).not.toContain('UpdateService')
+  })
+})
+
+describe('a cancelled deploy that keeps a record', () => {
+  it('asks ECS to roll back before it writes anything, then records how it ended', async () => {
+    const world = new ManagedWorld({ bakeMs: 20 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    let cancelledAt = 0
+    world.clock.at(world.clock.now() + 2 * MINUTE, () => {
+      cancelledAt = world.ecs.calls.length
+      world.controller.abort('SIGTERM')
+    })
+    const outcome = await deployManagedWithState(
+      world.settings(),
+      durableDeps(world, store, 'run-1')
+    )
+    expect(outcome.result).toBe('reverted')
+    expect(world.ecs.calls.slice(0, cancelledAt)).toContain('AddTags follow')
+    const after = world.ecs.calls.slice(cancelledAt)
+    expect(after.filter((call) => !call.startsWith('Describe'))).toEqual([
+      'StopServiceDeployment ROLLBACK',
+      'AddTags reverted',
+      'DeleteRule lock'
+    ])
+  })
+})

@@ -1,0 +1,91 @@
+import { TopologyError } from '../errors.js'
+import type { RolloutOutcome, Settings } from '../settings.js'
+import { report } from './decide.js'
+import { runManaged, type ManagedDeps } from './engine.js'
+import { hookWords, progressLine, weightOn } from './follow.js'
+import { inspectService } from './inspect.js'
+import type { ManagedService, ManagedState } from './state.js'
+import { isFinal } from './state.js'
+
+/** The service and the deployment ECS runs or ran last, as ECS says now. */
+async function current(settings: Settings, deps: ManagedDeps) {
+  const service = await inspectService(settings, deps.deployments, (arn) => deps.elb.readRoute(arn))
+  const found = await deps.deployments.describeManagedService(settings.cluster, service.name)
+  const arn = found?.currentDeploymentArn
+  const deployment = arn ? await deps.deployments.describeDeployment(arn) : undefined
+  return { service, deployment, taskDefinitionArn: found?.taskDefinitionArn ?? '' }
+}
+
+/** A deployment of `service` to the revision it runs now, entered at `phase`. */
+function followingState(
+  service: ManagedService,
+  taskDefinitionArn: string,
+  deploymentArn: string,
+  now: number
+): Omit<Extract<ManagedState, { phase: 'follow' }>, 'phase'> {
+  // while a deployment runs, the service's production rule still weights the old side most
+  return {
+    startedAt: now,
+    service,
+    release: {
+      taskDefinitionArn,
+      label: taskDefinitionArn.split('/').at(-1) ?? taskDefinitionArn,
+      previousTaskDefinitionArn: ''
+    },
+    deploymentArn,
+    tested: true
+  }
+}
+
+/** promote: ContinueServiceDeployment CONTINUE at the hook ECS waits at, then follows the rest. */
+export async function promoteManaged(
+  settings: Settings,
+  deps: ManagedDeps
+): Promise<RolloutOutcome> {
+  const { service, deployment, taskDefinitionArn } = await current(settings, deps)
+  const waiting = deployment?.hooks.find((hook) => hook.status === 'AWAITING_ACTION')
+  if (!deployment || isFinal(deployment.status) || !waiting) {
+    throw new TopologyError(
+      `${service.name} has no service deployment waiting at a hook` +
+        (deployment ? ` (${progressLine(deployment)})` : '') +
+        '; nothing to promote, nothing was changed'
+    )
+  }
+  const state = followingState(service, taskDefinitionArn, deployment.arn, deps.clock.now())
+  return runManaged({ ...state, phase: 'continue' }, settings, deps)
+}
+
+/** abort: ECS rolls the deployment back (at its hook, else StopServiceDeployment). */
+export async function abortManaged(settings: Settings, deps: ManagedDeps): Promise<RolloutOutcome> {
+  const { service, deployment, taskDefinitionArn } = await current(settings, deps)
+  if (!deployment || isFinal(deployment.status)) {
+    throw new TopologyError(
+      `${service.name} has no service deployment in progress; nothing to abort, nothing was changed`
+    )
+  }
+  const state = followingState(service, taskDefinitionArn, deployment.arn, deps.clock.now())
+  const outcome = await runManaged(
+    { ...state, phase: 'roll-back', reason: 'aborted (command: abort)' },
+    settings,
+    deps
+  )
+  return outcome.result === 'reverted' &&
+    outcome.serviceDeployment?.status === 'ROLLBACK_SUCCESSFUL'
+    ? { ...outcome, result: 'aborted' }
+    : outcome
+}
+
+/** status: the stage, the weights ECS applied and the hooks, reading only. */
+export async function statusManaged(settings: Settings, deps: ManagedDeps): Promise<string[]> {
+  const { service, deployment } = await current(settings, deps)
+  const weight = weightOn(await deps.elb.readRoute(service.productionRuleArn), service)
+  if (!deployment)
+    return [`${service.name} (strategy ${service.strategy}): no service deployment yet`]
+  return [
+    `${service.name} (strategy ${service.strategy}): service deployment ${deployment.arn}`,
+    progressLine(deployment, weight),
+    ...deployment.hooks.map((hook) => `hook ${hook.id}: ${hookWords(hook)}`)
+  ]
+}
+
+export { report }
