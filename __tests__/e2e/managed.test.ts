@@ -209,42 +209,39 @@ describe('a service that ECS deploys itself, through the bundled action', () => 
     }
   )
 
-  it.concurrent(
-    "an alarm of the service's deploymentConfiguration rolls it back",
-    async () => {
-      const alarm = `m-alarm-${++count}`
-      await cloudwatch.send(new PutMetricAlarmCommand(alarmOf(alarm)))
-      const t = await managed({
-        strategy: 'BLUE_GREEN',
-        deploymentConfiguration: {
-          bakeTimeInMinutes: 2,
-          alarms: { alarmNames: [alarm], enable: true, rollback: true }
+  it.concurrent("an alarm of the service's deploymentConfiguration rolls it back", async () => {
+    const alarm = `m-alarm-${++count}`
+    await cloudwatch.send(new PutMetricAlarmCommand(alarmOf(alarm)))
+    const t = await managed({
+      strategy: 'BLUE_GREEN',
+      deploymentConfiguration: {
+        bakeTimeInMinutes: 2,
+        alarms: { alarmNames: [alarm], enable: true, rollback: true }
+      }
+    })
+    let raised = false
+    const r = await run(h, inputs(t), {
+      onOutput: (text) => {
+        if (!raised && text.includes('at BAKE_TIME')) {
+          raised = true
+          void cloudwatch.send(
+            new SetAlarmStateCommand({
+              AlarmName: alarm,
+              StateValue: 'ALARM',
+              StateReason: 'e2e'
+            })
+          )
         }
-      })
-      let raised = false
-      const r = await run(h, inputs(t), {
-        onOutput: (text) => {
-          if (!raised && text.includes('at BAKE_TIME')) {
-            raised = true
-            void cloudwatch.send(
-              new SetAlarmStateCommand({
-                AlarmName: alarm,
-                StateValue: 'ALARM',
-                StateReason: 'e2e'
-              })
-            )
-          }
-        }
-      })
-      expect(raised).toBe(true)
-      expect(r.outputs.result).toBe('reverted')
-      expect(r.outputs.reason).toContain(alarm)
-      const made = await callsOf(h, r.caller)
-      // ECS rolled it back on its own: the action asked for nothing
-      expect(operations(made)).not.toContain('StopServiceDeployment')
-      expect(ruleWrites(made, t)).toEqual([])
-    }
-  )
+      }
+    })
+    expect(raised).toBe(true)
+    expect(r.outputs.result).toBe('reverted')
+    expect(r.outputs.reason).toContain(alarm)
+    const made = await callsOf(h, r.caller)
+    // ECS rolled it back on its own: the action asked for nothing
+    expect(operations(made)).not.toContain('StopServiceDeployment')
+    expect(ruleWrites(made, t)).toEqual([])
+  })
 
   it.concurrent(
     "the action's own alarm gate fails mid-shift: ECS is asked to roll back",
@@ -331,6 +328,56 @@ describe('a service that ECS deploys itself, through the bundled action', () => 
     const again = await run(h, { ...inputs(t), command: 'status' })
     expect(again.stdout).toContain('ROLLBACK_SUCCESSFUL')
   })
+
+  it.concurrent(
+    'the runner SIGKILLed mid-deployment: status reads, a deploy is refused, abort rolls back, a later deploy takes over',
+    async () => {
+      const t = await managed({
+        strategy: 'LINEAR',
+        deploymentConfiguration: {
+          linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 }
+        }
+      })
+      const killed = await run(h, inputs(t, { 'stale-after': '60s' }), {
+        onOutput: (text, child) => {
+          if (/new side 25%/.test(text)) child.kill('SIGKILL')
+        }
+      })
+      expect(killed.signal).toBe('SIGKILL')
+      const deploymentArn = /ECS started service deployment (\S+)/.exec(killed.stdout)?.[1]
+      expect(deploymentArn).toBeDefined()
+
+      const status = await run(h, { ...inputs(t), command: 'status' })
+      expect(status.outputs).toMatchObject({
+        result: 'unchanged',
+        'service-deployment-arn': deploymentArn
+      })
+      expect(status.stdout).toMatch(/IN_PROGRESS at PRODUCTION_TRAFFIC_SHIFT/)
+      expect(
+        operations(await callsOf(h, status.caller)).filter((o) => !/^(Describe|List|Get)/.test(o))
+      ).toEqual([])
+
+      // the killed run's record is alive (stale-after 60s): no second deployment while one runs
+      const second = await run(h, inputs(t, { 'stale-after': '60s' }))
+      expect(second.exitCode).toBe(1)
+      expect(second.outputs.result).toBe('unchanged')
+      expect(second.outputs.reason).toMatch(/another run holds the lock/)
+      expect(operations(await callsOf(h, second.caller))).not.toContain('UpdateService')
+
+      const abort = await run(h, { ...inputs(t), command: 'abort' })
+      expect(abort.outputs.result).toBe('aborted')
+      expect(operations(await callsOf(h, abort.caller))).toContain('StopServiceDeployment')
+
+      // once the record is stale, the next deploy takes the killed run's place and deploys
+      const next = await run(h, inputs(t, { 'stale-after': '1s' }))
+      expect(next.outputs.result).toBe('promoted')
+      expect(next.stdout).toMatch(/went silent/)
+      expect(
+        operations(await callsOf(h, next.caller)).filter((o) => o === 'UpdateService')
+      ).toHaveLength(1)
+      expect(ruleWrites(await callsOf(h, next.caller), t)).toEqual([])
+    }
+  )
 })
 
 function alarmOf(name: string) {
