@@ -9,14 +9,9 @@ import {
   type ManagedTopology,
   type ManagedTopologyOptions
 } from '../../emulator/fixtures/managed-topology.js'
+import { continueFirstDeployment } from '../../emulator/fixtures/managed-first-deployment.js'
 import type { CallRecord } from '../../emulator/control/call-log.js'
-import {
-  ContinueServiceDeploymentCommand,
-  DescribeServiceDeploymentsCommand,
-  DescribeServicesCommand,
-  ECSClient
-} from '@aws-sdk/client-ecs'
-import { clientConfig } from '../helpers/emulator.js'
+import { clientConfig, listenerUrl } from '../helpers/emulator.js'
 import {
   callsOf,
   expectNoViolations,
@@ -36,15 +31,12 @@ import {
 
 let h: Harness
 let cloudwatch: CloudWatchClient
-let ecs: ECSClient
 beforeAll(async () => {
   h = await startHarness()
   cloudwatch = new CloudWatchClient(clientConfig(h.url))
-  ecs = new ECSClient(clientConfig(h.url))
 })
 afterAll(async () => {
   cloudwatch.destroy()
-  ecs.destroy()
   await h.emulator.stop()
 })
 
@@ -53,35 +45,11 @@ function managed(options: ManagedTopologyOptions = {}): Promise<ManagedTopology>
   return createManagedTopology({ endpoint: h.url, prefix: `m${++count}`, ...options })
 }
 
-/**
- * A service with a PAUSE hook: its first deployment (CreateService) pauses at the hook too, so it
- * is continued here, as its owner would, until it is SUCCESSFUL.
- */
+/** A service with a PAUSE hook, its first deployment continued past the hook by its owner. */
 async function pausedService(options: ManagedTopologyOptions): Promise<ManagedTopology> {
   const t = await managed({ ...options, waitForService: false })
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const arn = (
-      await ecs.send(new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }))
-    ).services?.[0]?.currentServiceDeployment
-    const d = arn
-      ? (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })))
-          .serviceDeployments?.[0]
-      : undefined
-    if (d?.status === 'SUCCESSFUL') return t
-    const hook = d?.lifecycleHookDetails?.find((each) => each.status === 'AWAITING_ACTION')
-    if (arn && hook?.hookId) {
-      await ecs.send(
-        new ContinueServiceDeploymentCommand({
-          serviceDeploymentArn: arn,
-          hookId: hook.hookId,
-          action: 'CONTINUE'
-        })
-      )
-    }
-    if (Date.now() > deadline) throw new Error(`the first deployment of ${t.service} did not end`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  await continueFirstDeployment({ endpoint: h.url, cluster: t.cluster, service: t.service })
+  return t
 }
 
 let images = 0
@@ -280,36 +248,55 @@ describe('a service that ECS deploys itself, through the bundled action', () => 
     }
   )
 
-  it.concurrent('a PAUSE hook after test traffic: paused, then promote to promoted', async () => {
-    const t = await pausedService({
-      strategy: 'LINEAR',
-      deploymentConfiguration: {
-        ...PAUSE_AT_TEST,
-        linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 0 }
-      }
-    })
-    const deploy = await run(h, inputs(t))
-    expect(deploy.exitCode).toBe(0)
-    expect(deploy.outputs).toMatchObject({
-      result: 'paused',
-      'lifecycle-stage': 'POST_TEST_TRAFFIC_SHIFT',
-      'paused-hook': expect.any(String),
-      'paused-hook-expires-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT/)
-    })
-    expect(deploy.outputs['paused-hook']).not.toBe('')
-    const status = await run(h, { ...inputs(t), command: 'status' })
-    expect(status.exitCode).toBe(0)
-    expect(status.stdout).toContain('AWAITING_ACTION')
-    expect(status.summary).toContain('POST_TEST_TRAFFIC_SHIFT')
-    const promote = await run(h, { ...inputs(t), command: 'promote' })
-    expect(promote.outputs).toMatchObject({
-      result: 'promoted',
-      'task-definition-arn': deploy.outputs['task-definition-arn'],
-      'previous-task-definition-arn': t.taskDefinitionArn
-    })
-    expect(operations(await callsOf(h, promote.caller))).toContain('ContinueServiceDeployment')
-    await expectNoViolations(h, deploy, promote)
-  })
+  it.concurrent(
+    'a PAUSE hook after test traffic: paused, status, promote to promoted, then rollback',
+    async () => {
+      const t = await pausedService({
+        strategy: 'LINEAR',
+        deploymentConfiguration: {
+          ...PAUSE_AT_TEST,
+          linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 0 }
+        }
+      })
+      // test traffic through the test listener, which ECS points at the new tasks before the hook
+      const testUrl = `${await listenerUrl(h.url, t.testListenerArn ?? '')}/health`
+      const deploy = await run(h, inputs(t, { 'test-url': testUrl, 'test-requests': '5' }))
+      expect(deploy.exitCode).toBe(0)
+      expect(deploy.stdout).toMatch(/test traffic: 5 of 5 passed/)
+      expect(deploy.outputs).toMatchObject({
+        result: 'paused',
+        'lifecycle-stage': 'POST_TEST_TRAFFIC_SHIFT',
+        'paused-hook': expect.any(String),
+        'paused-hook-expires-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT/)
+      })
+      expect(deploy.outputs['paused-hook']).not.toBe('')
+      const status = await run(h, { ...inputs(t), command: 'status' })
+      expect(status.exitCode).toBe(0)
+      expect(status.stdout).toContain('AWAITING_ACTION')
+      expect(status.summary).toContain('POST_TEST_TRAFFIC_SHIFT')
+      const promote = await run(h, { ...inputs(t), command: 'promote' })
+      expect(promote.outputs).toMatchObject({
+        result: 'promoted',
+        'task-definition-arn': deploy.outputs['task-definition-arn'],
+        'previous-task-definition-arn': t.taskDefinitionArn
+      })
+      expect(operations(await callsOf(h, promote.caller))).toContain('ContinueServiceDeployment')
+      // the promotion is recorded: rollback finds it and deploys the previous revision again,
+      // which ECS holds at the same hook until it is promoted too
+      const rollback = await run(h, { ...inputs(t), command: 'rollback' })
+      expect(rollback.outputs).toMatchObject({
+        result: 'paused',
+        'task-definition-arn': t.taskDefinitionArn
+      })
+      const back = await run(h, { ...inputs(t), command: 'promote' })
+      expect(back.outputs).toMatchObject({
+        result: 'promoted',
+        'task-definition-arn': t.taskDefinitionArn,
+        'previous-task-definition-arn': deploy.outputs['task-definition-arn']
+      })
+      await expectNoViolations(h, deploy, promote, rollback, back)
+    }
+  )
 
   it.concurrent('a PAUSE hook after test traffic: abort rolls it back through ECS', async () => {
     const t = await pausedService({

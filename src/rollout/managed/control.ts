@@ -4,7 +4,7 @@ import { report } from './decide.js'
 import { runManaged, type ManagedDeps } from './engine.js'
 import { hookWords, progressLine, weightOn } from './follow.js'
 import { inspectService } from './inspect.js'
-import { decodeManaged } from './record.js'
+import { decodeManaged, encodeManaged, recordOf, type ManagedRecord } from './record.js'
 import type { TagPort } from '../ports.js'
 import type { ManagedService, ManagedState } from './state.js'
 import { isFinal } from './state.js'
@@ -54,29 +54,59 @@ export async function promoteManaged(
     )
   }
   const state = followingState(service, taskDefinitionArn, deployment.arn, deps.clock.now())
-  const previous = await previousFromRecord(service, deployment.arn, deps)
-  const release = previous
-    ? { ...state.release, previousTaskDefinitionArn: previous }
+  const record = await recordOfDeployment(service, deployment.arn, deps)
+  const release = record?.previous
+    ? { ...state.release, previousTaskDefinitionArn: record.previous }
     : state.release
-  return runManaged({ ...state, release, phase: 'continue' }, settings, deps)
+  const outcome = await runManaged({ ...state, release, phase: 'continue' }, settings, deps)
+  if (record && deps.tags)
+    await recordEnding(service, record, outcome, { ...deps, tags: deps.tags })
+  return outcome
 }
 
 /**
- * The revision the service ran before the deploy that paused: ECS names only service
- * revisions, the deploy's record (tags of the production rule) names the task definition.
+ * The record of the deploy that started `deploymentArn` (tags of the production rule): it names
+ * the task definition the service ran before, where ECS names only service revisions.
  */
-async function previousFromRecord(
+async function recordOfDeployment(
   service: ManagedService,
   deploymentArn: string,
   deps: ManagedDeps & { tags?: TagPort }
-): Promise<string | undefined> {
+): Promise<ManagedRecord | undefined> {
   if (!deps.tags) return undefined
   try {
     const record = decodeManaged(await deps.tags.readTags(service.productionRuleArn))
-    return record?.deploymentArn === deploymentArn ? record.previous : undefined
+    return record?.deploymentArn === deploymentArn ? record : undefined
   } catch {
     // the outputs miss a value; the promotion itself does not depend on it
     return undefined
+  }
+}
+
+/**
+ * The deploy's record says how the promote ended, so that `rollback` finds the promotion (it
+ * rolls back only what the record says was promoted). Only warned about when it fails: the
+ * deployment has ended either way.
+ */
+async function recordEnding(
+  service: ManagedService,
+  record: ManagedRecord,
+  outcome: RolloutOutcome,
+  deps: ManagedDeps & { tags: TagPort }
+): Promise<void> {
+  const ending = recordOf(
+    { phase: 'done', outcome },
+    record.ownerToken,
+    deps.clock.now(),
+    record.startedAt
+  )
+  if (!ending) return
+  try {
+    await deps.tags.writeTags(service.productionRuleArn, encodeManaged(ending))
+  } catch (error) {
+    deps.observer.warn(
+      `could not record the promote's ending on ${service.productionRuleArn}: ${error instanceof Error ? error.message : String(error)}`
+    )
   }
 }
 
