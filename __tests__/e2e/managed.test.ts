@@ -122,6 +122,7 @@ describe('a service that ECS deploys itself, through the bundled action', () => 
       expect(ruleWrites(made, t)).toEqual([])
       expect(operations(made).filter((o) => o === 'UpdateService')).toHaveLength(1)
       expect(r.summary).toContain('SUCCESSFUL')
+      expect(r.summary).toContain("Steps: ECS's own")
       await expectNoViolations(h, r)
     }
   )
