@@ -229,7 +229,8 @@ export function parseSettings(
   const steps = parseSteps(value('traffic-steps'))
   const stepWaitMs = parseDurationInput('step-wait', value('step-wait'), STEP_WAIT)
   const timeoutMs = parseDurationInput('timeout', value('timeout'), TIMEOUT)
-  if (READS[command].includes('traffic-steps')) {
+  // ECS bakes a managed deployment on its own schedule (the service's deploymentConfiguration)
+  if (READS[command].includes('traffic-steps') && !one) {
     checkTimeout(value('timeout'), timeoutMs, steps, stepWaitMs)
   }
   const scaleDownDelayMs = parseScaleDownDelay(value('scale-down-delay'))

@@ -196,6 +196,13 @@ describe('parseSettings', () => {
     expect(settingsWith({}).managed).toBeUndefined()
   })
 
+  it("does not hold a service that ECS bakes itself to the pair's steps × step-wait", () => {
+    // 3 default steps × a 10m step-wait would need a timeout over 30m for a pair
+    const settings = settingsWith({ services: 'web', 'step-wait': '10m', timeout: '5m' })
+    expect(settings.timeoutMs).toBe(300_000)
+    expect(() => settingsWith({ 'step-wait': '10m', timeout: '5m' })).toThrow(/^Input 'timeout'/)
+  })
+
   it('still needs the listener for a pair', () => {
     expect(() => settingsWith({ listener: '' })).toThrow(/^Input 'listener'/)
   })

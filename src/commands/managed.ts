@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import { ServiceDeploymentAdapter } from '../aws/service-deployments.js'
+import { actionOutputs } from '../report/outputs.js'
+import { managedStatusSummary } from '../report/managed-status.js'
 import { InputError, RolloutLockedError, TopologyError } from '../rollout/errors.js'
 import { abortManaged, promoteManaged, statusManaged } from '../rollout/managed/control.js'
 import { deployManaged, type ManagedDeps } from '../rollout/managed/engine.js'
@@ -42,8 +44,18 @@ export async function runManagedCommand(settings: Settings): Promise<void> {
   try {
     const deps = managedDeps(context)
     if (settings.command === 'status') {
-      for (const line of await statusManaged(settings, deps)) core.info(line)
-      core.setOutput('result', 'unchanged')
+      const status = await statusManaged(settings, deps)
+      for (const line of status.lines) core.info(line)
+      const outputs = actionOutputs({
+        result: 'unchanged',
+        taskDefinitionArn: '',
+        previousTaskDefinitionArn: '',
+        liveService: status.service,
+        idleService: status.service,
+        ...(status.serviceDeployment ? { serviceDeployment: status.serviceDeployment } : {})
+      })
+      for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+      await core.summary.addRaw(managedStatusSummary(status)).write()
       return
     }
     const run = RUNS[settings.command]
@@ -59,7 +71,9 @@ export async function runManagedCommand(settings: Settings): Promise<void> {
         ? await deployManagedWithState(settings, durable(context, deps))
         : settings.command === 'rollback'
           ? await rollbackManaged(settings, durable(context, deps))
-          : await (run ?? deployManaged)(settings, deps)
+          : settings.command === 'promote'
+            ? await promoteManaged(settings, { ...deps, tags: durableDeps(context).tags })
+            : await (run ?? deployManaged)(settings, deps)
     // paused: the deployment waits at its hook on purpose; the post step must not roll it back
     if (outcome.result === 'paused') core.saveState(MANAGED_STATE, '')
     await finishRollout(settings, outcome, context)

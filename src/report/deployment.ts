@@ -17,7 +17,9 @@ export function deploymentSection(settings: Settings, outcome: RolloutOutcome): 
       ? `Previous revision: ${code(shortRevision(outcome.previousTaskDefinitionArn))}`
       : '',
     `Cluster: ${code(settings.cluster)}`,
-    `Steps: ${stepsInWords(settings.steps)}, baking ${formatDuration(settings.stepWaitMs)} at each; timeout ${formatDuration(settings.timeoutMs)}`,
+    settings.managed
+      ? `Steps: ECS's own, as the service's deploymentConfiguration sets them; timeout ${formatDuration(settings.timeoutMs)}`
+      : `Steps: ${stepsInWords(settings.steps)}, baking ${formatDuration(settings.stepWaitMs)} at each; timeout ${formatDuration(settings.timeoutMs)}`,
     outcome.scaleDown ? `Old side scale-down: ${escapeMarkdown(outcome.scaleDown)}` : '',
     outcome.autoScaling ? `Auto scaling: ${escapeMarkdown(outcome.autoScaling)}` : '',
     outcome.revisions ? `Old revisions: ${escapeMarkdown(outcome.revisions)}` : '',
@@ -44,6 +46,8 @@ export function servicesSection(
   outcome: RolloutOutcome,
   timeline: TimelineEntry[]
 ): string {
+  // one service that ECS deploys itself: its service deployment section says where it is
+  if (settings.managed) return ''
   const traffic = trafficAfterRun(outcome, timeline)
   const rows = settings.services.map((service) => {
     const side =

@@ -78,16 +78,25 @@ export function encodeManaged(record: ManagedRecord): Record<string, string> {
     [KEYS.heartbeatAt]: String(record.heartbeatAt)
   }
   for (const field of ['revision', 'previous', 'deploymentArn'] as const) {
-    const value = record[field]
-    if (value === undefined || value === '') continue
-    if (value.length > MAX_VALUE) {
-      throw new Error(
-        `${field} ${value.slice(0, 60)}... is too long for a tag value (${MAX_VALUE})`
-      )
-    }
-    tags[KEYS[field]] = value
+    const value = shortened(field, record[field])
+    if (value !== undefined) tags[KEYS[field]] = value
   }
   return tags
+}
+
+/**
+ * A value as a tag can hold it (256 characters): a task definition ARN too long for that is kept
+ * as `family:revision`, which ECS resolves in the same account and region; what is still too
+ * long is left out, read back as unknown, rather than failing the write and with it the run.
+ */
+function shortened(
+  field: 'revision' | 'previous' | 'deploymentArn',
+  value: string | undefined
+): string | undefined {
+  if (value === undefined || value === '') return undefined
+  if (value.length <= MAX_VALUE) return value
+  const label = field === 'deploymentArn' ? '' : (value.split('/').at(-1) ?? '')
+  return label !== '' && label.length <= MAX_VALUE ? label : undefined
 }
 
 /** undefined: no record (or not one this mode wrote) */
