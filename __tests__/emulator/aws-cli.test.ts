@@ -86,8 +86,8 @@ it('sets up a pair and inspects it with the AWS CLI', async () => {
         '/health'
       )
     ).TargetGroups[0].TargetGroupArn
-  const blue = await group('cli-blue')
-  const green = await group('cli-green')
+  // independent calls go at once: each CLI call is a process of its own, a second or so to start
+  const [blue, green] = await Promise.all([group('cli-blue'), group('cli-green')])
   const forward = [
     {
       Type: 'forward',
@@ -133,31 +133,34 @@ it('sets up a pair and inspects it with the AWS CLI', async () => {
     })
   )
   expect(definition.taskDefinition.revision).toBe(1)
-  for (const [side, arn, count] of [
+  const sides = [
     ['blue', blue, 2],
     ['green', green, 0]
-  ] as const) {
-    await ok(
-      'ecs',
-      'create-service',
-      '--cluster',
-      'cli',
-      '--service-name',
-      `cli-${side}`,
-      '--task-definition',
-      'cli:1',
-      '--desired-count',
-      String(count),
-      '--launch-type',
-      'FARGATE',
-      '--network-configuration',
-      JSON.stringify({
-        awsvpcConfiguration: { subnets: SUBNETS, securityGroups: ['sg-0a1b2c3d4e5f60001'] }
-      }),
-      '--load-balancers',
-      JSON.stringify([{ targetGroupArn: arn, containerName: 'web', containerPort: 8080 }])
+  ] as const
+  await Promise.all(
+    sides.map(([side, arn, count]) =>
+      ok(
+        'ecs',
+        'create-service',
+        '--cluster',
+        'cli',
+        '--service-name',
+        `cli-${side}`,
+        '--task-definition',
+        'cli:1',
+        '--desired-count',
+        String(count),
+        '--launch-type',
+        'FARGATE',
+        '--network-configuration',
+        JSON.stringify({
+          awsvpcConfiguration: { subnets: SUBNETS, securityGroups: ['sg-0a1b2c3d4e5f60001'] }
+        }),
+        '--load-balancers',
+        JSON.stringify([{ targetGroupArn: arn, containerName: 'web', containerPort: 8080 }])
+      )
     )
-  }
+  )
 
   // what a person reads to see which side is live and how it is doing
   const services = await ok(

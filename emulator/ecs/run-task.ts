@@ -1,3 +1,4 @@
+import { checkAwsvpcConfiguration } from './awsvpc.js'
 import type { CallContext } from '../core/contracts.js'
 import { isArn, parseEcsArn } from './ids.js'
 import type { EcsModel } from './model.js'
@@ -173,20 +174,7 @@ function checkNetwork(definition: TaskDefinitionRecord, network: Params | undefi
   if (definition.body.networkMode === 'awsvpc' && !awsvpc) {
     throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
   }
-  if (awsvpc) {
-    const subnets = objectListOrStrings(awsvpc, 'subnets')
-    if (subnets.length === 0) throw invalid('subnets can not be empty.')
-    if (subnets.length > 16) throw invalid('subnets can have at most 16 items.')
-  }
-}
-
-function objectListOrStrings(params: Params, key: string): unknown[] {
-  const value = params[key]
-  if (value === undefined || value === null) return []
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
-    throw invalid(`${key} must be a list of strings.`)
-  }
-  return value
+  checkAwsvpcConfiguration(network)
 }
 
 function readOverrides(params: Params, definition: TaskDefinitionRecord): Task['overrides'] {

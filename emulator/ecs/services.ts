@@ -1,3 +1,4 @@
+import { checkAwsvpcConfiguration } from './awsvpc.js'
 import type { CallContext } from '../core/contracts.js'
 import { AwsError } from '../core/errors.js'
 import { ecsArn, isArn } from './ids.js'
@@ -298,6 +299,7 @@ function checkNetwork(definition: TaskDefinitionRecord, network: Params | undefi
   if (definition.body.networkMode === 'awsvpc' && !network?.awsvpcConfiguration) {
     throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
   }
+  checkAwsvpcConfiguration(network)
 }
 
 function readGrace(params: Params, loadBalancers: LoadBalancerRef[]): number | undefined {

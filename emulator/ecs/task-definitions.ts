@@ -1,9 +1,11 @@
 import type { CallContext } from '../core/contracts.js'
 import { ecsArn } from './ids.js'
+import { checkFargateSize } from './fargate-sizes.js'
 import { checkEc2Definition } from './instances/task-definition-rules.js'
 import type { EcsModel } from './model.js'
 import {
   clientError,
+  invalid,
   optionalString,
   page,
   type Params,
@@ -17,6 +19,9 @@ import { applyTags, readTags, renderTags } from './tags.js'
 const FAMILY = /^[a-zA-Z0-9_-]{1,255}$/
 const CONTAINER_NAME = /^[a-zA-Z0-9_-]{1,255}$/
 const MAX_CONTAINERS = 10
+/** ListTaskDefinitions' status filter */
+const LIST_STATUSES = ['ACTIVE', 'INACTIVE', 'DELETE_IN_PROGRESS']
+const IMAGE = /^[A-Za-z0-9\-_:./#@[\]]+$/
 /** the members of RegisterTaskDefinition; anything else (e.g. a described revision's read-only fields) is refused */
 const FIELDS = [
   'family',
@@ -71,6 +76,7 @@ export function registerTaskDefinitionOp(
       throw clientError("Fargate requires that 'cpu' be defined at the task level.")
     if (params.memory === undefined)
       throw clientError("Fargate requires that 'memory' be defined at the task level.")
+    checkFargateSize(params.cpu, params.memory)
   }
   for (const role of ['taskRoleArn', 'executionRoleArn']) optionalString(params, role)
   const tags = readTags(params)
@@ -119,6 +125,9 @@ function readContainers(raw: unknown, awsvpc: boolean): ContainerDefinition[] {
       throw clientError(`Container name '${name}' contains invalid characters.`)
     if (typeof image !== 'string' || image === '')
       throw clientError('Container.image should not be null or empty.')
+    // an image reference: letters, digits, and - _ : . / # @ (no spaces)
+    if (!IMAGE.test(image))
+      throw clientError(`Container.image '${image.slice(0, 80)}' contains invalid characters.`)
     if (names.has(name)) throw clientError(`Duplicate container name '${name}'.`)
     names.add(name)
     const ports = readPortMappings(container.portMappings, name)
@@ -275,6 +284,11 @@ export function listTaskDefinitionsOp(model: EcsModel, params: Params, ctx: Call
   // despite its name, familyPrefix matches the whole family name, as in ECS
   const family = optionalString(params, 'familyPrefix')
   const status = optionalString(params, 'status') ?? 'ACTIVE'
+  if (!LIST_STATUSES.includes(status)) {
+    throw invalid(
+      `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [${LIST_STATUSES.join(', ')}]`
+    )
+  }
   const sort = optionalString(params, 'sort') ?? 'ASC'
   const records: TaskDefinitionRecord[] = []
   for (const [key, revisions] of model.families) {
