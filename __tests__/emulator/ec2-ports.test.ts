@@ -104,8 +104,8 @@ describe('ECS on EC2: host ports', () => {
       tasks: w.ecs('ListTasks', { cluster: 'c', serviceName: 'api', desiredStatus: 'STOPPED' })
         .taskArns
     }).tasks as Json[]
-    expect(stopped.map((t: Json) => t.stoppedReason)).toEqual([
-      `Host EC2 (instance ${a}) stopped/terminated.`
+    expect(stopped.map((t: Json) => [t.stoppedReason, t.stopCode])).toEqual([
+      [`Host EC2 (instance ${a}) terminated.`, 'TerminationNotice']
     ])
     const running = liveTasks(w, 'api')
     expect(running).toHaveLength(1)

@@ -18,11 +18,13 @@
  * Minutes are whole minutes of simulated time; one is published at the first simulation step at
  * or after its end, with the tasks RUNNING at that step (steps are a second apart).
  *
- * Left out: the ClusterName-only figures, which ECS computes against the CPU and memory its EC2
- * container instances registered (Fargate tasks have none, and the emulator models no instance),
- * and CPUReservation/MemoryReservation, which are EC2-only too.
+ * A task's requests are counted by the targets it registered (`id:port`): its own address for
+ * an awsvpc task, its instance's id and host port for a bridge or host task.
+ *
+ * The ClusterName-only figures of clusters with EC2 container instances are ./ecs-cluster-metrics.ts.
  */
 import type { ServedRequest } from '../dataplane/served.js'
+import { clusterDatapoints, type ClusterUsage } from './ecs-cluster-metrics.js'
 import type { MetricName, MetricStore } from './metric-store.js'
 
 export const ECS_NAMESPACE = 'AWS/ECS'
@@ -39,8 +41,8 @@ export interface TaskCost {
 }
 
 export interface RunningTask {
-  /** the address its load balancer targets send requests to */
-  ip: string
+  /** where its load balancer targets send requests: `id:port` of each target it registered */
+  endpoints: string[]
   /** simulated time it became RUNNING */
   runningSinceSim: number
   cost: TaskCost
@@ -54,11 +56,16 @@ export interface ServiceUsage {
   tasks: RunningTask[]
 }
 
-/** every service that has RUNNING tasks, at the moment of the call */
-export type UsageSource = () => ServiceUsage[]
+/** every service that has RUNNING tasks, and every cluster with EC2 capacity, at the moment of the call */
+export type UsageSource = () => { services: ServiceUsage[]; clusters: ClusterUsage[] }
+
+/** how a served request's target is keyed: the target's id and port, as a task's endpoints are */
+export function endpointKey(id: string, port: number | undefined): string {
+  return `${id}:${port ?? ''}`
+}
 
 export class EcsMetrics {
-  /** minute -> task ip -> requests routed to it in that minute */
+  /** minute -> target `id:port` -> requests routed to it in that minute */
   private readonly served = new Map<number, Map<string, number>>()
   /** the first minute not yet published; undefined until the first step */
   private nextMinute: number | undefined
@@ -78,7 +85,8 @@ export class EcsMetrics {
       byTask = new Map()
       this.served.set(minute, byTask)
     }
-    byTask.set(served.targetId, (byTask.get(served.targetId) ?? 0) + 1)
+    const key = endpointKey(served.targetId, served.targetPort)
+    byTask.set(key, (byTask.get(key) ?? 0) + 1)
   }
 
   /** publishes every minute that ended by simulated time `simNow` */
@@ -87,8 +95,8 @@ export class EcsMetrics {
     // the minute in progress when the world started was not watched from its start: skip it
     const from = Math.max(this.nextMinute ?? ended, ended - MAX_MINUTES_BEHIND)
     if (from < ended) {
-      const services = this.usage()
-      for (let minute = from; minute < ended; minute++) this.publish(minute, services)
+      const usage = this.usage()
+      for (let minute = from; minute < ended; minute++) this.publish(minute, usage)
     }
     this.nextMinute = ended
     for (const minute of this.served.keys()) if (minute < ended) this.served.delete(minute)
@@ -99,11 +107,17 @@ export class EcsMetrics {
     this.nextMinute = undefined
   }
 
-  private publish(minute: number, services: ServiceUsage[]): void {
+  private publish(minute: number, usage: ReturnType<UsageSource>): void {
     const start = minute * MINUTE_MS
     const end = start + MINUTE_MS
     const requests = this.served.get(minute)
-    for (const service of services) {
+    /** requests a second the task served in this minute, over the seconds of it that it ran */
+    const rateOf = (task: RunningTask): number => {
+      const seconds = Math.max(1, (end - Math.max(start, task.runningSinceSim)) / 1000)
+      const count = task.endpoints.reduce((n, key) => n + (requests?.get(key) ?? 0), 0)
+      return count / seconds
+    }
+    for (const service of usage.services) {
       const dimensions = [
         { Name: 'ClusterName', Value: service.clusterName },
         { Name: 'ServiceName', Value: service.serviceName }
@@ -116,14 +130,23 @@ export class EcsMetrics {
       })
       for (const task of service.tasks) {
         if (task.runningSinceSim >= end) continue
-        const seconds = Math.max(1, (end - Math.max(start, task.runningSinceSim)) / 1000)
-        const rate = (requests?.get(task.ip) ?? 0) / seconds
+        const rate = rateOf(task)
         const { cost } = task
         this.put(name('CPUUtilization'), start, cost.cpuBaseline + rate * cost.cpuPerRequest)
         this.put(
           name('MemoryUtilization'),
           start,
           cost.memoryBaseline + rate * cost.memoryPerRequest
+        )
+      }
+    }
+    for (const cluster of usage.clusters) {
+      const dimensions = [{ Name: 'ClusterName', Value: cluster.clusterName }]
+      for (const { metricName, percent } of clusterDatapoints(cluster, end, rateOf)) {
+        this.put(
+          { region: cluster.region, namespace: ECS_NAMESPACE, metricName, dimensions },
+          start,
+          percent
         )
       }
     }

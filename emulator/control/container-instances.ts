@@ -14,8 +14,9 @@ const MAX_COUNT = 100
  *                               ECS agent registers them in the cluster (defaults: 2048 CPU units,
  *                               4096 MiB, m5.large, the region's `a` zone); answers `{ containerInstances:
  *                               [{ ec2InstanceId, containerInstanceArn }] }`
- * - `DELETE container-instances/<i-...>`  stops that instance: its tasks stop ("Host EC2 (instance
- *                               ...) stopped/terminated."), services replace them elsewhere
+ * - `DELETE container-instances/<i-...>`  terminates that instance: its tasks stop ("Host EC2
+ *                               (instance i-...) terminated.", TerminationNotice), it is
+ *                               deregistered, services replace its tasks elsewhere
  *
  * Answers undefined for any other path, so that the caller goes on routing.
  */

@@ -121,6 +121,7 @@ function forward(
     ...base,
     targetGroupArn: group.arn,
     targetId: target.id,
+    targetPort: target.port,
     servingTargets: targets.length
   }
   const answer = router.tasks.answer(target.id, target.port, simNow, random)

@@ -6,8 +6,10 @@ export interface ServedRequest {
   loadBalancerArn: string
   /** the target group of the target chosen; absent when no target was (fixed responses, redirects, no healthy target) */
   targetGroupArn?: string
-  /** the chosen target's id (a task's private IP), for the task's own metrics */
+  /** the chosen target's id (a task's private IP, or an instance id), for the task's own metrics */
   targetId?: string
+  /** the chosen target's port (a bridge or host task's host port on the instance `targetId`) */
+  targetPort?: number
   /** how many targets of the group took traffic when it was routed (RequestCountPerTarget divides by it) */
   servingTargets?: number
   /** a target answered, or the load balancer itself (no healthy target, a target that did not answer), or an action */

@@ -14,6 +14,12 @@ import {
 } from './params.js'
 import { StepNotes } from './step-notes.js'
 import { newTask, stopTask } from './lifecycle.js'
+import { bindTask } from './instances/bind.js'
+import { answersOnOwnAddress } from './instances/endpoints.js'
+import type { ContainerInstance } from './instances/state.js'
+import { runsOnInstances } from './placement/launch.js'
+import { checkLaunch } from './placement/launch-rules.js'
+import { placeStandalone, type RunTaskFailure } from './placement/standalone.js'
 import type { Cluster, Task, TaskDefinitionRecord } from './state.js'
 import { applyTags, readTags } from './tags.js'
 import { renderTask } from './tasks.js'
@@ -50,6 +56,7 @@ export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): ob
   if (definition.status !== 'ACTIVE') throw clientError('TaskDefinition is inactive')
   const count = optionalInt(params, 'count', 1, MAX_COUNT) ?? 1
   const launchType = readPlacement(params)
+  checkLaunch(params, definition, launchType)
   checkNetwork(definition, optionalObject(params, 'networkConfiguration'))
   const startedBy = optionalString(params, 'startedBy') ?? ''
   if (!STARTED_BY.test(startedBy)) {
@@ -90,8 +97,23 @@ export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): ob
   }
   const simAt = model.clock.simNow()
   const tasks: Task[] = []
+  const failures: RunTaskFailure[] = []
   for (let i = 0; i < count; i++) {
+    // on EC2 each task needs an instance with room for it; one that fits nowhere is a failure
+    let instance: ContainerInstance | undefined
+    if (runsOnInstances(launchType)) {
+      const placed = placeStandalone(model, cluster, definition, params, group)
+      if ('failure' in placed) {
+        if (
+          !failures.some((f) => f.arn === placed.failure.arn && f.reason === placed.failure.reason)
+        )
+          failures.push(placed.failure)
+        continue
+      }
+      instance = placed.instance
+    }
     const task = launchStandalone(model, cluster, definition, simAt, {
+      instance,
       launchType,
       network: optionalObject(params, 'networkConfiguration'),
       startedBy,
@@ -104,7 +126,7 @@ export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): ob
   if (clientToken !== undefined) {
     tokens.set(clientToken, { request, arns: tasks.map((task) => task.arn) })
   }
-  return { tasks: tasks.map((task) => renderTask(task, false)), failures: [] }
+  return { tasks: tasks.map((task) => renderTask(task, false)), failures }
 }
 
 export function stopTaskOp(model: EcsModel, params: Params, ctx: CallContext): object {
@@ -209,6 +231,8 @@ function launchStandalone(
   definition: TaskDefinitionRecord,
   simAt: number,
   how: {
+    /** the container instance an EC2 task was placed on */
+    instance: ContainerInstance | undefined
     launchType: string
     network: Params | undefined
     startedBy: string
@@ -225,8 +249,9 @@ function launchStandalone(
     network: how.network,
     tags: new Map()
   })
+  if (how.instance) bindTask(task, how.instance, definition)
   cluster.standalone.set(task.id, task)
   cluster.tasks.set(task.id, task)
-  model.tasksByIp.set(task.ip, task)
+  if (answersOnOwnAddress(task)) model.tasksByIp.set(task.ip, task)
   return task
 }

@@ -71,7 +71,10 @@ export function terminateInstance(model: EcsModel, ec2InstanceId: string, simAt:
   const instance = model.instances.get(ec2InstanceId)
   if (!instance || instance.status === 'INACTIVE') return false
   instance.agentConnected = false
-  stopAll(model, instance, simAt, `Host EC2 (instance ${ec2InstanceId}) stopped/terminated.`)
+  // the developer guide's pattern is "Host EC2 (instance id) stopped/terminated"; tasks of a
+  // terminated instance read "Host EC2 (instance i-...) terminated." with stop code
+  // TerminationNotice, and only a terminated instance is deregistered by itself (API reference)
+  stopAll(model, instance, simAt, `Host EC2 (instance ${ec2InstanceId}) terminated.`)
   instance.status = 'INACTIVE'
   instance.version++
   return true

@@ -24,12 +24,14 @@ export function checkLaunch(
     params,
     (definition.body.placementConstraints ?? []) as unknown[]
   )
+  // worded as ECS words them (CreateService error: "Placement constraints are not supported
+  // with FARGATE launch type.", InvalidParameterException)
   if (launchType === 'FARGATE') {
     if ((rules.strategies?.length ?? 0) > 0) {
-      throw invalid('Task placement strategies are not supported for the Fargate launch type.')
+      throw invalid('Placement strategies are not supported with FARGATE launch type.')
     }
     if ((rules.constraints?.length ?? 0) > 0) {
-      throw invalid('Task placement constraints are not supported for the Fargate launch type.')
+      throw invalid('Placement constraints are not supported with FARGATE launch type.')
     }
   }
   const required = definition.body.requiresCompatibilities

@@ -57,7 +57,9 @@ const SHORTFALL: Record<Exclude<Shortfall, 'NONE'>, string> = {
   CPU: 'has insufficient CPU units available',
   MEMORY: 'has insufficient memory available',
   PORTS: 'is already using a port required by your task',
-  ATTRIBUTE: 'is missing an attribute required by your task'
+  // as ECS posts a constraint the closest instance fails: encountered error "<RunTask's reason>".
+  ATTRIBUTE: 'encountered error "MemberOf placement constraint unsatisfied."',
+  DISTINCT: 'encountered error "DistinctInstance placement constraint unsatisfied."'
 }
 
 /** the service event ECS posts when no container instance can take a task, worded as ECS words it */
@@ -81,5 +83,7 @@ export function runTaskFailureReason(shortfall: Shortfall): string {
     ? 'No Container Instances were found in your cluster.'
     : shortfall === 'ATTRIBUTE'
       ? 'MemberOf placement constraint unsatisfied.'
-      : `RESOURCE:${shortfall}`
+      : shortfall === 'DISTINCT'
+        ? 'DistinctInstance placement constraint unsatisfied.'
+        : `RESOURCE:${shortfall}`
 }

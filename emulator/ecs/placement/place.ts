@@ -7,8 +7,12 @@ import type { Cluster, Task, TaskDefinitionRecord } from '../state.js'
 import { matches } from './expression.js'
 import { parseConstraint, parseStrategy, type Strategy } from './rules.js'
 
-/** Why no instance took the task: the closest one's first shortfall, or no instance at all. */
-export type Shortfall = 'CPU' | 'MEMORY' | 'PORTS' | 'ATTRIBUTE' | 'NONE'
+/**
+ * Why no instance took the task: the closest one's first shortfall (ATTRIBUTE: no instance
+ * matches a memberOf; DISTINCT: every one that does already runs a task of the group), or no
+ * instance at all.
+ */
+export type Shortfall = 'CPU' | 'MEMORY' | 'PORTS' | 'ATTRIBUTE' | 'DISTINCT' | 'NONE'
 
 export type Placement =
   { instance: ContainerInstance } | { closest?: ContainerInstance; shortfall: Shortfall }
@@ -46,14 +50,20 @@ export function place(
   const constraints = [...fromDefinition, ...ask.constraints]
     .filter((c) => c.type === 'distinctInstance' || c.type === 'memberOf')
     .map(parseConstraint)
-  const allowed = active.filter((instance) =>
-    constraints.every((c) =>
-      c.type === 'memberOf'
-        ? matches(c.expression ?? { clauses: [], joins: [] }, attributesOf(instance))
-        : ![...instance.tasks.values()].some((task) => groupOf(task) === ask.group)
+  const members = active.filter((instance) =>
+    constraints.every(
+      (c) =>
+        c.type !== 'memberOf' ||
+        matches(c.expression ?? { clauses: [], joins: [] }, attributesOf(instance))
     )
   )
-  if (allowed.length === 0) return { closest: active[0], shortfall: 'ATTRIBUTE' }
+  if (members.length === 0) return { closest: active[0], shortfall: 'ATTRIBUTE' }
+  const distinct = constraints.some((c) => c.type === 'distinctInstance')
+  const allowed = members.filter(
+    (instance) =>
+      !distinct || ![...instance.tasks.values()].some((task) => groupOf(task) === ask.group)
+  )
+  if (allowed.length === 0) return { closest: members[0], shortfall: 'DISTINCT' }
 
   const need = reservationOf(definition)
   let closest: { instance: ContainerInstance; misses: Shortfall[] } | undefined

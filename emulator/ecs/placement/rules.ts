@@ -63,10 +63,8 @@ export function parseStrategy(raw: Params): Strategy {
     )
   }
   const field = typeof raw.field === 'string' ? raw.field : undefined
-  if (type === 'random') {
-    if (field !== undefined) throw invalid('Field is not supported for random placement strategy.')
-    return { type }
-  }
+  // the API reference: "For the random placement strategy, this field is not used" (ignored, not refused)
+  if (type === 'random') return { type }
   if (field === undefined) throw invalid(`Field must be specified for ${type} placement strategy.`)
   if (type === 'binpack' && !BINPACK_FIELDS.includes(field.toLowerCase())) {
     throw invalid(`Invalid field '${field}' for binpack placement strategy: use cpu or memory.`)
