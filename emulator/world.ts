@@ -6,7 +6,12 @@ import { SimClock } from './core/clock.js'
 import type { ImageBehavior, TaskEvents, World } from './core/contracts.js'
 import { SimDataPlane } from './dataplane/plane.js'
 import { answerFromTasks } from './dataplane/tasks.js'
+import { Ec2AutoScalingBackend } from './ec2-autoscaling/backend.js'
+import { groupsForEcs } from './ec2-autoscaling/ecs-link.js'
 import { EcsBackend } from './ecs/backend.js'
+import { homeOfGroup } from './ecs/capacity/placement.js'
+import { MANAGED_SCALING_NAMESPACE, ManagedScaling } from './ecs/capacity/managed-scaling.js'
+import { registerContainerInstance, terminateInstance } from './ecs/instances/registry.js'
 import type { HookAnswers } from './ecs/managed/hook-answers.js'
 import { interruptTasks } from './ecs/interrupt.js'
 import { instanceEvents } from './ecs/instances/events.js'
@@ -26,6 +31,8 @@ export interface SimWorld extends World {
   readonly images: ImageBook
   readonly cloudwatch: CloudWatchBackend
   readonly autoscaling: ApplicationAutoScalingBackend
+  /** EC2 Auto Scaling: groups whose instances join ECS clusters through capacity providers */
+  readonly ec2AutoScaling: Ec2AutoScalingBackend
   readonly dataPlane: SimDataPlane
   readonly violations: ViolationLog
   readonly taskEvents: TaskEvents
@@ -67,6 +74,47 @@ export function createWorld(
     elbv2.model,
     ecsScaling(ecs)
   )
+  // instances boot in EC2 Auto Scaling and register with the cluster of the provider that owns their group
+  const ec2AutoScaling = new Ec2AutoScalingBackend(clock)
+  ec2AutoScaling.model.sink = {
+    launched: (instance) => {
+      const home = homeOfGroup(ecs.model, instance.groupArn)
+      if (!home) return
+      registerContainerInstance(ecs.model, home.cluster, {
+        cpu: instance.cpu,
+        memory: instance.memory,
+        instanceType: instance.instanceType,
+        availabilityZone: instance.availabilityZone,
+        ec2InstanceId: instance.instanceId,
+        capacityProviderName: home.provider.name
+      })
+    },
+    terminated: (instanceId, _groupArn, simAt) =>
+      void terminateInstance(ecs.model, instanceId, simAt)
+  }
+  ecs.model.capacity.groups = groupsForEcs(ec2AutoScaling.model)
+  const managedScaling = new ManagedScaling(ecs.model, (datum) =>
+    cloudwatch.model.metrics.put(
+      {
+        region: datum.region,
+        namespace: MANAGED_SCALING_NAMESPACE,
+        metricName: 'CapacityProviderReservation',
+        dimensions: [
+          { Name: 'CapacityProviderName', Value: datum.capacityProviderName },
+          { Name: 'ClusterName', Value: datum.clusterName }
+        ]
+      },
+      {
+        simAt: datum.simAt,
+        unit: 'Percent',
+        value: datum.value,
+        count: 1,
+        sum: datum.value,
+        min: datum.value,
+        max: datum.value
+      }
+    )
+  )
   let simulatedTo = clock.simNow()
 
   const tick = (): void => {
@@ -77,6 +125,9 @@ export function createWorld(
       // health first, so that ECS acts on this step's checks and drained targets at once
       elbv2.advance(simulatedTo)
       ecs.advance(simulatedTo)
+      // managed scaling reads this step's PROVISIONING tasks; the groups then launch what it asked for
+      managedScaling.advance(simulatedTo)
+      ec2AutoScaling.advance(simulatedTo)
       // traffic meets this step's health; alarms then see this step's traffic
       dataPlane.advance(simulatedTo)
       cloudwatch.advance(simulatedTo)
@@ -95,12 +146,13 @@ export function createWorld(
 
   return {
     clock,
-    backends: [ecs, elbv2, cloudwatch, autoscaling],
+    backends: [ecs, elbv2, cloudwatch, autoscaling, ec2AutoScaling],
     ecs,
     elbv2,
     images,
     cloudwatch,
     autoscaling,
+    ec2AutoScaling,
     dataPlane,
     violations,
     hookAnswers: ecs.model.hookAnswers,
@@ -128,6 +180,8 @@ export function createWorld(
       elbv2.reset()
       cloudwatch.reset()
       autoscaling.reset()
+      ec2AutoScaling.reset()
+      managedScaling.reset()
       images.clear()
       dataPlane.reset()
       violations.clear()

@@ -4,6 +4,12 @@ import { AwsError } from '../core/errors.js'
 import type { ViolationLog } from '../core/violations.js'
 import type { HealthProbe } from '../elbv2/probe.js'
 import type { ImageBook } from '../images.js'
+import {
+  createCapacityProviderOp,
+  deleteCapacityProviderOp,
+  describeCapacityProvidersOp,
+  putClusterCapacityProvidersOp
+} from './capacity/providers.js'
 import { createClusterOp, describeClustersOp } from './clusters.js'
 import { ecsArn, parseEcsArn } from './ids.js'
 import type { LoadBalancing } from './load-balancing.js'
@@ -47,6 +53,10 @@ type Operation = (model: EcsModel, params: Params, ctx: CallContext) => object
 
 const OPERATIONS: Record<string, Operation> = {
   CreateCluster: createClusterOp,
+  CreateCapacityProvider: createCapacityProviderOp,
+  DescribeCapacityProviders: describeCapacityProvidersOp,
+  DeleteCapacityProvider: deleteCapacityProviderOp,
+  PutClusterCapacityProviders: putClusterCapacityProvidersOp,
   DescribeClusters: describeClustersOp,
   RegisterTaskDefinition: registerTaskDefinitionOp,
   DescribeTaskDefinition: describeTaskDefinitionOp,

@@ -18,7 +18,7 @@ export function createClusterOp(model: EcsModel, params: Params, ctx: CallContex
   const arn = ecsArn(ctx, `cluster/${name}`)
   // creating a cluster that exists answers with it, as ECS does
   const existing = model.clusters.get(arn)
-  if (existing) return { cluster: renderCluster(existing, true) }
+  if (existing) return { cluster: renderCluster(model, existing, true) }
   const cluster: Cluster = {
     arn,
     name,
@@ -38,7 +38,7 @@ export function createClusterOp(model: EcsModel, params: Params, ctx: CallContex
     cluster.settings.push({ name: 'containerInsights', value: 'disabled' })
   applyTags(cluster.tags, tags)
   model.clusters.set(arn, cluster)
-  return { cluster: renderCluster(cluster, true) }
+  return { cluster: renderCluster(model, cluster, true) }
 }
 
 export function describeClustersOp(model: EcsModel, params: Params, ctx: CallContext): object {
@@ -49,13 +49,13 @@ export function describeClustersOp(model: EcsModel, params: Params, ctx: CallCon
   for (const ref of refs.length > 0 ? refs : ['default']) {
     const arn = isArn(ref) ? ref : ecsArn(ctx, `cluster/${ref}`)
     const cluster = model.clusters.get(arn)
-    if (cluster) clusters.push(renderCluster(cluster, withTags))
+    if (cluster) clusters.push(renderCluster(model, cluster, withTags))
     else failures.push({ arn, reason: 'MISSING' })
   }
   return { clusters, failures }
 }
 
-export function renderCluster(cluster: Cluster, withTags: boolean): object {
+export function renderCluster(model: EcsModel, cluster: Cluster, withTags: boolean): object {
   let running = 0
   let pending = 0
   let active = 0
@@ -70,14 +70,19 @@ export function renderCluster(cluster: Cluster, withTags: boolean): object {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
     status: 'ACTIVE',
-    registeredContainerInstancesCount: 0,
+    // ACTIVE and DRAINING ones, as ECS counts them
+    registeredContainerInstancesCount: [...model.instances.values()].filter(
+      (instance) => instance.cluster === cluster && instance.status !== 'INACTIVE'
+    ).length,
     runningTasksCount: running,
     pendingTasksCount: pending,
     activeServicesCount: active,
     statistics: [],
     tags: withTags ? renderTags(cluster.tags) : [],
     settings: cluster.settings,
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: []
+    capacityProviders: cluster.capacityProviders ?? [],
+    defaultCapacityProviderStrategy: (cluster.defaultCapacityProviderStrategy ?? []).map(
+      (item) => ({ ...item })
+    )
   }
 }

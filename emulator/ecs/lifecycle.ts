@@ -1,3 +1,5 @@
+import { assignProvider, placeOnProvider, waitsForInstance } from './capacity/placement.js'
+import { serviceProvider } from './capacity/strategy.js'
 import { ecsArn, hex32, uuid } from './ids.js'
 import { bindTask } from './instances/bind.js'
 import { answersOnOwnAddress, targetOf } from './instances/endpoints.js'
@@ -33,11 +35,12 @@ export function launchTask(
   simAt: number
 ): Task | undefined {
   const definition = model.taskDefinitionByArn(deployment.taskDefinitionArn)
+  // a capacity provider's task is started anyway: it waits in PROVISIONING for room (see ./capacity/)
+  const provider = serviceProvider(model, service)
+  const direct = provider === undefined && runsOnInstances(deployment.launchType)
   // an EC2 task needs an instance with room for it; none now, the scheduler tries again next step
-  const instance = runsOnInstances(deployment.launchType)
-    ? placeServiceTask(model, service, definition, simAt)
-    : undefined
-  if (runsOnInstances(deployment.launchType) && !instance) return undefined
+  const instance = direct ? placeServiceTask(model, service, definition, simAt) : undefined
+  if (direct && !instance) return undefined
   const tags =
     service.extras.propagateTags === 'SERVICE'
       ? new Map(service.tags)
@@ -52,6 +55,7 @@ export function launchTask(
     tags
   })
   if (instance) bindTask(task, instance, definition)
+  assignProvider(model, task, definition, provider)
   service.tasks.set(task.id, task)
   service.cluster.tasks.set(task.id, task)
   if (answersOnOwnAddress(task)) model.tasksByIp.set(task.ip, task)
@@ -123,6 +127,14 @@ export function newTask(
 export function advanceTask(model: EcsModel, task: Task, simNow: number, notes: StepNotes): void {
   if (task.desiredStatus === 'RUNNING') {
     if (task.lastStatus === 'PROVISIONING' && simNow >= task.pendingDueSim) {
+      // an EC2 capacity provider's task waits in PROVISIONING until an instance has room for it
+      if (waitsForInstance(task)) {
+        if (!placeOnProvider(model, task)) return
+        // placed now: it pulls its image and starts from here
+        const waited = simNow - task.pendingDueSim
+        task.pendingDueSim += waited
+        task.runningDueSim += waited
+      }
       task.lastStatus = 'PENDING'
       task.pullStartedAt = model.clock.wallAt(task.pendingDueSim)
       task.version++

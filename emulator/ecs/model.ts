@@ -4,6 +4,7 @@ import { AwsError } from '../core/errors.js'
 import { ViolationLog } from '../core/violations.js'
 import type { ImageBook } from '../images.js'
 import { ecsArn, isArn, parseEcsArn, uuid } from './ids.js'
+import { CapacityBook } from './capacity/book.js'
 import type { LoadBalancing } from './load-balancing.js'
 import { HookAnswers } from './managed/hook-answers.js'
 import { clientError } from './params.js'
@@ -22,6 +23,8 @@ export class EcsModel {
   readonly tasksByIp = new Map<string, Task>()
   /** container instances of every cluster, by EC2 instance id (see ./instances/) */
   readonly instances = new Map<string, ContainerInstance>()
+  /** capacity providers and the Auto Scaling groups behind them (see ./capacity/) */
+  readonly capacity = new CapacityBook()
   private addresses = 0
   /** what the simulated Lambda functions of lifecycle hooks answer (PUT /_emulator/hooks) */
   readonly hookAnswers = new HookAnswers()
@@ -98,6 +101,7 @@ export class EcsModel {
     this.families.clear()
     this.tasksByIp.clear()
     this.instances.clear()
+    this.capacity.clear()
     this.addresses = 0
     this.hookAnswers.clear()
   }

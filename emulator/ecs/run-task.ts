@@ -12,6 +12,8 @@ import {
   type Params,
   requiredString
 } from './params.js'
+import { assignProvider } from './capacity/placement.js'
+import { readPlacement as readStrategy } from './capacity/strategy.js'
 import { StepNotes } from './step-notes.js'
 import { newTask, stopTask } from './lifecycle.js'
 import { bindTask } from './instances/bind.js'
@@ -40,10 +42,8 @@ const MAX_COUNT = 10
 const STARTED_BY = /^[A-Za-z0-9_/-]{0,128}$/
 const GROUP = /^[A-Za-z0-9_:./-]{1,255}$/
 const MAX_OVERRIDES = 8192
-const MAX_STRATEGY = 20
 const CLIENT_TOKEN = /^[\x21-\x7e]{1,64}$/
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES']
-const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT']
 const MAX_REASON = 255
 
 /** clientToken -> what it started, per cluster */
@@ -55,7 +55,8 @@ export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): ob
   if (!definition) throw clientError('TaskDefinition not found.')
   if (definition.status !== 'ACTIVE') throw clientError('TaskDefinition is inactive')
   const count = optionalInt(params, 'count', 1, MAX_COUNT) ?? 1
-  const launchType = readPlacement(params)
+  const placement = readPlacement(params, cluster)
+  const launchType = placement.launchType
   checkLaunch(params, definition, launchType)
   checkNetwork(definition, optionalObject(params, 'networkConfiguration'))
   const startedBy = optionalString(params, 'startedBy') ?? ''
@@ -101,7 +102,8 @@ export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): ob
   for (let i = 0; i < count; i++) {
     // on EC2 each task needs an instance with room for it; one that fits nowhere is a failure
     let instance: ContainerInstance | undefined
-    if (runsOnInstances(launchType)) {
+    // a capacity provider's task is placed by its provider (or waits in PROVISIONING for room)
+    if (!placement.strategy && runsOnInstances(launchType)) {
       const placed = placeStandalone(model, cluster, definition, params, group)
       if ('failure' in placed) {
         if (
@@ -120,6 +122,10 @@ export function runTaskOp(model: EcsModel, params: Params, ctx: CallContext): ob
       group,
       overrides
     })
+    if (placement.strategy) {
+      const provider = model.capacity.pickProvider(placement.strategy, providerCounts(tasks))
+      assignProvider(model, task, definition, provider)
+    }
     applyTags(task.tags, tags)
     tasks.push(task)
   }
@@ -156,39 +162,26 @@ export function stopTaskOp(model: EcsModel, params: Params, ctx: CallContext): o
   return { task: renderTask(task, false) }
 }
 
-function readPlacement(params: Params): string {
+function readPlacement(
+  params: Params,
+  cluster: Cluster
+): { launchType: string; strategy?: ReturnType<typeof readStrategy>['strategy'] } {
   const launchType = optionalString(params, 'launchType')
-  const strategy =
-    params.capacityProviderStrategy === undefined
-      ? undefined
-      : objectList(params, 'capacityProviderStrategy')
-  if (launchType !== undefined && strategy !== undefined && strategy.length > 0) {
-    throw invalid(
-      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.'
-    )
-  }
   if (launchType !== undefined && !LAUNCH_TYPES.includes(launchType)) {
     throw invalid(`launchType must be one of ${LAUNCH_TYPES.join(', ')}.`)
   }
-  if (strategy !== undefined && strategy.length > 0) {
-    if (strategy.length > MAX_STRATEGY) {
-      throw invalid(
-        `A capacity provider strategy can contain at most ${MAX_STRATEGY} capacity providers.`
-      )
-    }
-    for (const item of strategy) {
-      const provider = requiredString(item, 'capacityProvider')
-      optionalInt(item, 'weight', 0, 1000)
-      optionalInt(item, 'base', 0, 100000)
-      if (!FARGATE_PROVIDERS.includes(provider)) {
-        throw invalid(
-          'The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.'
-        )
-      }
-    }
-    return 'FARGATE'
+  const { launchType: placed, strategy } = readStrategy(cluster, params)
+  return { launchType: placed ?? 'FARGATE', ...(strategy ? { strategy } : {}) }
+}
+
+/** how many of this request's tasks each provider has, for the strategy's base and weights */
+function providerCounts(tasks: Task[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const task of tasks) {
+    const name = task.capacityProviderName
+    if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1)
   }
-  return launchType ?? 'FARGATE'
+  return counts
 }
 
 function checkNetwork(definition: TaskDefinitionRecord, network: Params | undefined): void {

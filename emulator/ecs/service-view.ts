@@ -28,7 +28,10 @@ export function renderService(model: EcsModel, service: Service, withTags: boole
     status: service.status,
     desiredCount: service.desiredCount,
     ...counts(tasks),
-    launchType: service.launchType,
+    // ECS shows a strategy in place of the launch type
+    ...(service.extras.capacityProviderStrategy
+      ? { capacityProviderStrategy: service.extras.capacityProviderStrategy }
+      : { launchType: service.launchType }),
     ...(fargate
       ? { platformVersion: service.extras.platformVersion ?? 'LATEST', platformFamily: 'Linux' }
       : {}),

@@ -16,6 +16,7 @@ import {
   requiredString,
   stringList
 } from './params.js'
+import { readPlacement } from './capacity/strategy.js'
 import { newDeployment, startDeployment } from './scheduler.js'
 import { watchScaleToZero } from './safety.js'
 import { checkLaunch, requestedLaunchType } from './placement/launch-rules.js'
@@ -61,7 +62,9 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
   const desiredCount = optionalInt(params, 'desiredCount', 0, 100000)
   if (desiredCount === undefined)
     throw invalid('desiredCount must be specified for a REPLICA service.')
-  checkLaunch(params, definition, requestedLaunchType(params))
+  // a capacity provider strategy (given, or the cluster's default) stands for its launch type
+  const placement = readPlacement(cluster, params)
+  checkLaunch(params, definition, placement.launchType ?? requestedLaunchType(params))
   const loadBalancers = readLoadBalancers(model, params, definition) ?? []
   const networkConfiguration = optionalObject(params, 'networkConfiguration')
   checkNetwork(definition, networkConfiguration)
@@ -80,10 +83,13 @@ export function createServiceOp(model: EcsModel, params: Params, ctx: CallContex
     cluster,
     status: 'ACTIVE',
     desiredCount,
-    launchType: optionalString(params, 'launchType') ?? 'FARGATE',
+    launchType: placement.launchType ?? 'FARGATE',
     deploymentConfiguration,
     loadBalancers,
-    extras: pickExtras(params, {}),
+    extras: {
+      ...pickExtras(params, {}),
+      ...(placement.strategy ? { capacityProviderStrategy: placement.strategy } : {})
+    },
     tags: new Map(),
     createdAt: now,
     createdBy: `arn:aws:iam::${ctx.accountId}:role/emulator`,

@@ -43,6 +43,9 @@ export interface Cluster {
   standalone: Map<string, Task>
   /** the last STOPPED ones of them, oldest first */
   standaloneStopped: Task[]
+  /** PutClusterCapacityProviders: names of the providers associated with it, and its default strategy */
+  capacityProviders?: string[]
+  defaultCapacityProviderStrategy?: { capacityProvider: string; weight: number; base: number }[]
 }
 
 export interface LoadBalancerRef {
@@ -199,6 +202,8 @@ export interface Task {
   runningSim?: number
   /** when the scheduler first saw one of its targets unhealthy */
   unhealthySinceSim?: number
+  /** the capacity provider it was launched by (its instance, for an Auto Scaling group's: containerInstance) */
+  capacityProviderName?: string
   /** a Fargate Spot reclaim noticed it: gone by `reclaimAtSim`, its containers exiting with `exitCode` */
   interruption?: { reclaimAtSim: number; exitCode: number }
 }

@@ -115,6 +115,7 @@ export function renderTask(task: Task, withTags: boolean): object {
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
     ...(task.containerInstance ? { containerInstanceArn: task.containerInstance.arn } : {}),
     availabilityZone: task.availabilityZone,
+    ...(task.capacityProviderName ? { capacityProviderName: task.capacityProviderName } : {}),
     clusterArn: task.cluster.arn,
     connectivity: 'CONNECTED',
     connectivityAt: seconds(task.createdAt),

@@ -32,6 +32,10 @@ const QUERY_VERSIONS: Record<string, QueryService> = {
   '2010-08-01': {
     service: 'cloudwatch',
     format: queryFormat('http://monitoring.amazonaws.com/doc/2010-08-01/')
+  },
+  '2011-01-01': {
+    service: 'autoscaling',
+    format: queryFormat('http://autoscaling.amazonaws.com/doc/2011-01-01/')
   }
 }
 

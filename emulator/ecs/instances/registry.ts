@@ -16,6 +16,8 @@ export interface InstanceSpec {
   availabilityZone: string
   /** the EC2 instance id; a new `i-` + 17 hex when absent */
   ec2InstanceId?: string
+  /** the capacity provider whose Auto Scaling group launched it */
+  capacityProviderName?: string
 }
 
 export function newEc2InstanceId(): string {
@@ -52,6 +54,7 @@ export function registerContainerInstance(
     memory: spec.memory,
     instanceType: spec.instanceType,
     availabilityZone: spec.availabilityZone,
+    ...(spec.capacityProviderName ? { capacityProviderName: spec.capacityProviderName } : {}),
     ip: model.nextIp(),
     registeredAt: model.clock.wallNow(),
     version: 1,

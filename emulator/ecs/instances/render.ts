@@ -52,7 +52,7 @@ export function renderContainerInstance(instance: ContainerInstance): object {
   return {
     containerInstanceArn: instance.arn,
     ec2InstanceId: instance.ec2InstanceId,
-    capacityProviderName: undefined,
+    capacityProviderName: instance.capacityProviderName,
     version: instance.version,
     versionInfo: {
       agentVersion: '1.89.0',

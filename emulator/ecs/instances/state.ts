@@ -14,6 +14,8 @@ export interface ContainerInstance {
   memory: number
   instanceType: string
   availabilityZone: string
+  /** the capacity provider whose Auto Scaling group launched it, if one did */
+  capacityProviderName?: string
   /** the instance's private address: what `host` and `bridge` tasks answer on */
   ip: string
   registeredAt: number

@@ -9,9 +9,9 @@ const REPEAT_EVENT_MS = 60_000
 const lastFailure = new WeakMap<Service, { message: string; simAt: number }>()
 
 /**
- * Whether a task of this launch type runs on a container instance of the cluster. A capacity
- * provider strategy will be resolved here to EC2 or Fargate once capacity providers exist; until
- * then such services run as their launchType says.
+ * Whether a task of this launch type runs on a container instance of the cluster, placed by the
+ * scheduler as it starts. A capacity provider's tasks are not placed here: they start anyway and
+ * wait in PROVISIONING for room on their group's instances (../capacity/placement.ts).
  */
 export function runsOnInstances(launchType: string): boolean {
   return launchType === 'EC2'

@@ -23,6 +23,8 @@ export interface PlacementAsk {
   strategies: Params[]
   constraints: Params[]
   random?: () => number
+  /** a capacity provider's task: only the instances its Auto Scaling group registered */
+  capacityProvider?: string
 }
 
 /** The group a live task counts in, as placement sees it. */
@@ -43,7 +45,11 @@ export function place(
   ask: PlacementAsk
 ): Placement {
   const active = [...model.instances.values()].filter(
-    (i) => i.cluster === cluster && i.status === 'ACTIVE' && i.agentConnected
+    (i) =>
+      i.cluster === cluster &&
+      i.status === 'ACTIVE' &&
+      i.agentConnected &&
+      (ask.capacityProvider === undefined || i.capacityProviderName === ask.capacityProvider)
   )
   if (active.length === 0) return { shortfall: 'NONE' }
   const fromDefinition = (definition.body.placementConstraints ?? []) as Params[]
