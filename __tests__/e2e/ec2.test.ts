@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
@@ -18,6 +19,7 @@ import {
   callsOf,
   currentWeights,
   deployInputs,
+  expectNoViolations,
   run,
   setImage,
   startHarness,
@@ -77,6 +79,14 @@ function expectEphemeral(tasks: { hostPort: number }[]): void {
     expect(task.hostPort).toBeGreaterThanOrEqual(32768)
     expect(task.hostPort).toBeLessThanOrEqual(60999)
   }
+}
+
+/** the EC2 instance ids of these container instances, as `instance` targets name them */
+async function ec2IdsOf(t: Ec2Topology, containerInstances: string[]): Promise<string[]> {
+  const out = await ecs.send(
+    new DescribeContainerInstancesCommand({ cluster: t.cluster, containerInstances })
+  )
+  return (out.containerInstances ?? []).map((instance) => instance.ec2InstanceId ?? '')
 }
 
 async function weightWritesOf(caller: string): Promise<number> {
@@ -234,7 +244,7 @@ describe('ECS on EC2: abort, rollback and a drained instance', () => {
         deployInputs(t, {
           image: 'registry.example.com/app:ec2.drain',
           'traffic-steps': '10,100',
-          'step-wait': '4s'
+          'step-wait': '3s'
         }),
         {
           onOutput: (text) => {
@@ -273,6 +283,39 @@ describe('ECS on EC2: abort, rollback and a drained instance', () => {
       expect(moved.map((task) => task.stoppedReason)).toContain(
         'Task stopped during instance draining'
       )
+    }
+  )
+})
+
+describe('ECS on EC2: a capacity provider with managed scaling', () => {
+  it.concurrent(
+    'a group with room for the live side only: the idle side waits in PROVISIONING while the group grows, then is promoted',
+    async () => {
+      // t3.micro instances hold one task each: the group's 2 are taken by the live side
+      const t = await createEc2BlueGreenTopology({
+        prefix: `ec2-${++pairs}`,
+        endpoint: h.url,
+        desiredCount: 2,
+        capacityProvider: { instances: 2 }
+      })
+      const result = await run(h, deployInputs(t, { image: 'registry.example.com/app:ec2.grow' }))
+      expect(result.outputs.reason).toBeUndefined()
+      expect(result.outputs.result).toBe('promoted')
+      expect(result.stdout).toMatch(
+        /capacity: \S+-green needs .*: short by [^,]+, capacity provider \S+ \(managed scaling\) has to add instances/
+      )
+      expect(result.stdout).toMatch(
+        /waiting for capacity: 2 of 2 tasks of \S+-green wait for an instance \(capacity provider \S+ is scaling out\)/
+      )
+      await expectNoViolations(h, result)
+      expect(await settledOn(h, t, 'green')).toMatchObject({ weight: 100, healthy: 2 })
+      // the new side runs on the instances the group added
+      const green = await bindings(t, t.services.green)
+      expect(green).toHaveLength(2)
+      expectEphemeral(green)
+      const hosts = await ec2IdsOf(t, [...new Set(green.map((task) => task.instance))])
+      expect(hosts.length).toBeGreaterThan(0)
+      for (const host of hosts) expect(t.instanceIds).not.toContain(host)
     }
   )
 })
