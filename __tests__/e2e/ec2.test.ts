@@ -1,17 +1,25 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs'
+import {
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  UpdateContainerInstancesStateCommand
+} from '@aws-sdk/client-ecs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   createEc2BlueGreenTopology,
   type Ec2Topology
 } from '../../emulator/fixtures/ec2-topology.js'
 import { clientConfig } from '../helpers/emulator.js'
+import { mutationsOf, routeTags, settledOn, side } from './durable-world.js'
 import {
   callsOf,
   currentWeights,
   deployInputs,
+  expectNoViolations,
   run,
   setImage,
   startHarness,
@@ -47,17 +55,38 @@ function pair(desiredCount = 2): Promise<Ec2Topology> {
   })
 }
 
-/** the running tasks of a service: instance and host port of each */
-async function bindings(t: Ec2Topology, service: string) {
+/** the running (or, asked so, stopped) tasks of a service: instance and host port of each */
+async function bindings(t: Ec2Topology, service: string, desiredStatus?: 'STOPPED') {
   const arns =
-    (await ecs.send(new ListTasksCommand({ cluster: t.cluster, serviceName: service }))).taskArns ??
-    []
+    (
+      await ecs.send(
+        new ListTasksCommand({ cluster: t.cluster, serviceName: service, desiredStatus })
+      )
+    ).taskArns ?? []
+  if (arns.length === 0) return []
   const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: t.cluster, tasks: arns })))
     .tasks
   return (tasks ?? []).map((task) => ({
     instance: task.containerInstanceArn ?? '',
-    hostPort: task.containers?.[0]?.networkBindings?.[0]?.hostPort ?? 0
+    hostPort: task.containers?.[0]?.networkBindings?.[0]?.hostPort ?? 0,
+    stoppedReason: task.stoppedReason
   }))
+}
+
+/** every host port in Docker's ephemeral range, as a bridge task with hostPort 0 gets */
+function expectEphemeral(tasks: { hostPort: number }[]): void {
+  for (const task of tasks) {
+    expect(task.hostPort).toBeGreaterThanOrEqual(32768)
+    expect(task.hostPort).toBeLessThanOrEqual(60999)
+  }
+}
+
+/** the EC2 instance ids of these container instances, as `instance` targets name them */
+async function ec2IdsOf(t: Ec2Topology, containerInstances: string[]): Promise<string[]> {
+  const out = await ecs.send(
+    new DescribeContainerInstancesCommand({ cluster: t.cluster, containerInstances })
+  )
+  return (out.containerInstances ?? []).map((instance) => instance.ec2InstanceId ?? '')
 }
 
 async function weightWritesOf(caller: string): Promise<number> {
@@ -79,10 +108,7 @@ describe('ECS on EC2, bridge mode, instance target groups', () => {
       })
       const green = await bindings(t, t.services.green)
       expect(green).toHaveLength(3)
-      for (const task of green) {
-        expect(task.hostPort).toBeGreaterThanOrEqual(32768)
-        expect(task.hostPort).toBeLessThanOrEqual(60999)
-      }
+      expectEphemeral(green)
       // three tasks on two instances: two share one, told apart by their ports
       const byInstance = new Map<string, typeof green>()
       for (const task of green)
@@ -157,6 +183,139 @@ describe('ECS on EC2, bridge mode, instance target groups', () => {
         [t.targetGroups.blue]: 100,
         [t.targetGroups.green]: 0
       })
+    }
+  )
+})
+
+describe('ECS on EC2: abort, rollback and a drained instance', () => {
+  it.concurrent(
+    'abort after a pause: the traffic goes back to the live side, then the new side to 0',
+    async () => {
+      const t = await pair()
+      const inputs = deployInputs(t, {
+        image: 'registry.example.com/app:ec2.pause',
+        'traffic-steps': '25,pause,100'
+      })
+      const paused = await run(h, inputs)
+      expect(paused.outputs.result).toBe('paused')
+      expect(await side(h, t, 'green')).toMatchObject({ weight: 25, healthy: 2 })
+      const abort = await run(h, deployInputs(t, { command: 'abort' }))
+      expect(abort.exitCode).toBe(0)
+      expect(abort.outputs.result).toBe('aborted')
+      const changes = await mutationsOf(h, abort)
+      // the weight goes back before the new side is scaled down
+      expect(changes.indexOf('ModifyListener')).toBeGreaterThanOrEqual(0)
+      expect(changes.indexOf('ModifyListener')).toBeLessThan(changes.indexOf('UpdateService'))
+      expect(await settledOn(h, t, 'blue')).toMatchObject({ weight: 100, healthy: 2 })
+      expect(await side(h, t, 'green')).toMatchObject({ weight: 0, desired: 0 })
+      expect((await routeTags(h, t))['ecs-blue-green:phase']).toBe('aborted')
+    }
+  )
+
+  it.concurrent(
+    'rollback after promotion brings the old side back on new host ports, then moves the traffic',
+    async () => {
+      const t = await pair()
+      const deployed = await run(h, deployInputs(t, { image: 'registry.example.com/app:ec2.next' }))
+      expect(deployed.outputs.result).toBe('promoted')
+      expect(await side(h, t, 'blue')).toMatchObject({ weight: 0, desired: 0 })
+      const rollback = await run(h, deployInputs(t, { command: 'rollback' }))
+      expect(rollback.exitCode).toBe(0)
+      expect(rollback.outputs.result).toBe('rolled-back')
+      expect(rollback.outputs['live-service']).toBe(t.services.blue)
+      expect(rollback.outputs['task-definition-arn']).toBe(t.taskDefinitionArn)
+      const changes = await mutationsOf(h, rollback)
+      // brought up (and healthy, as instance:port targets) before any weight moved
+      expect(changes.indexOf('UpdateService')).toBeLessThan(changes.indexOf('ModifyListener'))
+      expect(await settledOn(h, t, 'blue')).toMatchObject({ weight: 100, healthy: 2 })
+      const blue = await bindings(t, t.services.blue)
+      expect(blue).toHaveLength(2)
+      expectEphemeral(blue)
+    }
+  )
+
+  it.concurrent(
+    'an instance drained mid-bake is no failed release: ECS moves the tasks and the release is promoted',
+    async () => {
+      const t = await pair()
+      let drained: Promise<string> | undefined
+      const result = await run(
+        h,
+        deployInputs(t, {
+          image: 'registry.example.com/app:ec2.drain',
+          'traffic-steps': '10,100',
+          'step-wait': '3s'
+        }),
+        {
+          onOutput: (text) => {
+            if (drained || !/Bake at 10%/.test(text)) return
+            // the instance of one of the new side's tasks, as an AMI update or a scale-in drains it
+            drained = bindings(t, t.services.green).then(async ([task]) => {
+              const instance = task?.instance ?? ''
+              await ecs.send(
+                new UpdateContainerInstancesStateCommand({
+                  cluster: t.cluster,
+                  containerInstances: [instance],
+                  status: 'DRAINING'
+                })
+              )
+              return instance
+            })
+          }
+        }
+      )
+      const instance = await drained!
+      expect(instance).not.toBe('')
+      expect(result.outputs.reason).toBeUndefined()
+      expect(result.outputs.result).toBe('promoted')
+      expect(result.stdout).toMatch(
+        /task \S+ of \S+-green was stopped by its container instance draining \(Task stopped during instance draining\): ECS replaces it; not a failure of the release/
+      )
+      // the new side runs, all of it healthy, on the instance left
+      expect(await settledOn(h, t, 'green')).toMatchObject({ weight: 100, healthy: 2 })
+      const green = await bindings(t, t.services.green)
+      expect(green).toHaveLength(2)
+      expect(green.map((task) => task.instance)).not.toContain(instance)
+      const moved = (await bindings(t, t.services.green, 'STOPPED')).filter(
+        (task) => task.instance === instance
+      )
+      expect(moved.length).toBeGreaterThan(0)
+      expect(moved.map((task) => task.stoppedReason)).toContain(
+        'Task stopped during instance draining'
+      )
+    }
+  )
+})
+
+describe('ECS on EC2: a capacity provider with managed scaling', () => {
+  it.concurrent(
+    'a group with room for the live side only: the idle side waits in PROVISIONING while the group grows, then is promoted',
+    async () => {
+      // t3.micro instances hold one task each: the group's 2 are taken by the live side
+      const t = await createEc2BlueGreenTopology({
+        prefix: `ec2-${++pairs}`,
+        endpoint: h.url,
+        desiredCount: 2,
+        capacityProvider: { instances: 2 }
+      })
+      const result = await run(h, deployInputs(t, { image: 'registry.example.com/app:ec2.grow' }))
+      expect(result.outputs.reason).toBeUndefined()
+      expect(result.outputs.result).toBe('promoted')
+      expect(result.stdout).toMatch(
+        /capacity: \S+-green needs .*: short by [^,]+, capacity provider \S+ \(managed scaling\) has to add instances/
+      )
+      expect(result.stdout).toMatch(
+        /waiting for capacity: 2 of 2 tasks of \S+-green wait for an instance \(capacity provider \S+ is scaling out\)/
+      )
+      await expectNoViolations(h, result)
+      expect(await settledOn(h, t, 'green')).toMatchObject({ weight: 100, healthy: 2 })
+      // the new side runs on the instances the group added
+      const green = await bindings(t, t.services.green)
+      expect(green).toHaveLength(2)
+      expectEphemeral(green)
+      const hosts = await ec2IdsOf(t, [...new Set(green.map((task) => task.instance))])
+      expect(hosts.length).toBeGreaterThan(0)
+      for (const host of hosts) expect(t.instanceIds).not.toContain(host)
     }
   )
 })

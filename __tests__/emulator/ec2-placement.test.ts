@@ -95,7 +95,12 @@ describe('ECS on EC2: placement', () => {
       placementStrategy: [{ type: 'spread', field: 'instanceId' }],
       loadBalancers: [{ targetGroupArn: group, containerName: 'api', containerPort: 8080 }]
     })
-    w.runUntil(() => liveTasks(w, 'api').every((t: Json) => t.lastStatus === 'RUNNING'), 60)
+    // one task on each instance, both running, before one instance is drained
+    w.runUntil(() => {
+      const running = liveTasks(w, 'api').filter((t: Json) => t.lastStatus === 'RUNNING')
+      return running.length === 2
+    }, 60)
+    expect(hostsOf(w, liveTasks(w, 'api')).sort()).toEqual([a, b].sort())
     const arns = w.ecs('ListContainerInstances', { cluster: 'c' }).containerInstanceArns
     const drained = w
       .ecs('DescribeContainerInstances', { cluster: 'c', containerInstances: arns })
@@ -125,6 +130,20 @@ describe('ECS on EC2: placement', () => {
     expect(
       w.ecs('ListContainerInstances', { cluster: 'c', status: 'DRAINING' }).containerInstanceArns
     ).toEqual([drained.containerInstanceArn])
+    // the moved task says why, in AWS's words, which the action tells apart from a failed release
+    const stopped = w.ecs('ListTasks', {
+      cluster: 'c',
+      serviceName: 'api',
+      desiredStatus: 'STOPPED'
+    }).taskArns as string[]
+    const moved = w.ecs('DescribeTasks', { cluster: 'c', tasks: stopped }).tasks as Json[]
+    expect(moved.length).toBeGreaterThan(0)
+    for (const task of moved) {
+      expect(task).toMatchObject({
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: 'Task stopped during instance draining'
+      })
+    }
   })
 
   it('refuses more than 5 strategies and a Fargate service with placement', () => {

@@ -114,6 +114,24 @@ describe('discovery refuses what is not a settled blue/green pair, changing noth
     expect(bg.mutations()).toEqual([])
   })
 
+  it('a DAEMON service, which takes no desired count', async () => {
+    const bg = new BlueGreen()
+    bg.aws.ecsWorld.addService({
+      name: 'web-agent',
+      taskDefinitionArn: bg.liveRevision,
+      desiredCount: 0,
+      targetGroupArn: bg.greenTg,
+      schedulingStrategy: 'DAEMON'
+    })
+    const error = await bg
+      .deploy({ services: ['web-blue', 'web-agent'] })
+      .catch((caught: Error) => caught)
+    expect((error as Error).message).toBe(
+      'service web-agent uses the DAEMON scheduling strategy, which runs one task on every container instance and takes no desired count; expected a REPLICA service'
+    )
+    expect(bg.mutations()).toEqual([])
+  })
+
   it('the live service at desiredCount 0', async () => {
     const message = await refusal({}, (bg) =>
       bg.aws.ecsWorld.updateService(bg.blue, { desiredCount: 0 })

@@ -179,6 +179,35 @@ describe('bake gate', () => {
     })
   })
 
+  it('waits for a replacement ECS starts before stopping the task it replaces (a drained instance)', () => {
+    // minimum healthy 100%: the task on the draining instance runs until its replacement serves
+    const three = [task('10.0.2.10'), task('10.0.2.11'), task('10.0.2.12')]
+    const replacing = snapshot({
+      tasks: three,
+      running: 3,
+      targets: [
+        target('10.0.2.10', 'healthy'),
+        target('10.0.2.11', 'healthy'),
+        target('10.0.2.12', 'initial', { reason: 'Elb.RegistrationInProgress' })
+      ]
+    })
+    expect(bakeVerdict(replacing, bake)).toEqual({ kind: 'waiting' })
+    // the surplus covers the replacement only: two of three not serving is a failure
+    const twoDown = snapshot({
+      tasks: three,
+      running: 3,
+      targets: [
+        target('10.0.2.10', 'healthy'),
+        target('10.0.2.11', 'initial'),
+        target('10.0.2.12', 'initial')
+      ]
+    })
+    expect(bakeVerdict(twoDown, bake)).toMatchObject({
+      kind: 'failed',
+      reason: 'target 10.0.2.12:8080 initial in web-green-tg at step 2 (25%)'
+    })
+  })
+
   it('fails when fewer tasks run than desired', () => {
     expect(bakeVerdict(snapshot({ running: 1 }), bake)).toMatchObject({
       reason: 'web-green is running 1 of 2 tasks at step 2 (25%)'

@@ -91,6 +91,7 @@ interface Service {
   events: { at: number; message: string }[]
   ipBlock: number
   nextIp: number
+  schedulingStrategy?: string
 }
 
 export interface ServiceSetup {
@@ -102,6 +103,8 @@ export interface ServiceSetup {
   status?: string
   /** more target groups the service is attached to */
   extraTargetGroups?: string[]
+  /** REPLICA when absent */
+  schedulingStrategy?: string
 }
 
 /**
@@ -162,7 +165,8 @@ export class MemoryEcs {
       deployments: [],
       events: [],
       ipBlock: this.services.size + 1,
-      nextIp: 10
+      nextIp: 10,
+      ...(setup.schedulingStrategy ? { schedulingStrategy: setup.schedulingStrategy } : {})
     }
     this.services.set(setup.name, service)
     const deployment = this.newDeployment(service, setup.taskDefinitionArn)
@@ -209,6 +213,7 @@ export class MemoryEcs {
           pendingCount: count('PENDING', deployment.id)
         })),
         events: [...service.events],
+        ...(service.schedulingStrategy ? { schedulingStrategy: service.schedulingStrategy } : {}),
         placement: this.ec2
           ? this.ec2.managedScaling
             ? {

@@ -173,8 +173,14 @@ function rebalance(model: EcsModel, service: Service, simNow: number, notes: Ste
     stopCode: 'ServiceSchedulerInitiated' as const,
     failed: false
   }
+  // AWS's words for a task moved off a DRAINING instance (ECS developer guide, instance draining)
+  const drained = {
+    reason: 'Task stopped during instance draining',
+    stopCode: 'ServiceSchedulerInitiated' as const,
+    failed: false
+  }
   const stop = (task: Task): void => {
-    stopTask(model, task, simNow, notes, scaleDown)
+    stopTask(model, task, simNow, notes, onDrainingInstance(task) ? drained : scaleDown)
     notes.stopped.push(task)
   }
 

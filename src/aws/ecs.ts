@@ -77,7 +77,8 @@ function serviceView(s: Service): ServiceView {
       updatedAt: time(d.updatedAt)
     })),
     events: (s.events ?? []).map((e) => ({ at: time(e.createdAt), message: e.message ?? '' })),
-    placement: placementOf(s)
+    placement: placementOf(s),
+    ...(s.schedulingStrategy ? { schedulingStrategy: s.schedulingStrategy } : {})
   }
 }
 

@@ -122,6 +122,13 @@ export function activeService(
   if (view.status !== 'ACTIVE') {
     throw new TopologyError(`service ${name} is ${view.status}; expected an ACTIVE service`)
   }
+  if (view.schedulingStrategy === 'DAEMON') {
+    // ECS runs a daemon's task on every instance and ignores a desired count: no idle side to bring up
+    throw new TopologyError(
+      `service ${name} uses the DAEMON scheduling strategy, which runs one task on every ` +
+        'container instance and takes no desired count; expected a REPLICA service'
+    )
+  }
   return view
 }
 

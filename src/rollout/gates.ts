@@ -58,12 +58,15 @@ export function bakeVerdict(snapshot: IdleSnapshot, gate: GateContext): Verdict 
       `${gate.service} is running ${service.runningCount} of ${wanted} tasks ${gate.where}`
     )
   }
+  // more tasks than wanted: ECS starts a replacement before it stops the task it replaces (an
+  // instance drained while the minimum healthy percent is 100), and the replacement may be on its way
+  const replacing = Math.max(0, tasks.length - wanted)
   let coming = Math.max(0, wanted - tasks.length)
   for (const task of tasks) {
     const target = targetOf(task, snapshot.targets, gate)
     if (target?.state === 'healthy') continue
     coming++
-    if (target?.state === 'draining' || coming > joining) {
+    if (target?.state === 'draining' || coming > joining + replacing) {
       return fail(targetWords(task, target, gate))
     }
   }

@@ -69,6 +69,8 @@ export interface ServiceView {
   placement?: TaskPlacement
   /** deploymentConfiguration.strategy: ROLLING (or absent) for a side of a pair */
   strategy?: string
+  /** REPLICA (or absent), or DAEMON: one task per container instance, no desired count to set */
+  schedulingStrategy?: string
 }
 
 /** Where a task runs: a launch type or a capacity provider strategy, and its network. */

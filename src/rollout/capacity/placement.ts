@@ -32,7 +32,9 @@ export function placementOf(
   )
   const unplaced = latest && UNPLACED.test(latest.message) ? latest.message : undefined
   const scaling = room?.scaling ?? []
-  if (provisioning > 0 || (unplaced && scaling.length > 0)) {
+  // PROVISIONING alone is no wait for an instance: every task passes through it (an awsvpc task
+  // while its network interface is attached); only a provider that scales makes tasks wait there
+  if (scaling.length > 0 && (provisioning > 0 || unplaced)) {
     const by = scaling.length > 0 ? ` (capacity provider ${scaling.join(', ')} is scaling out)` : ''
     const count = provisioning > 0 ? provisioning : Math.max(0, wanted - tasks.length)
     return {
