@@ -205,12 +205,13 @@ export function parseSettings(
   const servicesText = required('services', given('services'))
   // one service: ECS deploys it itself (its strategy is checked once AWS is asked), and its
   // listener rules come from its own advancedConfiguration
-  const one = command.startsWith('preview') ? undefined : oneService(servicesText, cluster, region)
+  const one = oneService(servicesText, cluster, region)
   const services = one
     ? ([one, one] as [string, string])
     : parseServices(servicesText, cluster.name, region)
+  // a preview's host rule goes on a listener: previews of such a service still need one
   const route =
-    one && given('listener') === ''
+    one && given('listener') === '' && !command.startsWith('preview')
       ? { arn: '', kind: 'rule' as const }
       : parseRoute(required('listener', given('listener')), region)
 

@@ -39,8 +39,11 @@ export async function run(isPostStep: boolean): Promise<void> {
       region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
       workspace: process.env.GITHUB_WORKSPACE
     })
-    // one service that ECS deploys itself: its own mode (see src/rollout/managed/)
-    if (settings.managed) return await runManagedCommand(settings)
+    // one service that ECS deploys itself: its own mode (see src/rollout/managed/); its previews
+    // are per-PR services with the ROLLING strategy cloned from it, as for a pair
+    if (settings.managed && !settings.command.startsWith('preview')) {
+      return await runManagedCommand(settings)
+    }
     const command = COMMANDS[settings.command]
     if (!command) {
       const supported = Object.keys(COMMANDS).join(', ')

@@ -25,7 +25,11 @@ export async function readBase(
   ecs: PreviewEcsPort,
   elb: PreviewElbPort
 ): Promise<Base> {
-  const name = settings.preview?.baseService ?? (await liveService(settings, ecs, elb))
+  // a service that ECS deploys itself is the one that serves, whatever its rules' weights say
+  const name =
+    settings.preview?.baseService ??
+    settings.managed?.service ??
+    (await liveService(settings, ecs, elb))
   const service = await ecs.describeService(settings.cluster, name)
   if (!service || service.status !== 'ACTIVE') {
     throw new TopologyError(
