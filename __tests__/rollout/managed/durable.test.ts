@@ -66,6 +66,67 @@ describe('the record and the lock of a service that ECS deploys itself', () => {
   })
 })
 
+describe('a lock rule left behind by a run that finished', () => {
+  it('holds off the next deploy until it is older than stale-after, then is taken over', async () => {
+    const world = new ManagedWorld()
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    // run-1 records its promotion, then dies before it deletes its lock rule
+    const leave = store.deleteLockRule.bind(store)
+    store.deleteLockRule = () => Promise.resolve(false)
+    const first = await deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
+    expect(first.result).toBe('promoted')
+    expect(store.rules.size).toBe(1)
+    store.deleteLockRule = leave
+    // as if it had died just now
+    const [left] = [...store.rules.values()]
+    left!.tags['ecs-blue-green:claimed'] = new Date(world.clock.now()).toISOString()
+
+    await expect(
+      deployManagedWithState(
+        world.settings({ release: { image: 'web:3', environment: [] } }),
+        durableDeps(world, store, 'run-2')
+      )
+    ).rejects.toThrow(/another run holds the lock.*claimed/)
+
+    await world.clock.sleep(6 * MINUTE)
+    const second = await deployManagedWithState(
+      world.settings({ release: { image: 'web:3', environment: [] } }),
+      durableDeps(world, store, 'run-2')
+    )
+    expect(second.result).toBe('promoted')
+    expect(store.rules.size).toBe(0)
+  })
+})
+
+describe('a run taken over while it was silent', () => {
+  it("changes nothing more once its lock rule is another run's: no record, heartbeat or lock write", async () => {
+    const world = new ManagedWorld({ bakeMs: 10 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    let takenAt = -1
+    // at minute 2, while run-1 follows, run-2 deletes run-1's lock rule and takes its own
+    world.clock.at(world.clock.now() + 2 * MINUTE, () => {
+      const [key, rule] = [...store.rules][0]!
+      store.rules.set(key, {
+        ...rule,
+        arn: `${rule.arn}-run-2`,
+        tags: { ...rule.tags, 'ecs-blue-green:owner': 'run-2' }
+      })
+      takenAt = world.ecs.calls.length
+    })
+    await expect(
+      deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
+    ).rejects.toThrow(/another run took over/)
+    expect(takenAt).toBeGreaterThan(0)
+    const after = world.ecs.calls
+      .slice(takenAt)
+      .filter((call) => !call.startsWith('Describe') && !call.startsWith('List'))
+    expect(after).toEqual([])
+    expect([...store.rules.values()].map((rule) => rule.tags['ecs-blue-green:owner'])).toEqual([
+      'run-2'
+    ])
+  })
+})
+
 describe('rollback of a service that ECS deploys itself', () => {
   it('starts a service deployment of the revision it ran before the promotion', async () => {
     const world = new ManagedWorld()

@@ -1,3 +1,4 @@
+import { TakenOverError } from '../errors.js'
 import { errorText, watchingFor, type RolloutDeps, type RunContext } from '../context.js'
 import { render } from '../prepare.js'
 import type { ServiceDeploymentPort } from '../ports.js'
@@ -71,6 +72,8 @@ async function work(
   try {
     return await perform(state, run, deps)
   } catch (error) {
+    // taken over: the other run carries the deployment on; this one must not roll it back
+    if (error instanceof TakenOverError) throw error
     return { kind: 'failed', reason: errorText(error), changed: state.phase !== 'register' }
   }
 }

@@ -1,9 +1,10 @@
 import { listenerOf } from '../discover.js'
+import { guardedPorts } from '../durable/guarded.js'
 import { HEARTBEAT_MAX_MS, staleAfter } from '../durable/lock.js'
 import type { Owner } from '../durable/record.js'
 import { lockPriority } from '../durable/route-lock.js'
 import { formatDuration } from '../duration.js'
-import { RolloutLockedError } from '../errors.js'
+import { RolloutLockedError, TakenOverError } from '../errors.js'
 import type { LockPort, TagPort } from '../ports.js'
 import type { RolloutOutcome, Settings } from '../settings.js'
 import { runManaged, type ManagedDeps } from './engine.js'
@@ -33,6 +34,7 @@ export async function deployManagedWithState(
   const onRule = { ...settings, routeArn: service.productionRuleArn, routeKind: 'rule' as const }
   const found = decodeManaged(await deps.tags.readTags(service.productionRuleArn))
   const lock = await takeLock(onRule, deps, found)
+  const held = holding(onRule, deps, lock)
   try {
     let earlier: RolloutOutcome | undefined
     if (found && isWorking(found)) {
@@ -42,18 +44,71 @@ export async function deployManagedWithState(
       )
       const interrupted = resumedState(found, service)
       if (interrupted)
-        earlier = await runManaged(interrupted, onRule, recording(onRule, deps, found.startedAt))
+        earlier = await runManaged(interrupted, onRule, recording(onRule, held, found.startedAt))
       if (earlier) deps.observer.info(`the interrupted deploy ended ${earlier.result}`)
     }
     const outcome = await runManaged(
       { phase: 'inspect', startedAt: deps.clock.now() },
       onRule,
-      recording(onRule, deps)
+      recording(onRule, held)
     )
     // the same release again after finishing the interrupted one: that promotion is what happened
     return outcome.result === 'unchanged' && earlier?.result === 'promoted' ? earlier : outcome
   } finally {
     await deps.lock.deleteLockRule(lock)
+  }
+}
+
+/**
+ * The deps of a run that holds the lock rule `lockArn`: before every change (a revision, UpdateService,
+ * ContinueServiceDeployment, StopServiceDeployment, a record or heartbeat write) it checks, fresh
+ * from AWS, that the rule is still there, so a run that was taken over while it was silent
+ * changes nothing more (TakenOverError). Reads pass straight through.
+ */
+function holding(
+  settings: Settings,
+  deps: ManagedDurableDeps,
+  lockArn: string
+): ManagedDurableDeps {
+  const listener = listenerOf(settings.routeArn)
+  const priority = lockPriority(settings)
+  const guard = async (): Promise<void> => {
+    const holder = await deps.lock.ruleAt(listener, priority)
+    if (holder?.arn !== lockArn) {
+      throw new TakenOverError(
+        `another run took over the rollout on ${settings.routeArn} (its lock is no longer this ` +
+          "run's); this run changes nothing more"
+      )
+    }
+  }
+  const guarded =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await guard()
+      return call(...args)
+    }
+  const { deployments, tags } = deps
+  // ECS and ELB as a pair's run guards them (the adapters are classes: no object spread)
+  const { ecs, elb } = guardedPorts(deps.ecs, deps.elb, guard)
+  return {
+    ...deps,
+    ecs,
+    elb,
+    deployments: {
+      describeManagedService: (c, s) => deployments.describeManagedService(c, s),
+      listDeployments: (c, s, since) => deployments.listDeployments(c, s, since),
+      describeDeployment: (arn) => deployments.describeDeployment(arn),
+      startDeployment: guarded((c, s, arn) => deployments.startDeployment(c, s, arn)),
+      continueDeployment: guarded((arn, hook, action) =>
+        deployments.continueDeployment(arn, hook, action)
+      ),
+      rollBackDeployment: guarded((arn) => deployments.rollBackDeployment(arn))
+    },
+    tags: {
+      readTags: (arn) => tags.readTags(arn),
+      writeTags: guarded((arn, values) => tags.writeTags(arn, values)),
+      removeTags: guarded((arn, keys) => tags.removeTags(arn, keys))
+    }
   }
 }
 
@@ -135,14 +190,22 @@ async function takeLock(
           `${settings.routeArn}; set lock-priority to a free priority. Nothing was changed`
       )
     }
-    const silent = found ? deps.clock.now() - found.heartbeatAt : Infinity
-    const alive = found !== undefined && isWorking(found) && silent < staleAfter(settings)
-    if (alive || !found || !isWorking(found)) {
+    // alive: the holder's own working record beat within stale-after; a holder with no such
+    // record (a run that died after it finished, or before it wrote one) by when it claimed
+    const working =
+      found !== undefined &&
+      isWorking(found) &&
+      found.ownerToken === holder.tags['ecs-blue-green:owner']
+    const since = working
+      ? found.heartbeatAt
+      : Date.parse(holder.tags['ecs-blue-green:claimed'] ?? '')
+    const silent = Number.isFinite(since) ? Math.max(0, deps.clock.now() - since) : Infinity
+    if (silent < staleAfter(settings)) {
       throw new RolloutLockedError(
         `another run holds the lock of ${listener} (rule ${holder.arn}` +
-          (found && isWorking(found)
+          (working
             ? `, at '${found.phase}', alive ${formatDuration(silent)} ago`
-            : '') +
+            : `, claimed ${formatDuration(silent)} ago`) +
           '); nothing was changed. Wait for it to end, or run the action with command: abort'
       )
     }
