@@ -2,6 +2,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { ECSClient } from '@aws-sdk/client-ecs'
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2'
+import { applyBudget, type CallBudget } from './budget.js'
 
 /**
  * Region, credentials and endpoint come from the environment (OIDC through
@@ -38,7 +39,10 @@ export interface ClientTimeouts {
  */
 export const CLIENT_TIMEOUTS: ClientTimeouts = { connectionMs: 3_000, requestMs: 10_000 }
 
-export function createClients(timeouts: ClientTimeouts = CLIENT_TIMEOUTS): AwsClients {
+export function createClients(
+  timeouts: ClientTimeouts = CLIENT_TIMEOUTS,
+  budget?: CallBudget
+): AwsClients {
   // adaptive: the SDK's client-side rate limiter slows down on throttling instead of only retrying
   const common = {
     retryMode: 'adaptive',
@@ -58,6 +62,8 @@ export function createClients(timeouts: ClientTimeouts = CLIENT_TIMEOUTS): AwsCl
   const elb = new ElasticLoadBalancingV2Client(common)
   const cloudwatch = new CloudWatchClient(common)
   const scaling = new ApplicationAutoScalingClient(common)
+  // one budget for all four: a run is slowed down by throttling as a whole, never failed by it
+  if (budget) for (const client of [ecs, elb, cloudwatch, scaling]) applyBudget(client, budget)
   return {
     ecs,
     elb,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { CapacityAdapter } from '../aws/capacity.js'
-import { createClients, type AwsClients } from '../aws/clients.js'
+import { runBudget } from '../aws/budget.js'
+import { CLIENT_TIMEOUTS, createClients, type AwsClients } from '../aws/clients.js'
 import { CloudWatchAdapter } from '../aws/cloudwatch.js'
 import { ScalingAdapter } from '../aws/scaling.js'
 import { EcsAdapter } from '../aws/ecs.js'
@@ -9,6 +10,12 @@ import { GitHubObserver } from '../github-observer.js'
 import { FetchProbe } from '../http/probe.js'
 import { systemClock } from '../rollout/clock.js'
 import type { RolloutDeps } from '../rollout/deploy.js'
+
+/**
+ * How long the post step keeps trying throttled calls: it has no timeout input of its own, and
+ * the settling it does (a revert at most) must not outlast the job's cleanup by much.
+ */
+export const POST_STEP_CALL_BUDGET_MS = 180_000
 
 /** State the main step saves for the post step (src/step.ts keeps the step mark). */
 export const STATE = { postStep: 'postStep' } as const
@@ -25,8 +32,8 @@ export interface CommandContext {
   close(): void
 }
 
-export function commandContext(): CommandContext {
-  const clients = createClients()
+export function commandContext(timeoutMs: number): CommandContext {
+  const clients = createClients(CLIENT_TIMEOUTS, runBudget(timeoutMs))
   const observer = new GitHubObserver()
   const cancel = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => {

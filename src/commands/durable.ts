@@ -34,7 +34,7 @@ export async function runDurableCommand(
     deps: DurableDeps
   ) => Promise<{ outcome: RolloutOutcome; settings?: Settings }>
 ): Promise<RolloutOutcome> {
-  const context = commandContext()
+  const context = commandContext(settings.timeoutMs)
   try {
     const done = await command(settings, durableDeps(context))
     await finishRollout(done.settings ?? settings, done.outcome, context)
@@ -42,10 +42,12 @@ export async function runDurableCommand(
   } catch (error) {
     // the run that took over owns the traffic now: the post step must not touch it
     if (error instanceof TakenOverError) core.saveState(STATE.postStep, '')
-    // a refusal changed nothing: say so in the outputs too, not only in the log
-    const refused = [InputError, TopologyError, RolloutLockedError].some(
-      (kind) => error instanceof kind
-    )
+    // a refusal changed nothing: say so in the outputs too, not only in the log. Neither did a
+    // deploy that threw (AWS throttling it past its timeout, say): once a deploy has changed
+    // anything, every failure ends in an outcome instead
+    const refused =
+      [InputError, TopologyError, RolloutLockedError].some((kind) => error instanceof kind) ||
+      (settings.command === 'deploy' && !(error instanceof TakenOverError))
     if (refused) core.setOutput('result', 'unchanged')
     core.setOutput('reason', error instanceof Error ? error.message : String(error))
     throw error

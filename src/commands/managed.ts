@@ -9,7 +9,7 @@ import { deployManagedWithState, type ManagedDurableDeps } from '../rollout/mana
 import { rollbackManaged } from '../rollout/managed/rollback.js'
 import { settleManagedAfterMainStep } from '../rollout/managed/post-step.js'
 import type { RolloutOutcome, Settings } from '../rollout/settings.js'
-import { commandContext, type CommandContext } from './context.js'
+import { commandContext, type CommandContext, POST_STEP_CALL_BUDGET_MS } from './context.js'
 import { durableDeps } from './durable.js'
 import { finishRollout } from './finish.js'
 
@@ -40,7 +40,7 @@ function durable(context: CommandContext, deps: ManagedDeps): ManagedDurableDeps
 
 /** deploy, promote and abort of a service that ECS deploys itself; `status` reads only. */
 export async function runManagedCommand(settings: Settings): Promise<void> {
-  const context = commandContext()
+  const context = commandContext(settings.timeoutMs)
   try {
     const deps = managedDeps(context)
     if (settings.command === 'status') {
@@ -93,7 +93,7 @@ export async function runManagedCommand(settings: Settings): Promise<void> {
 export async function runManagedPostStep(): Promise<boolean> {
   const arn = core.getState(MANAGED_STATE)
   if (!arn) return false
-  const context = commandContext()
+  const context = commandContext(POST_STEP_CALL_BUDGET_MS)
   try {
     const line = await settleManagedAfterMainStep(arn, managedDeps(context))
     core.info(line)

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { parseSettings } from '../config.js'
 import { settleAfterMainStep } from '../rollout/control/post-step.js'
 import type { PostStepHold } from '../rollout/durable/keeper.js'
-import { commandContext, STATE } from './context.js'
+import { commandContext, STATE, POST_STEP_CALL_BUDGET_MS } from './context.js'
 import { durableDeps } from './durable.js'
 
 /**
@@ -13,7 +13,7 @@ import { durableDeps } from './durable.js'
 export async function runPostStep(): Promise<void> {
   const saved = core.getState(STATE.postStep)
   if (!saved) return
-  const context = commandContext()
+  const context = commandContext(POST_STEP_CALL_BUDGET_MS)
   try {
     const hold = JSON.parse(saved) as PostStepHold
     const settings = parseSettings((name) => core.getInput(name), {

@@ -31,7 +31,7 @@ function previewSummary(settings: Settings, outcome: PreviewOutcome): string {
 
 function previewCommand(run: PreviewRun): (settings: Settings) => Promise<void> {
   return async (settings) => {
-    const context = commandContext()
+    const context = commandContext(settings.timeoutMs)
     try {
       const outcome = await run(settings, {
         ecs: new PreviewEcsAdapter(context.clients.ecs),

@@ -12,7 +12,7 @@ import { durableDeps } from './durable.js'
  * stored rollout's phase (`none` when there is none, `unreadable` when it cannot be used).
  */
 export async function runStatusCommand(settings: Settings): Promise<void> {
-  const context = commandContext()
+  const context = commandContext(settings.timeoutMs)
   try {
     const report = await rolloutStatus(settings, durableDeps(context))
     const { live, idle } = statusSides(report)

@@ -3,11 +3,12 @@ import { patiently } from './patient.js'
 
 /**
  * Answers that asking again cannot change: the request is wrong, the thing is not there, the
- * caller may not read it, or the domain has decided (a refusal of this action's own making).
+ * caller may not read it, AWS throttled it for as long as the run allows, or the domain has
+ * decided (a refusal of this action's own making).
  * Anything else (throttling, a 5xx, a timeout, a reset connection) may pass.
  */
 const FINAL_READ =
-  /Validation|InvalidParameter|NotFound|AccessDenied|Unauthorized|ClientException|ServiceNotActive|Unsupported|InvalidClientTokenId|ExpiredToken|Credentials|InputError|TopologyError|RolloutLocked|RecordError|TakenOver|AbortedByOther/
+  /Validation|InvalidParameter|NotFound|AccessDenied|Unauthorized|ClientException|ServiceNotActive|Unsupported|InvalidClientTokenId|ExpiredToken|Credentials|InputError|TopologyError|RolloutLocked|RecordError|TakenOver|AbortedByOther|ThrottledTooLong/
 
 /** The error code of an error: its name, or the code a message starts with (`NotFound: ...`). */
 function finalRead(error: unknown): boolean {
