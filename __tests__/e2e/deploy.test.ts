@@ -142,8 +142,9 @@ describe('deploy through the bundled action against the emulator', () => {
       }
       const image = uniqueImage()
       await setImage(h.url, { image, behavior: 'crash' })
-      // polls far apart: ECS has given up on the release and rolled it back before the next one
-      const result = await run(h, deployInputs(t, { image, 'poll-interval': '5s' }))
+      // reads far apart (health three times a 15s poll interval): ECS has given up on the
+      // release and rolled it back before the next one
+      const result = await run(h, deployInputs(t, { image, 'poll-interval': '15s' }))
       expect(result.outputs.result).toBe('reverted')
       expect(result.outputs.reason).toMatch(
         new RegExp(

@@ -30,12 +30,15 @@ export async function bake(
   const result = await pollUntil(run, {
     what: `${pair.idle.service}'s health`,
     where,
+    watchful: true,
     read: () => {
       // the window is chosen before the reads, so that it has ended by the time it is read
-      const due = watching?.dueWindow(deps.clock.now(), end)
+      const now = deps.clock.now()
+      const due = watching?.dueWindow(now, end)
       return Promise.all([
         watcher.read().then((seen) => followLive(run, pair, release, seen)),
-        watching?.readAlarms(),
+        // once a poll interval, and on the poll that may pass the bake
+        watching?.readAlarms(now >= end ? 0 : settings.pollIntervalMs),
         due && watching?.readWindow(pair, due)
       ])
     },

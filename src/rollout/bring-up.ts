@@ -52,10 +52,11 @@ export async function bringUp(
   const result = await pollUntil(run, {
     what: `${idle}'s health`,
     where,
+    watchful: true,
     read: () =>
       Promise.all([
         watcher.read().then((seen) => followLive(run, pair, release, seen)),
-        watching?.readAlarms()
+        watching?.readAlarms(settings.pollIntervalMs)
       ]),
     judge: ([snapshot, alarms]) => {
       run.last = snapshot

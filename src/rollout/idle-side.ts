@@ -15,8 +15,13 @@ const CLOCK_SKEW_MS = 60_000
 
 /** One watcher a run, shared by bring-up and every bake, so its task cache carries over. */
 export function watcherFor(run: RunContext, pair: Pair, release: Release): IdleWatcher {
-  run.watcher ??= new IdleWatcher(run.deps.ecs, run.deps.elb, pair, release.taskDefinitionArn, () =>
-    run.deps.clock.now()
+  run.watcher ??= new IdleWatcher(
+    run.deps.ecs,
+    run.deps.elb,
+    pair,
+    release.taskDefinitionArn,
+    () => run.deps.clock.now(),
+    run.settings.pollIntervalMs
   )
   return run.watcher
 }

@@ -42,14 +42,42 @@ const DEPLOYMENT_FAILED = /\(deployment (\S+)\) deployment failed: (.*)$/
 /** ECS stamps events with its own clock; the runner's may be a little ahead. */
 const CLOCK_SKEW_MS = 60_000
 
+/** DescribeServices is read at least every this many polls, even while the targets stay put. */
+const SERVICES_EVERY_POLLS = 3
+
+/** Which targets the group has and how each is: a change is worth a fresh look at ECS. */
+function targetsKey(targets: TargetView[]): string {
+  return targets
+    .map((t) => `${t.id}:${t.port ?? ''}=${t.state}`)
+    .sort()
+    .join(',')
+}
+
+/** The services' task counts, per deployment: what moves when tasks start, stop or fail. */
+function countsKey(views: Array<ServiceView | { name: string; missing: true }>): string {
+  return views
+    .map((view) =>
+      'missing' in view
+        ? `${view.name}:missing`
+        : `${view.name}:${view.runningCount}/${view.pendingCount}:${view.deployments
+            .map((d) => `${d.id}/${d.status}/${d.runningCount}/${d.pendingCount}/${d.failedTasks}`)
+            .join(';')}`
+    )
+    .join('|')
+}
+
 /** DescribeTasks takes at most 100 ARNs. */
 const DESCRIBE_BATCH = 100
 
 /**
- * Reads the idle side's health at a steady cost per poll: DescribeServices, DescribeTargetHealth
- * and ListTasks(RUNNING); DescribeTasks only for tasks not seen before (a task's address never
- * changes), and the stopped tasks only when a task went missing or the deployment counted a
- * failure. Caches are updated only by a poll that completed, so a failed read loses nothing.
+ * Reads the idle side's health at about one call per poll. The target group's health, which is
+ * what decides a release, is read every poll. DescribeServices (both sides in one call) only when
+ * the targets changed, and otherwise every third poll and no more often than `servicesEveryMs`:
+ * a task that stops or fails leaves the target group, so the health read sees it first. ListTasks
+ * only when the services' task counts or the targets changed; DescribeTasks only for tasks not seen
+ * before (a task's address never changes); the stopped tasks only when a task went missing or the
+ * deployment counted a failure. Caches are updated only by a poll that completed, so a failed read
+ * loses nothing.
  */
 export class IdleWatcher {
   private readonly known = new Map<string, TaskView>()
@@ -63,24 +91,69 @@ export class IdleWatcher {
   private deploymentId?: string
   private rollbackRead = false
   private readonly since: number
+  /** the last complete snapshot, and what decides whether the next poll reads ECS again */
+  private last?: IdleSnapshot
+  private lastTargets = ''
+  private lastCounts = ''
+  private servicesAt = 0
+  private pollsSinceServices = 0
 
   constructor(
     private readonly ecs: EcsPort,
     private readonly elb: ElbPort,
     private readonly pair: Pair,
     private readonly taskDefinitionArn: string,
-    private readonly now: () => number
+    private readonly now: () => number,
+    /** the least time between two DescribeServices while the targets stay as they were */
+    private readonly servicesEveryMs = 0
   ) {
     this.since = now()
   }
 
   async read(): Promise<IdleSnapshot> {
+    const { cluster, idle } = this.pair
+    if (!this.last) {
+      const [services, arns, targets] = await Promise.all([
+        this.readServices(),
+        this.ecs.listTasks(cluster, idle.service, 'RUNNING'),
+        this.elb.describeTargetHealth(idle.targetGroupArn)
+      ])
+      return this.complete(services, arns, targets)
+    }
+    const last = this.last
+    const targets = await this.elb.describeTargetHealth(idle.targetGroupArn)
+    const targetsChanged = targetsKey(targets) !== this.lastTargets
+    const servicesDue =
+      this.pollsSinceServices >= SERVICES_EVERY_POLLS - 1 &&
+      this.now() - this.servicesAt >= this.servicesEveryMs
+    if (!targetsChanged && !servicesDue) {
+      this.pollsSinceServices++
+      return { ...last, at: this.now(), targets }
+    }
+    const services = await this.readServices()
+    // a side still short of tasks may have new ones that no count shows yet (PROVISIONING)
+    const short = last.tasks.length < last.service.desiredCount
+    const arns =
+      targetsChanged || short || countsKey(services) !== this.lastCounts
+        ? await this.ecs.listTasks(cluster, idle.service, 'RUNNING')
+        : [...this.listed]
+    return this.complete(services, arns, targets)
+  }
+
+  private async readServices(): Promise<Array<ServiceView | { name: string; missing: true }>> {
     const { cluster, idle, live } = this.pair
-    const [views, arns, targets] = await Promise.all([
-      this.ecs.describeServices(cluster, [idle.service, live.service]),
-      this.ecs.listTasks(cluster, idle.service, 'RUNNING'),
-      this.elb.describeTargetHealth(idle.targetGroupArn)
-    ])
+    const at = this.now()
+    const views = await this.ecs.describeServices(cluster, [idle.service, live.service])
+    this.servicesAt = at
+    return views
+  }
+
+  private async complete(
+    views: Array<ServiceView | { name: string; missing: true }>,
+    arns: string[],
+    targets: TargetView[]
+  ): Promise<IdleSnapshot> {
+    const { idle, live } = this.pair
     const service = views.find(
       (view): view is ServiceView => view.name === idle.service && !('missing' in view)
     )
@@ -132,7 +205,10 @@ export class IdleWatcher {
       this.failedTasks = ours.failedTasks
     }
     if (rollback) this.rollbackRead = true
-    return {
+    this.lastTargets = targetsKey(targets)
+    this.lastCounts = countsKey(views)
+    this.pollsSinceServices = 0
+    this.last = {
       at: this.now(),
       service,
       live: liveView,
@@ -143,6 +219,7 @@ export class IdleWatcher {
       interrupted: [...this.interrupted.values()],
       ...(rollback ? { rollback } : {})
     }
+    return this.last
   }
 
   /**

@@ -57,8 +57,12 @@ export interface KeeperOptions {
 /** How long a run that is to return traffic tries its record first, before it returns it anyway. */
 const REVERT_RECORD_BUDGET_MS = 1500
 
-/** How often a running rollout reads its state to see whether another run stepped in. */
-const CHECK_MAX_MS = 5000
+/**
+ * How often a running rollout reads its state to see whether another run stepped in. Only to stop
+ * waiting sooner: every change the run makes reads it fresh first, so a run that lost the rollout
+ * changes nothing more whatever this is. Every 15 s keeps the read to a tenth of a poll's calls.
+ */
+const CHECK_MAX_MS = 15_000
 
 type Running = Extract<RolloutState, { release: unknown }>
 

@@ -30,6 +30,7 @@ export class Watching {
   private started = false
   private windowStart = 0
   private badWindows = 0
+  private alarmsReadAt?: number
 
   constructor(
     readonly settings: WatchSettings,
@@ -51,10 +52,18 @@ export class Watching {
     return this.atStart(await this.port().describeAlarms(this.settings.alarms))
   }
 
-  /** One DescribeAlarms, or nothing when no alarm is watched. */
-  async readAlarms(): Promise<AlarmView[] | undefined> {
+  /**
+   * One DescribeAlarms, or nothing when no alarm is watched or they were read within `everyMs`
+   * (an alarm's state moves once an evaluation period, a minute or 10 seconds at the least: the
+   * watchful polls of target health need not read it each time).
+   */
+  async readAlarms(everyMs = 0): Promise<AlarmView[] | undefined> {
     if (!this.watchesAlarms) return undefined
-    return this.port().describeAlarms(this.settings.alarms)
+    const now = this.deps.clock.now()
+    if (this.alarmsReadAt !== undefined && now - this.alarmsReadAt < everyMs) return undefined
+    const seen = await this.port().describeAlarms(this.settings.alarms)
+    this.alarmsReadAt = now
+    return seen
   }
 
   /** Why the run must revert now because of an alarm, if it must. */
