@@ -22,6 +22,11 @@ export interface EmulatorOptions {
   world?: World
   /** where the emulator reports its own failures (default: stderr) */
   log?: (line: string) => void
+  /**
+   * the clock, in ms, that the rate limits' buckets refill by (default: the wall clock, as AWS's
+   * do); a test brings its own to count a burst and a second's refill exactly
+   */
+  rateLimitClock?: () => number
 }
 
 export interface RunningEmulator {
@@ -44,7 +49,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     world,
     faults: new FaultBook(),
     calls: new CallLog(),
-    limits: new RateLimiter(),
+    limits: new RateLimiter(options.rateLimitClock),
     startTimeScale: world.clock.timeScale
   }
 

@@ -6,13 +6,16 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { throttlingTolerated } from '../../src/aws/patience.js'
 import { clientConfig, control } from '../helpers/emulator.js'
 import { runRateLimitSuite } from '../../scripts/suites/rate-limits.js'
+import { formatThrottled, median } from '../../scripts/suites/throttling.js'
+import type { CallRecord } from '../../emulator/control/call-log.js'
 import type { SuiteReport } from '../../scripts/suites/report.js'
 import { expectNoViolations, startHarness, type Harness } from './harness.js'
 
 /*
- * API economy: four rollouts at once against an emulator that throttles as AWS does per account
- * and region (ELBv2 mutating 3/s, Describe 10/s; ECS 20/s per read action). Even four are
- * throttled (the ELBv2 writes of four rollouts exceed 3/s); every one must complete anyway.
+ * API economy: four rollouts at once against an emulator that throttles with AWS's documented
+ * buckets per account and region (ELBv2: 40 at 10/s shared by every call, changes 20 at 3/s;
+ * ECS: service reads 100 at 20/s, ...: emulator/control/aws-rate-limits.ts). Even four are
+ * throttled; every one must complete anyway.
  * `npx tsx scripts/suites/cli.ts rate-limits --rollouts 20` runs twenty.
  */
 
@@ -44,6 +47,18 @@ describe('rollouts at once under AWS-like request rate limits', () => {
     expect(report.counts['throttled calls']).toBeGreaterThan(0)
     // a client that retried at once would see most of its calls throttled
     expect(report.counts['throttled calls']!).toBeLessThan(report.counts['AWS calls']! * 0.25)
+  })
+
+  it('reports which operations were throttled, and how long the rollouts took', () => {
+    const line = report.details?.find((detail) => detail.startsWith('throttled: '))
+    const perOperation = [...(line ?? '').matchAll(/\b[A-Z]\w+ (\d+)/g)].map((m) => Number(m[1]))
+    expect(perOperation.reduce((sum, count) => sum + count, 0)).toBe(
+      report.counts['throttled calls']
+    )
+    expect(report.counts['median rollout s']).toBeGreaterThan(0)
+    expect(report.counts['median rollout s']).toBeLessThanOrEqual(
+      report.counts['slowest rollout s']!
+    )
   })
 
   // the start of a rollout is its busiest second: its reads, the lock rule, and before each of
@@ -126,5 +141,41 @@ describe('a write AWS throttles more often than the SDK retries', () => {
     } finally {
       jest.useRealTimers()
     }
+  })
+})
+
+describe("the suite's report of throttling", () => {
+  const call = (operation: string, fault: CallRecord['fault']): CallRecord => ({
+    service: 'elbv2',
+    operation,
+    mutating: false,
+    params: {},
+    status: fault ? 400 : 200,
+    error: fault ? 'Throttling' : null,
+    fault,
+    region: 'us-east-1',
+    userAgent: 'ecs-blue-green-action/test',
+    at: '2026-01-01T00:00:00.000Z'
+  })
+
+  it('counts the calls a rate limit refused per operation, the most refused first', () => {
+    const calls = [
+      call('DescribeServices', 'rate-limit'),
+      call('DescribeTargetHealth', 'rate-limit'),
+      call('DescribeTargetHealth', null),
+      call('ModifyRule', 'throttle'), // an injected fault, not a rate limit
+      call('DescribeTargetHealth', 'rate-limit'),
+      call('AddTags', 'rate-limit')
+    ]
+    expect(formatThrottled(calls)).toBe(
+      'throttled: DescribeTargetHealth 2, AddTags 1, DescribeServices 1'
+    )
+    expect(formatThrottled([call('DescribeRules', null)])).toBe('throttled: none')
+  })
+
+  it('takes the middle rollout time as the median', () => {
+    expect(median([30, 10, 20])).toBe(20)
+    expect(median([40, 10, 20, 30])).toBe(25)
+    expect(median([])).toBe(0)
   })
 })

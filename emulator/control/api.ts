@@ -35,9 +35,10 @@ export interface ControlResponse {
  * - `POST reset`           forgets every resource, image behaviour, fault, logged call and
  *                          recorded violation, and puts timeScale back to the one the server was
  *                          started with
- * - `GET|PUT config`       `{ timeScale, rateLimits }`: rateLimits true (AWS-like token buckets per
- *                          account and region), false (none, the default) or a list of RateLimit
- *                          rules; GET shows rateLimits only while some are set
+ * - `GET|PUT config`       `{ timeScale, rateLimits }`: rateLimits true (AWS's documented token
+ *                          buckets per account and region, aws-rate-limits.ts), false (none, the
+ *                          default) or a list of RateLimit rules; GET shows rateLimits only while
+ *                          some are set
  * - `PUT  images`          an ImageBehavior: how its tasks start, answer health checks and
  *                          requests, crash or degrade, and what a request costs them in the
  *                          AWS/ECS metrics (cpuBaseline, cpuPerRequest, memoryBaseline,

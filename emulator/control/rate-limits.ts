@@ -5,50 +5,42 @@ import {
   optionalNumber,
   rejectUnknownFields
 } from './input.js'
+import { AWS_RATE_LIMITS } from './aws-rate-limits.js'
 
 /**
  * One token bucket rule of `PUT /_emulator/config {"rateLimits": [...]}`. A call takes a token
- * from the bucket of the first rule that matches it; an empty bucket answers the service's
- * throttling error, as AWS does when an account exceeds a documented request rate.
+ * from the bucket of the first rule that matches it, and from every `everyCall` rule that matches
+ * it too; an empty bucket answers the service's throttling error, as AWS does when an account
+ * exceeds a documented request rate.
  */
 export interface RateLimit {
-  /** 'ecs' | 'elbv2' | 'cloudwatch' | '*' */
+  /** 'ecs' | 'elbv2' | 'cloudwatch' | 'application-autoscaling' | '*' */
   service: string
-  /** an operation name, or a class: 'read' (changes nothing), 'mutating' or '*' */
-  operations: string
+  /**
+   * an operation name, a list of names that share one bucket (an AWS action category), or a
+   * class: 'read' (changes nothing), 'mutating' or '*'
+   */
+  operations: string | string[]
   /** tokens added per second: the sustained rate */
   perSecond: number
   /** the bucket's size: the most calls that pass in one burst */
   burst: number
-  /** a bucket per operation (ECS counts each action apart) instead of one for the whole class */
+  /** a bucket per operation instead of one for every operation the rule matches */
   perOperation?: boolean
+  /**
+   * a bucket every matching call draws from besides its first matching rule's, e.g. ELBv2's
+   * account-level bucket shared by all its actions; such a rule is never a call's first match
+   */
+  everyCall?: boolean
 }
 
-/**
- * AWS-like limits, per account and region. ELBv2 documents a bucket of 40 for its Describe
- * calls refilled at 10/s; the other rates are the ones the project holds itself to (ELBv2
- * mutating 3/s, ECS DescribeServices 20/s), with bursts no larger than AWS's so that the
- * emulator is never kinder than AWS. ECS writes are not documented per action: 5/s is a
- * strict guess. CloudWatch: its service quotas (DescribeAlarms 9/s, GetMetricData 50/s).
- * Application Auto Scaling documents no request rates (its quotas page lists only resource
- * counts: targets per resource type, 50 policies per target, 20 steps per policy), so it has no
- * rule here and a test that wants it throttled sets one.
- */
-export const AWS_RATE_LIMITS: readonly RateLimit[] = [
-  { service: 'elbv2', operations: 'read', perSecond: 10, burst: 40 },
-  { service: 'elbv2', operations: 'mutating', perSecond: 3, burst: 10 },
-  { service: 'ecs', operations: 'read', perSecond: 20, burst: 50, perOperation: true },
-  { service: 'ecs', operations: 'mutating', perSecond: 5, burst: 10, perOperation: true },
-  // CloudWatch's quotas are in transactions per second, with no burst above them
-  { service: 'cloudwatch', operations: 'DescribeAlarms', perSecond: 9, burst: 9 },
-  { service: 'cloudwatch', operations: 'GetMetricData', perSecond: 50, burst: 50 }
-]
+export { AWS_RATE_LIMITS }
 
-const FIELDS = ['service', 'operations', 'perSecond', 'burst', 'perOperation']
+const FIELDS = ['service', 'operations', 'perSecond', 'burst', 'perOperation', 'everyCall']
 
 /** Validates `rateLimits` of the config: true (AWS-like), false (off) or a list of rules. */
 export function parseRateLimits(value: unknown): RateLimit[] {
-  if (value === true) return AWS_RATE_LIMITS.map((limit) => ({ ...limit }))
+  if (value === true) return AWS_RATE_LIMITS.map(copy)
   if (value === false) return []
   if (!Array.isArray(value)) {
     throw new ControlInputError(
@@ -64,19 +56,33 @@ export function parseRateLimits(value: unknown): RateLimit[] {
     }
     const limit: RateLimit = {
       service: input.service === undefined ? '*' : nonEmptyString(input.service, 'service'),
-      operations:
-        input.operations === undefined ? '*' : nonEmptyString(input.operations, 'operations'),
+      operations: parseOperations(input.operations, `${what}.operations`),
       perSecond: optionalNumber(input.perSecond, 'perSecond', { min: 0, above: true }) as number,
       burst: optionalNumber(input.burst, 'burst', { min: 1, integer: true }) as number
     }
-    if (input.perOperation !== undefined) {
-      if (typeof input.perOperation !== 'boolean') {
-        throw new ControlInputError(`${what}.perOperation must be true or false`)
+    for (const flag of ['perOperation', 'everyCall'] as const) {
+      if (input[flag] === undefined) continue
+      if (typeof input[flag] !== 'boolean') {
+        throw new ControlInputError(`${what}.${flag} must be true or false`)
       }
-      limit.perOperation = input.perOperation
+      limit[flag] = input[flag]
     }
     return limit
   })
+}
+
+function copy(rule: RateLimit): RateLimit {
+  const { operations } = rule
+  return { ...rule, operations: Array.isArray(operations) ? [...operations] : operations }
+}
+
+function parseOperations(value: unknown, what: string): string | string[] {
+  if (value === undefined) return '*'
+  if (!Array.isArray(value)) return nonEmptyString(value, what)
+  if (value.length === 0) {
+    throw new ControlInputError(`${what} must name at least one operation when it is a list`)
+  }
+  return value.map((name, index) => nonEmptyString(name, `${what}[${index}]`))
 }
 
 interface Bucket {
@@ -92,15 +98,18 @@ export class RateLimiter {
   constructor(private readonly now: () => number = Date.now) {}
 
   set(rules: RateLimit[]): void {
-    this.rules = rules.map((rule) => ({ ...rule }))
+    this.rules = rules.map(copy)
     this.buckets.clear()
   }
 
   list(): RateLimit[] {
-    return this.rules.map((rule) => ({ ...rule }))
+    return this.rules.map(copy)
   }
 
-  /** Takes a token for the call; false when its bucket is empty (the call is throttled). */
+  /**
+   * Takes a token for the call from each bucket it draws from; false, taking none, when one of
+   * them is empty (the call is throttled).
+   */
   take(call: {
     account: string
     region: string
@@ -108,30 +117,38 @@ export class RateLimiter {
     operation: string
     mutating: boolean
   }): boolean {
-    const rule = this.rules.find(
-      (candidate) =>
-        (candidate.service === '*' || candidate.service === call.service) &&
-        matchesOperations(candidate.operations, call.operation, call.mutating)
-    )
-    if (!rule) return true
-    const index = this.rules.indexOf(rule)
-    const scope = rule.perOperation ? call.operation : rule.operations
-    const key = `${call.account}/${call.region}/${call.service}/${index}/${scope}`
+    const matches = (rule: RateLimit): boolean =>
+      (rule.service === '*' || rule.service === call.service) &&
+      matchesOperations(rule.operations, call.operation, call.mutating)
+    const first = this.rules.findIndex((rule) => !rule.everyCall && matches(rule))
+    const drawn = this.rules
+      .map((rule, index) => ({ rule, index }))
+      .filter(({ rule, index }) => index === first || (rule.everyCall && matches(rule)))
     const now = this.now()
-    const bucket = this.buckets.get(key) ?? { tokens: rule.burst, at: now }
-    bucket.tokens = Math.min(
-      rule.burst,
-      bucket.tokens + ((now - bucket.at) / 1000) * rule.perSecond
-    )
-    bucket.at = now
-    this.buckets.set(key, bucket)
-    if (bucket.tokens < 1) return false
-    bucket.tokens -= 1
+    const buckets = drawn.map(({ rule, index }) => {
+      const scope = rule.perOperation ? `/${call.operation}` : ''
+      const key = `${call.account}/${call.region}/${call.service}/${index}${scope}`
+      const bucket = this.buckets.get(key) ?? { tokens: rule.burst, at: now }
+      bucket.tokens = Math.min(
+        rule.burst,
+        bucket.tokens + ((now - bucket.at) / 1000) * rule.perSecond
+      )
+      bucket.at = now
+      this.buckets.set(key, bucket)
+      return bucket
+    })
+    if (buckets.some((bucket) => bucket.tokens < 1)) return false
+    for (const bucket of buckets) bucket.tokens -= 1
     return true
   }
 }
 
-function matchesOperations(operations: string, operation: string, mutating: boolean): boolean {
+function matchesOperations(
+  operations: string | string[],
+  operation: string,
+  mutating: boolean
+): boolean {
+  if (Array.isArray(operations)) return operations.includes(operation)
   if (operations === '*') return true
   if (operations === 'read') return !mutating
   if (operations === 'mutating') return mutating

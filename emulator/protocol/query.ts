@@ -169,6 +169,9 @@ export function queryFormat(xmlns: string): WireFormat {
         `The action ${operation} is not valid for this web service.`
       )
     },
+    // ELB's throttling page says ThrottlingException, the code CloudTrail records; on the wire
+    // ELBv2 and CloudWatch's Query API answer `Throttling` (what AWS's SDKs report: "Error Code:
+    // Throttling", "Throttling: Rate exceeded, status code: 400")
     throttling() {
       return new AwsError('Throttling', 'Rate exceeded')
     },

@@ -1,15 +1,18 @@
 /**
  * API economy under AWS's request rate limits: many rollouts at once against an emulator that
- * throttles each account and region as AWS does (token buckets: ELBv2 Describe 10/s, mutating
- * 3/s; ECS 20/s per read action). Every rollout must still complete, which takes the SDK's
- * adaptive retry and the poller's backoff; the report shows how often the action was throttled
- * and its peak call rate.
+ * throttles each account and region with AWS's documented token buckets (ELBv2: one bucket of 40
+ * refilled at 10/s that every call draws from, changes 20 at 3/s; ECS: service reads 100 at 20/s,
+ * service changes 50 at 5/s, ...; see emulator/control/aws-rate-limits.ts). Every rollout must
+ * still complete, which takes the SDK's adaptive retry and the poller's backoff; the report shows
+ * how often the action was throttled and on which operations, its peak call rate, and how long
+ * the rollouts took.
  */
 import type { CallRecord } from '../../emulator/control/call-log.js'
 import type { RateLimit } from '../../emulator/control/rate-limits.js'
 import { control } from '../../__tests__/helpers/emulator.js'
 import { pool } from './pool.js'
 import { formatReport, rolloutCounts, type SuiteReport } from './report.js'
+import { formatThrottled, median } from './throttling.js'
 import { judge, planRollout, runRollout, type ReleaseKind } from './rollout.js'
 import { suiteViolations } from './violations.js'
 
@@ -63,7 +66,9 @@ export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise
   counts['throttled calls'] = calls.filter((c) => c.fault === 'rate-limit').length
   counts['peak calls/s'] = peakPerSecond(calls)
   counts['peak calls/s of one rollout'] = Math.max(0, ...runs.map((r) => peakPerSecond(r.calls)))
-  counts['slowest rollout s'] = Math.round(Math.max(0, ...runs.map((r) => r.wallMs)) / 1000)
+  const wallMs = runs.map((r) => r.wallMs)
+  counts['median rollout s'] = Math.round(median(wallMs) / 1000)
+  counts['slowest rollout s'] = Math.round(Math.max(0, ...wallMs) / 1000)
   const violations = await suiteViolations(url, name)
   counts.violations = violations.length
   const report = {
@@ -71,7 +76,8 @@ export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise
     counts,
     problems,
     violations,
-    wallMs: Date.now() - started
+    wallMs: Date.now() - started,
+    details: [formatThrottled(calls)]
   }
   log(formatReport(report))
   return report

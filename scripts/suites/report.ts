@@ -14,6 +14,8 @@ export interface SuiteReport {
   /** what GET /_emulator/violations recorded for the suite's own calls */
   violations: Violation[]
   wallMs: number
+  /** lines printed under the counts, e.g. which operations were throttled how often */
+  details?: string[]
 }
 
 /** Whether the suite failed: a problem with how a rollout ended, or a violation on the way. */
@@ -48,6 +50,7 @@ export function formatReport(report: SuiteReport): string {
     .map(([name, value]) => `${value} ${name}`)
     .join(', ')
   const lines = [`${report.suite}: ${counts} (${(report.wallMs / 1000).toFixed(1)} s)`]
+  for (const detail of report.details ?? []) lines.push(`  ${detail}`)
   for (const problem of report.problems) lines.push(`  PROBLEM ${problem}`)
   lines.push(formatViolations(report.violations))
   return lines.join('\n')
