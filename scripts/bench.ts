@@ -15,6 +15,7 @@ import { startEmulator, type RunningEmulator } from '../emulator/server.js'
 import { createBlueGreenTopology, type Topology } from '../emulator/fixtures/topology.js'
 import { calls, clearCalls, clientConfig, setImage } from '../__tests__/helpers/emulator.js'
 import { runAction } from './lib/github-runner.js'
+import { economyFigures } from './bench/economy.js'
 import { runFaultSuite } from './suites/faults.js'
 import { runKillSuite } from './suites/kill.js'
 import { peakPerSecond, runRateLimitSuite } from './suites/rate-limits.js'
@@ -120,6 +121,15 @@ try {
   console.log(
     `start-up to first AWS call:      median ${startups[2]} ms (min ${startups[0]}, max ${startups.at(-1)})`
   )
+
+  // issue 15's economy and speed figures, on an emulator of their own at AWS's pace (time scale
+  // 1): compressed time would make the new side healthy faster than any poll could notice
+  const paced = await startEmulator({ port: 0, timeScale: 1 })
+  try {
+    for (const line of await economyFigures(paced.url, 5)) console.log(line)
+  } finally {
+    await paced.stop()
+  }
 
   // a full good rollout of 4 steps: calls per rollout and per poll, overhead over the waits
   const t1 = await topology(emulator)

@@ -142,9 +142,9 @@ describe('deploy through the bundled action against the emulator', () => {
       }
       const image = uniqueImage()
       await setImage(h.url, { image, behavior: 'crash' })
-      // reads far apart (health three times a 30s poll interval): ECS has given up on the
+      // reads far apart (health five times a 50s poll interval while bringing up): ECS has given up on the
       // release and rolled it back before the next one
-      const result = await run(h, deployInputs(t, { image, 'poll-interval': '30s' }))
+      const result = await run(h, deployInputs(t, { image, 'poll-interval': '50s' }))
       expect(result.outputs.result).toBe('reverted')
       expect(result.outputs.reason).toMatch(
         new RegExp(

@@ -24,7 +24,14 @@ let report: SuiteReport
 
 beforeAll(async () => {
   h = await startHarness()
-  report = await runRateLimitSuite({ url: h.url, rollouts: 4, seed: 1 })
+  // short waits: four rollouts within npm test's budget
+  report = await runRateLimitSuite({
+    url: h.url,
+    rollouts: 4,
+    seed: 1,
+    extra: { 'poll-interval': '1s' },
+    lone: false
+  })
 }, 120_000)
 
 afterAll(async () => {

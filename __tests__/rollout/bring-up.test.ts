@@ -33,10 +33,10 @@ describe('bringing up the idle side', () => {
     const outcome = await bg.deploy({ pollIntervalMs: 30_000 })
     expect(outcome.result).toBe('reverted')
     expect(outcome.reason).toMatch(/new tasks stopped while bringing up web-green/)
-    // at the first read after the crashes (target health is read three times a poll interval
+    // at the first read after the crashes (target health is read five times a poll interval
     // while bringing up), though no task it had seen went missing
     const [update, scaleBack] = bg.aws.log.mutations().slice(-2)
-    expect(scaleBack!.at - update!.at).toBe(10_000)
+    expect(scaleBack!.at - update!.at).toBe(6_000)
     expect(
       bg.aws.calls.some(
         (call) =>
@@ -54,7 +54,7 @@ describe('bringing up the idle side', () => {
       'ECS deployment circuit breaker: 2 tasks failed to start.'
     ],
     // the rollback completed between two polls: only the service's events tell
-    ['after the rollback completed', 90_000, 'tasks failed to start.']
+    ['after the rollback completed', 150_000, 'tasks failed to start.']
   ])(
     'reports a circuit-breaker rollback of the idle side as the release failing (seen %s)',
     async (_when, pollIntervalMs, why) => {

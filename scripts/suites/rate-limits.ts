@@ -24,8 +24,14 @@ export interface RateLimitSuiteOptions {
   limits?: true | RateLimit[]
   /** what each release does (default: all good, so every rollout must end promoted) */
   kinds?: ReleaseKind[]
-  /** inputs changed for every rollout (default: poll every second) */
+  /**
+   * inputs changed for every rollout (default: a rollout as teams run one, 3 steps of 30s bakes at
+   * the default 5s poll-interval, so that what is measured is what AWS's limits allow a day of
+   * deploys, not how fast 1s bakes can be)
+   */
   extra?: Record<string, string>
+  /** first run one rollout alone under the same limits, to compare the slowest with (default true) */
+  lone?: boolean
   log?: (line: string) => void
 }
 
@@ -39,6 +45,13 @@ export function peakPerSecond(calls: CallRecord[]): number {
   return Math.max(0, ...perSecond.values())
 }
 
+/** The suite's rollout unless told otherwise: 3 steps, 30s bakes, the default poll-interval. */
+export const REALISTIC: Record<string, string> = {
+  'poll-interval': '5s',
+  'step-wait': '30s',
+  timeout: '30m'
+}
+
 export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise<SuiteReport> {
   const { url, rollouts, seed } = options
   const log = options.log ?? (() => {})
@@ -49,11 +62,19 @@ export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise
   // the pairs are built before the limits are on: setting up 20 pairs is not what is measured
   const planned = await pool(kinds, 4, (kind, index) => planRollout(url, name, index, kind))
   await control(url, 'PUT', 'config', { rateLimits: options.limits ?? true })
-  log(`rate-limits: ${rollouts} rollouts at once`)
+  const extra = options.extra ?? REALISTIC
+  let loneMs: number | undefined
   let runs
   try {
+    if (options.lone ?? true) {
+      const alone = await planRollout(url, `${name}lone`, 0, 'good')
+      const run = await runRollout(url, `${name}lone`, alone, extra)
+      loneMs = run.wallMs
+      log(`rate-limits: one rollout alone: ${run.result} in ${(run.wallMs / 1000).toFixed(1)} s`)
+    }
+    log(`rate-limits: ${rollouts} rollouts at once`)
     runs = await pool(planned, rollouts, async (rollout) => {
-      const run = await runRollout(url, name, rollout, { 'poll-interval': '1s', ...options.extra })
+      const run = await runRollout(url, name, rollout, extra)
       log(`  rollout ${rollout.index}: ${run.result} in ${(run.wallMs / 1000).toFixed(1)} s`)
       return run
     })
@@ -69,6 +90,10 @@ export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise
   const wallMs = runs.map((r) => r.wallMs)
   counts['median rollout s'] = Math.round(median(wallMs) / 1000)
   counts['slowest rollout s'] = Math.round(Math.max(0, ...wallMs) / 1000)
+  if (loneMs !== undefined) {
+    counts['lone rollout s'] = Math.round(loneMs / 1000)
+    counts['slowest vs lone %'] = Math.round((Math.max(0, ...wallMs) / loneMs) * 100)
+  }
   const violations = await suiteViolations(url, name)
   counts.violations = violations.length
   const report = {

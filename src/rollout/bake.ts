@@ -3,7 +3,7 @@ import type { Observed } from './decide.js'
 import { bakeVerdict, progressLine } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor } from './idle-side.js'
 import { percentAt, stepLabel, trafficSteps } from './plan.js'
-import { pollUntil } from './poll.js'
+import { pollUntil, WATCHFUL_READS } from './poll.js'
 import { followLive, joiningNow, noteInterruptions, noteSteady } from './scaling/follow.js'
 import type { RolloutState } from './state.js'
 
@@ -30,7 +30,7 @@ export async function bake(
   const result = await pollUntil(run, {
     what: `${pair.idle.service}'s health`,
     where,
-    watchful: true,
+    watchful: WATCHFUL_READS.bake,
     read: () => {
       // the window is chosen before the reads, so that it has ended by the time it is read
       const now = deps.clock.now()

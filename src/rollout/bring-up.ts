@@ -2,7 +2,7 @@ import { errorText, recordTimeline, watchingFor, type RunContext } from './conte
 import type { Observed } from './decide.js'
 import { bringUpVerdict, progressLine } from './gates.js'
 import { changeLogger, failed, gateFor, watcherFor, weightedForm } from './idle-side.js'
-import { pollUntil } from './poll.js'
+import { pollUntil, WATCHFUL_READS } from './poll.js'
 import { placementOf } from './capacity/placement.js'
 import type { RolloutState } from './state.js'
 import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
@@ -52,7 +52,7 @@ export async function bringUp(
   const result = await pollUntil(run, {
     what: `${idle}'s health`,
     where,
-    watchful: true,
+    watchful: WATCHFUL_READS.bringUp,
     read: () =>
       Promise.all([
         watcher.read().then((seen) => followLive(run, pair, release, seen)),

@@ -21,17 +21,20 @@ export interface PollSpec<S, T> {
   wakeAt?: number
   /**
    * Something can change at any moment and the run should act on it at once: the new side's
-   * targets turning healthy, or unhealthy while they take traffic. Reads then come WATCHFUL_READS
-   * times a poll interval; the reads themselves keep to about one AWS call each (see IdleWatcher).
+   * targets turning healthy, or unhealthy while they take traffic. Reads then come this many times
+   * a poll interval (WATCHFUL_READS); the reads themselves keep to about one AWS call each (see
+   * IdleWatcher).
    */
-  watchful?: boolean
+  watchful?: number
 }
 
 /**
- * A watchful poll reads this many times a poll interval: at the default 5s, every 1.7 s, so a
- * change is noticed within 0.8 s at the median, and a rollout stays under one AWS call a second.
+ * How many times a poll interval a watchful poll reads. While baking, 3: at the default 5s every
+ * 1.7 s, so a target turning unhealthy is noticed within 0.8 s at the median and a rollout stays
+ * under one AWS call a second. While bringing up, 5: the new side turning healthy is what the
+ * whole rollout waits on, and the bring-up is a small part of a rollout's calls.
  */
-export const WATCHFUL_READS = 3
+export const WATCHFUL_READS = { bake: 3, bringUp: 5 } as const
 
 /**
  * Reads every poll interval until `judge` settles, the deadline passes or the run is cancelled.
@@ -45,7 +48,7 @@ export async function pollUntil<S, T>(
   const { clock, observer, signal } = run.deps
   const configured = Math.max(run.settings.pollIntervalMs, MIN_INTERVAL_MS)
   const interval = spec.watchful
-    ? Math.max(Math.round(configured / WATCHFUL_READS), MIN_INTERVAL_MS)
+    ? Math.max(Math.round(configured / spec.watchful), MIN_INTERVAL_MS)
     : configured
   let backoff = 0
   for (;;) {
