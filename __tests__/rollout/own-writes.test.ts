@@ -97,3 +97,24 @@ describe('a deploy whose reads lag behind its own update of the idle side', () =
     expect(bg.aws.weightWrites()).toEqual([])
   })
 })
+
+describe('a new side following the live side’s scale-out while reads lag', () => {
+  it('raises it once, not again at each read that still shows the count from before', async () => {
+    const bg = new BlueGreen({ desiredCount: 2 })
+    const found = { dynamicIn: false, dynamicOut: false, scheduled: false }
+    bg.aws.scalingWorld.register('web-blue', { min: 2, max: 8, suspended: found })
+    bg.aws.scalingWorld.register('web-green', { min: 0, max: 8, suspended: found })
+    lagServiceReads(bg, 20_000)
+    let scaled = false
+    bg.aws.log.after('writeForward', () => {
+      if (scaled) return
+      scaled = true
+      expect(bg.aws.scalingWorld.activity('web-blue', 6)).toBe(true)
+    })
+    const outcome = await bg.deploy({ stepWaitMs: MINUTE })
+    expect(outcome.result).toBe('promoted')
+    const raises = bg.mutations().filter((line) => line === 'updateService web-green x6')
+    expect(raises).toHaveLength(1)
+    expect(bg.aws.ecsWorld.service('web-green')).toMatchObject({ desiredCount: 6, runningCount: 6 })
+  })
+})
