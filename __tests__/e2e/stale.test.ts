@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createManagedTopology } from '../../emulator/fixtures/managed-topology.js'
 import { addFault } from '../helpers/emulator.js'
+import { runEnv, side } from './durable-world.js'
 import {
   callsOf,
   currentWeights,
@@ -38,7 +40,7 @@ afterAll(async () => {
 })
 
 /** a run whose ECS reads all lag STALE_MS behind */
-async function staleRun(inputs: Record<string, string>) {
+async function staleRun(inputs: Record<string, string>, env: Record<string, string> = {}) {
   const caller = nextCaller()
   await addFault(h.url, {
     service: 'ecs',
@@ -47,7 +49,7 @@ async function staleRun(inputs: Record<string, string>) {
     staleMs: STALE_MS,
     userAgent: `app/${caller}`
   })
-  return run(h, inputs, { caller })
+  return run(h, inputs, { caller, env })
 }
 
 describe('ECS reads that lag behind the action’s own writes (fault "stale")', () => {
@@ -89,6 +91,54 @@ describe('ECS reads that lag behind the action’s own writes (fault "stale")', 
         [t.targetGroups.green]: 0
       })
       await expectNoViolations(h, result)
+    },
+    90_000
+  )
+
+  it.concurrent(
+    'pauses, then an abort puts the traffic back first and the new side to 0',
+    async () => {
+      const t = await ownTopology(h)
+      const inputs = deployInputs(t, { image: uniqueImage(), 'traffic-steps': '10,pause,100' })
+      const paused = await staleRun(inputs, runEnv(1501))
+      expect(paused.outputs.result).toBe('paused')
+      const abort = await staleRun(deployInputs(t, { command: 'abort' }), runEnv(1502))
+      expect(abort.outputs.result).toBe('aborted')
+      for (const r of [paused, abort]) expect(r.stdout).not.toMatch(/someone else/)
+      expect(await currentWeights(h, t)).toEqual({
+        [t.targetGroups.blue]: 100,
+        [t.targetGroups.green]: 0
+      })
+      expect(await side(h, t, 'green')).toMatchObject({ desired: 0 })
+      await expectNoViolations(h, paused, abort)
+    },
+    90_000
+  )
+
+  it.concurrent(
+    'an ECS-managed BLUE_GREEN deploy starts one service deployment and is promoted',
+    async () => {
+      const t = await createManagedTopology({
+        endpoint: h.url,
+        prefix: 'stale-managed',
+        strategy: 'BLUE_GREEN',
+        deploymentConfiguration: { bakeTimeInMinutes: 1 }
+      })
+      const r = await staleRun({
+        command: 'deploy',
+        cluster: t.cluster,
+        services: t.service,
+        listener: t.productionRuleArn,
+        image: uniqueImage(),
+        'poll-interval': '200ms',
+        timeout: '3m',
+        'dry-run': 'false'
+      })
+      expect(r.outputs.result).toBe('promoted')
+      const made = await callsOf(h, r.caller)
+      expect(made.filter((c) => c.operation === 'UpdateService')).toHaveLength(1)
+      expect(made.some((c) => c.fault === 'stale')).toBe(true)
+      await expectNoViolations(h, r)
     },
     90_000
   )
