@@ -48,7 +48,9 @@ export interface ControlResponse {
  *                          a part of the caller's User-Agent (one caller's calls, the others
  *                          pass); `fault` is throttle, error500, reset, or latency: the call is
  *                          held `latencyMs` (default 1000) and then applied, a late-landing
- *                          write that changes the world only when it lands
+ *                          write that changes the world only when it lands; or stale
+ *                          (service ecs; DescribeServices, DescribeTasks, ListTasks or "*"): the
+ *                          read answers as the world was `staleMs` simulated ms ago
  * - `GET|DELETE calls`     the call log; GET filters on `?service=&operation=&mutating=&userAgent=`
  *                          (userAgent: a part of the caller's User-Agent)
  * - `GET|DELETE violations` safety watched at every instant: GET answers `{ violations: [...] }`,

@@ -7,7 +7,7 @@ import {
   rejectUnknownFields
 } from './input.js'
 
-export const FAULT_KINDS = ['throttle', 'error500', 'reset', 'latency'] as const
+export const FAULT_KINDS = ['throttle', 'error500', 'reset', 'latency', 'stale'] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
 
 /** The body of `POST /_emulator/faults`. */
@@ -23,6 +23,11 @@ export interface FaultRule {
   count?: number
   /** latency: how long the answer is held back (default 1000) */
   latencyMs?: number
+  /**
+   * stale: how far (simulated milliseconds) behind the truth a matching ECS read answers; only
+   * for the ECS reads of STALE_OPERATIONS (see ../ecs/consistency/)
+   */
+  staleMs?: number
   /** seeds the rate's random draws, so that a test sees the same calls fail every run */
   seed?: number
   /** only calls whose User-Agent contains this (any fault, latency included), e.g. `ecs-blue-green-action` or `app/<id>`: the other callers pass untouched */
@@ -40,9 +45,30 @@ export interface FaultHit {
   id: string
   fault: FaultKind
   latencyMs: number
+  /** stale: how far behind the truth the read answers */
+  staleMs: number
 }
 
-const FIELDS = ['service', 'operation', 'fault', 'rate', 'count', 'latencyMs', 'seed', 'userAgent']
+/**
+ * The ECS reads that AWS documents as eventually consistent and that a stale rule may lag:
+ * "The Amazon ECS API follows an eventual consistency model ... the result of an API command you
+ * run that affects your Amazon ECS resources might not be immediately visible to all subsequent
+ * commands you run" (Amazon ECS API Reference, RunTask: "Eventual consistency";
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html).
+ */
+export const STALE_OPERATIONS = ['DescribeServices', 'DescribeTasks', 'ListTasks'] as const
+
+const FIELDS = [
+  'service',
+  'operation',
+  'fault',
+  'rate',
+  'count',
+  'latencyMs',
+  'staleMs',
+  'seed',
+  'userAgent'
+]
 const DEFAULT_LATENCY_MS = 1000
 
 /** Validates the body of `POST /_emulator/faults`. */
@@ -61,12 +87,38 @@ export function parseFaultRule(body: unknown): FaultRule {
   if (latencyMs !== undefined && rule.fault !== 'latency') {
     throw new ControlInputError(`latencyMs only applies to fault "latency", not "${rule.fault}"`)
   }
+  const staleMs = optionalNumber(input.staleMs, 'staleMs', { min: 0, max: 600_000 })
+  if (staleMs !== undefined && rule.fault !== 'stale') {
+    throw new ControlInputError(`staleMs only applies to fault "stale", not "${rule.fault}"`)
+  }
+  if (rule.fault === 'stale') checkStaleRule(rule, staleMs)
   if (rate !== undefined) rule.rate = rate
   if (count !== undefined) rule.count = count
   if (latencyMs !== undefined) rule.latencyMs = latencyMs
+  if (staleMs !== undefined) rule.staleMs = staleMs
   if (seed !== undefined) rule.seed = seed
   if (input.userAgent !== undefined) rule.userAgent = nonEmptyString(input.userAgent, 'userAgent')
   return rule
+}
+
+/** A stale rule lags ECS reads only: a write, or another service's read, has no past to answer from. */
+function checkStaleRule(rule: FaultRule, staleMs: number | undefined): void {
+  const reads = STALE_OPERATIONS.join(', ')
+  if (rule.service !== 'ecs') {
+    throw new ControlInputError(
+      `fault "stale" needs service "ecs" (it lags the ECS reads ${reads}), not "${rule.service}"`
+    )
+  }
+  if (rule.operation !== '*' && !(STALE_OPERATIONS as readonly string[]).includes(rule.operation)) {
+    throw new ControlInputError(
+      `fault "stale" only applies to the ECS reads ${reads} (or "*" for all three), not "${rule.operation}"`
+    )
+  }
+  if (staleMs === undefined) {
+    throw new ControlInputError(
+      'fault "stale" needs staleMs: how many simulated milliseconds reads lag behind'
+    )
+  }
 }
 
 /**
@@ -125,14 +177,36 @@ export class FaultBook {
       const { fault } = entry
       if (fault.service !== '*' && fault.service !== service) continue
       if (fault.operation !== '*' && fault.operation !== operation) continue
+      // "*" of a stale rule means the ECS reads it can lag, never a write
+      if (fault.fault === 'stale' && !isStaleRead(service, operation)) continue
       if (fault.userAgent !== undefined && !userAgent.includes(fault.userAgent)) continue
       if (entry.random() >= (fault.rate ?? 1)) continue
       if (fault.remaining !== undefined) {
         fault.remaining--
         if (fault.remaining <= 0) this.remove(fault.id)
       }
-      return { id: fault.id, fault: fault.fault, latencyMs: fault.latencyMs ?? DEFAULT_LATENCY_MS }
+      return {
+        id: fault.id,
+        fault: fault.fault,
+        latencyMs: fault.latencyMs ?? DEFAULT_LATENCY_MS,
+        staleMs: fault.staleMs ?? 0
+      }
     }
     return undefined
   }
+
+  /** the longest lag of the stale rules on this service: how much past its reads may need */
+  staleWindowMs(service: string): number {
+    let window = 0
+    for (const { fault } of this.entries) {
+      if (fault.fault === 'stale' && fault.service === service) {
+        window = Math.max(window, fault.staleMs ?? 0)
+      }
+    }
+    return window
+  }
+}
+
+function isStaleRead(service: string, operation: string): boolean {
+  return service === 'ecs' && (STALE_OPERATIONS as readonly string[]).includes(operation)
 }

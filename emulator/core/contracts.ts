@@ -29,6 +29,17 @@ export interface ServiceBackend {
   handles(operation: string): boolean
   isMutating(operation: string): boolean
   call(operation: string, params: Record<string, unknown>, ctx: CallContext): unknown
+  /**
+   * Eventual consistency (fault "stale"): keep `ms` of simulated past (0: none), and answer a
+   * read as the world was `lagMs` ago. Only backends whose reads can lag have them.
+   */
+  retainPast?(ms: number): void
+  callAsOf?(
+    operation: string,
+    params: Record<string, unknown>,
+    ctx: CallContext,
+    lagMs: number
+  ): unknown
 }
 
 /** How tasks running an image behave (PUT /_emulator/images). */

@@ -41,6 +41,8 @@ import {
 import { runTaskOp, stopTaskOp } from './run-task.js'
 import { advanceTask } from './lifecycle.js'
 import { StepNotes } from './step-notes.js'
+import { ReadHistory } from './consistency/history.js'
+import { PAST_READS } from './consistency/stale-reads.js'
 import {
   continueServiceDeploymentOp,
   describeServiceDeploymentsOp,
@@ -91,6 +93,8 @@ export class EcsBackend implements ServiceBackend {
   readonly model: EcsModel
   /** what the load balancer's health checks find at a task's address */
   readonly probe: HealthProbe
+  /** the recent past, for reads that a stale fault lags (eventual consistency) */
+  readonly past = new ReadHistory()
 
   constructor(clock: SimClock, images: ImageBook, lb: LoadBalancing, violations?: ViolationLog) {
     this.model = new EcsModel(clock, images, lb, violations)
@@ -108,7 +112,30 @@ export class EcsBackend implements ServiceBackend {
   call(operation: string, params: Record<string, unknown>, ctx: CallContext): unknown {
     const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined
     if (!run) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`)
-    return run(this.model, params ?? {}, ctx)
+    const answer = run(this.model, params ?? {}, ctx)
+    // a write: its effect is part of the past that a lagged read may answer from, from now on
+    if (this.past.recording && this.isMutating(operation)) {
+      this.past.record(this.model, this.model.clock.simNow(), true)
+    }
+    return answer
+  }
+
+  retainPast(ms: number): void {
+    const was = this.past.recording
+    this.past.retain(ms)
+    if (!was && this.past.recording) this.past.record(this.model, this.model.clock.simNow())
+  }
+
+  callAsOf(
+    operation: string,
+    params: Record<string, unknown>,
+    ctx: CallContext,
+    lagMs: number
+  ): unknown {
+    const read = Object.hasOwn(PAST_READS, operation) ? PAST_READS[operation] : undefined
+    if (!read) return this.call(operation, params, ctx)
+    const simAt = this.model.clock.simNow() - lagMs
+    return read(this.model, this.past, params ?? {}, ctx, simAt)
   }
 
   /**
@@ -145,9 +172,11 @@ export class EcsBackend implements ServiceBackend {
         advanceTask(this.model, task, simNow, new StepNotes())
       }
     }
+    this.past.record(this.model, simNow)
   }
 
   reset(): void {
     this.model.clear()
+    this.past.clear()
   }
 }

@@ -39,6 +39,8 @@ export async function dispatch(
   const mutating = known && backend !== undefined && safeIsMutating(backend, operation)
 
   let fault: FaultKind | 'rate-limit' | null = null
+  // a stale rule needs the past from before the write it lags behind: keep it from now on
+  backend?.retainPast?.(faults.staleWindowMs(service))
   const hit = faults.hit(service, operation, userAgent)
   if (hit?.fault === 'latency') {
     fault = 'latency'
@@ -82,7 +84,10 @@ export async function dispatch(
   const ctx: CallContext = { region, accountId: ACCOUNT_ID, requestId, userAgent }
   try {
     world.tick()
-    const result = await backend.call(operation, params, ctx)
+    const result =
+      fault === 'stale' && hit && backend.callAsOf
+        ? backend.callAsOf(operation, params, ctx, hit.staleMs)
+        : await backend.call(operation, params, ctx)
     log(200, null)
     return { answer: format.result(operation, result, requestId) }
   } catch (error) {

@@ -21,7 +21,7 @@ export async function bake(
   const percent = percentAt(steps, state.step)
   deps.observer.phase(`Bake at ${percent}%`)
   const end = state.bakeStartedAt + settings.stepWaitMs
-  const gate = gateFor(pair, release, `at ${stepLabel(steps, state.step)}`)
+  const gate = gateFor(pair, release, `at ${stepLabel(steps, state.step)}`, run.ownWrite)
   const watcher = watcherFor(run, pair, release)
   const log = changeLogger(run)
   const where = `during bake at ${percent}%`

@@ -7,6 +7,7 @@ import { placementOf } from './capacity/placement.js'
 import type { RolloutState } from './state.js'
 import { followLive, noteInterruptions, noteSteady } from './scaling/follow.js'
 import { newSideCount } from './plan.js'
+import { OwnWrite } from './own-writes.js'
 import { holdScaling } from './scaling/hold.js'
 import { restoreScaling } from './scaling/restore.js'
 import { TakenOverError } from './errors.js'
@@ -45,8 +46,14 @@ export async function bringUp(
   } catch (error) {
     return failed(run, startedAt, 'idle', `could not update ${idle}: ${errorText(error)}`)
   }
+  run.ownWrite = new OwnWrite(
+    idle,
+    release.taskDefinitionArn,
+    pair.idle.taskDefinitionArn,
+    deps.clock.now()
+  )
   const watcher = watcherFor(run, pair, release)
-  const gate = gateFor(pair, release, where)
+  const gate = gateFor(pair, release, where, run.ownWrite)
   const log = changeLogger(run)
   const watching = watchingFor(run)
   const result = await pollUntil(run, {

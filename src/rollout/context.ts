@@ -12,6 +12,7 @@ import type {
   SideHealth
 } from './ports.js'
 import type { IdleSnapshot, IdleWatcher } from './observe.js'
+import type { OwnWrite } from './own-writes.js'
 import type { MigrationReport, Settings } from './settings.js'
 import type { Pair, RolloutState } from './state.js'
 import { idleHealth } from './gates.js'
@@ -83,6 +84,8 @@ export interface RunContext {
   scalingNotes?: string[]
   /** the one-off task of this run, as last seen */
   migration?: MigrationReport
+  /** the run's UpdateService of the idle side's revision, until ECS's reads show it (own-writes.ts) */
+  ownWrite?: OwnWrite
 }
 
 /** Keeps a line about auto scaling for the outcome. */

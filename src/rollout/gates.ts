@@ -3,6 +3,7 @@ import { addressWords, targetOf } from './targets.js'
 
 export { targetOf } from './targets.js'
 import type { IdleSnapshot } from './observe.js'
+import type { OwnWrite } from './own-writes.js'
 import type { StoppedTaskReport } from './settings.js'
 
 /** What the gates need to know besides the snapshot. */
@@ -19,6 +20,11 @@ export interface GateContext {
    * the side was just raised to follow the live side or ECS is replacing an interrupted task
    */
   joining?: number
+  /**
+   * the run's own UpdateService of the service: a read that does not show it yet (ECS reads are
+   * eventually consistent) is waited for, not taken for someone else's change
+   */
+  ownWrite?: OwnWrite
 }
 
 export type Verdict =
@@ -94,15 +100,26 @@ function failure(snapshot: IdleSnapshot, gate: GateContext): Verdict | undefined
     }
   }
   const primary = snapshot.primary
+  const sighting =
+    primary && gate.ownWrite?.sighting(primary.taskDefinitionArn, snapshot.at, gate.where)
   if (primary && primary.taskDefinitionArn !== gate.taskDefinitionArn) {
-    return fail(
-      `${gate.service} was changed to ${revisionOf(primary.taskDefinitionArn)} by someone else ${gate.where}`
-    )
+    if (sighting?.kind === 'late') return fail(sighting.reason)
+    if (sighting?.kind !== 'not-yet') {
+      return fail(
+        `${gate.service} was changed to ${revisionOf(primary.taskDefinitionArn)} by someone else ${gate.where}`
+      )
+    }
+    // the read does not show the run's own update yet: what it shows of the new tasks still counts
+    return unhealthyTarget(snapshot, gate) ?? { kind: 'waiting' }
   }
   if (primary?.rolloutState === 'FAILED') {
     const why = primary.rolloutStateReason ? `: ${primary.rolloutStateReason}` : ''
     return fail(`ECS marked the deployment on ${gate.service} failed ${gate.where}${why}`)
   }
+  return unhealthyTarget(snapshot, gate)
+}
+
+function unhealthyTarget(snapshot: IdleSnapshot, gate: GateContext): Verdict | undefined {
   for (const task of snapshot.tasks) {
     const target = targetOf(task, snapshot.targets, gate)
     if (target?.state === 'unhealthy') return fail(targetWords(task, target, gate))

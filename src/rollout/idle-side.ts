@@ -3,6 +3,7 @@ import { tgName } from './discover.js'
 import { TakenOverError } from './errors.js'
 import { forwardWith, forwardsAlone, readsAs, weightOf, weightsRead } from './forward.js'
 import type { Observed } from './decide.js'
+import type { OwnWrite } from './own-writes.js'
 import type { GateContext } from './gates.js'
 import { IdleWatcher, type IdleSnapshot } from './observe.js'
 import type { StoppedTaskReport } from './settings.js'
@@ -26,13 +27,19 @@ export function watcherFor(run: RunContext, pair: Pair, release: Release): IdleW
   return run.watcher
 }
 
-export function gateFor(pair: Pair, release: Release, where: string): GateContext {
+export function gateFor(
+  pair: Pair,
+  release: Release,
+  where: string,
+  ownWrite?: OwnWrite
+): GateContext {
   return {
     service: pair.idle.service,
     targetGroupName: pair.idle.targetGroupName,
     containerPort: pair.idle.containerPort,
     taskDefinitionArn: release.taskDefinitionArn,
-    where
+    where,
+    ...(ownWrite ? { ownWrite } : {})
   }
 }
 

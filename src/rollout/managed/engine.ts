@@ -9,6 +9,11 @@ import { inspectService } from './inspect.js'
 import { asPair } from './pair.js'
 import { isFinal, type ManagedObserved, type ManagedState } from './state.js'
 import { rollBack, rollingBack } from './roll-back.js'
+import { formatDuration } from '../duration.js'
+import { OWN_WRITE_VISIBLE_WITHIN_MS } from '../own-writes.js'
+
+/** how often DescribeServices is read again for a deployment that UpdateService did not name */
+const SHOWN_RETRY_MS = 2_000
 
 export interface ManagedDeps extends RolloutDeps {
   deployments: ServiceDeploymentPort
@@ -134,10 +139,31 @@ async function start(
       service.cluster,
       service.name,
       release.taskDefinitionArn
-    )) ?? (await startedSince(state, deps))
-  if (!arn) throw new Error(`ECS started no service deployment of ${service.name}`)
+    )) ?? (await ownDeploymentShown(state, deps))
+  if (!arn) {
+    throw new Error(
+      `ECS started no service deployment of ${service.name} that its reads showed within ` +
+        formatDuration(OWN_WRITE_VISIBLE_WITHIN_MS)
+    )
+  }
   deps.observer.info(`ECS started service deployment ${arn}`)
   return { kind: 'started', deploymentArn: arn }
+}
+
+/**
+ * UpdateService answered without naming the deployment it started: DescribeServices may not show
+ * it yet (ECS reads are eventually consistent), so it is read again, for a minute at most.
+ */
+async function ownDeploymentShown(
+  state: Extract<ManagedState, { phase: 'start' }>,
+  deps: ManagedDeps
+): Promise<string | undefined> {
+  const until = deps.clock.now() + OWN_WRITE_VISIBLE_WITHIN_MS
+  for (;;) {
+    const found = await startedSince(state, deps)
+    if (found || deps.clock.now() >= until || deps.signal?.aborted) return found
+    await deps.clock.sleep(SHOWN_RETRY_MS, deps.signal)
+  }
 }
 
 /** A deployment of the service to this release, created since the run started. */

@@ -1,6 +1,10 @@
 import type { RunContext } from '../context.js'
 import { interruption, type IdleSnapshot } from '../observe.js'
 import type { Pair, Release } from '../state.js'
+import { OWN_WRITE_VISIBLE_WITHIN_MS } from '../own-writes.js'
+
+/** the count each run last raised its new side to, and when (a run is a RunContext) */
+const followed = new WeakMap<RunContext, { count: number; at: number }>()
 
 /**
  * The count the new side follows the live side up to, now that the live side wants `liveNow`
@@ -38,14 +42,29 @@ export async function followLive(
     liveNow === undefined
       ? undefined
       : followTarget(run.settings.desiredCount, pair.live.desiredCount, liveNow)
-  const now = snapshot.service.desiredCount
-  if (wanted === undefined || wanted <= now || now === 0) return snapshot
-  if (snapshot.primary?.taskDefinitionArn !== release.taskDefinitionArn) return snapshot
+  const seen = ownCountShown(run, snapshot)
+  const now = seen.service.desiredCount
+  if (wanted === undefined || wanted <= now || now === 0) return seen
+  if (snapshot.primary?.taskDefinitionArn !== release.taskDefinitionArn) return seen
   await run.deps.ecs.updateService(pair.cluster, pair.idle.service, { desiredCount: wanted })
+  followed.set(run, { count: wanted, at: run.deps.clock.now() })
   run.deps.observer.info(
     `${pair.live.service} scaled out to ${liveNow} tasks: ${pair.idle.service} follows, from ${now} to ${wanted}`
   )
   return { ...snapshot, service: { ...snapshot.service, desiredCount: wanted } }
+}
+
+/**
+ * ECS reads are eventually consistent: for a while after the run raised the new side, a read may
+ * still show the count from before. That count is not the service's: the run's own stands (so it
+ * is neither written again nor taken for the side's size), for OWN_WRITE_VISIBLE_WITHIN_MS at most.
+ */
+function ownCountShown(run: RunContext, snapshot: IdleSnapshot): IdleSnapshot {
+  const own = followed.get(run)
+  const shown = snapshot.service.desiredCount
+  if (!own || shown === 0 || shown >= own.count) return snapshot
+  if (snapshot.at - own.at >= OWN_WRITE_VISIBLE_WITHIN_MS) return snapshot
+  return { ...snapshot, service: { ...snapshot.service, desiredCount: own.count } }
 }
 
 /**
