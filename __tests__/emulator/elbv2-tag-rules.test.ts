@@ -152,6 +152,18 @@ describe('tag keys and values (AddTags)', () => {
         message: `Tag key '${key}' cannot start with 'aws:'`
       })
     }
+    // the request model is checked first: a bad character in a later tag is what AWS reports
+    expect(
+      await refusal(
+        addTags([
+          { Key: 'aws:owner', Value: 'v' },
+          { Key: 'x', Value: 'a|b' }
+        ])
+      )
+    ).toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringContaining("at 'tags.2.member.value'")
+    })
   })
 
   it('refuses a key given twice with DuplicateTagKeys, and changes nothing', async () => {

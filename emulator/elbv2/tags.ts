@@ -97,6 +97,8 @@ export function removeTagsOp(model: Elbv2Model, params: Params): object {
   const keys = stringList(params, 'TagKeys')
   if (keys.length === 0) throw notNull('TagKeys')
   keys.forEach((key, index) => checkTagKey(key, index))
+  // an aws: tag stays AWS's: it cannot be removed either
+  keys.forEach((key) => checkNotReserved(key))
   const targets = resourceArns(params).map((arn) => resourceTags(model, arn))
   for (const tags of targets) for (const key of keys) tags.delete(key)
   return {}

@@ -37,20 +37,21 @@ export function checkNotReserved(key: string): void {
   }
 }
 
-/** One tag of a request (`Tags.member.N` of AddTags and Create*), checked in AWS's order. */
+/**
+ * One tag of a request (`Tags.member.N` of AddTags and Create*) against the request model; the
+ * `aws:` prefix is the service's rule, checked once the whole request passed the model.
+ */
 export function checkTag(key: string | undefined, value: string, index: number): string {
   const at = `tags.${index + 1}.member`
   if (key === undefined) throw notNull(`${at}.key`)
   checkText(key, `${at}.key`, 1, MAX_KEY)
   checkText(value, `${at}.value`, 0, MAX_VALUE)
-  checkNotReserved(key)
   return key
 }
 
-/** A key of RemoveTags (`TagKeys.member.N`): the same key rules; an `aws:` tag stays AWS's. */
+/** A key of RemoveTags (`TagKeys.member.N`) against the request model. */
 export function checkTagKey(key: string, index: number): void {
   checkText(key, `tagKeys.${index + 1}.member`, 1, MAX_KEY)
-  checkNotReserved(key)
 }
 
 /**
