@@ -286,4 +286,24 @@ describe('release and the lock’s tags', () => {
     ).acquire(NONE)
     expect(w.ruleNow()?.tags).not.toHaveProperty('ecs-blue-green:run-url')
   })
+
+  it('takes the lock with a run URL or run id a tag cannot hold, leaving just those out', async () => {
+    // a GitHub Enterprise URL with a character outside ELBv2's tag set (`~`), a run id from an
+    // environment that is not GitHub's: CreateRule would refuse either, and with it the lock
+    const w = world()
+    const lock = new RouteLock(
+      w.bg.aws.lock,
+      w.bg.settings(),
+      {
+        token: 'runner-1',
+        runId: 'local run #7',
+        runUrl: 'https://ghe.example.com/~acme/web/actions/runs/7'
+      },
+      w.bg.clock
+    )
+    await lock.acquire(NONE)
+    expect(w.ruleNow()?.tags).toMatchObject({ 'ecs-blue-green:owner': 'runner-1' })
+    expect(w.ruleNow()?.tags).not.toHaveProperty('ecs-blue-green:run-url')
+    expect(w.ruleNow()?.tags).not.toHaveProperty('ecs-blue-green:run-id')
+  })
 })

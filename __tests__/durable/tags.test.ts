@@ -111,6 +111,12 @@ describe('the rollout state in tags', () => {
     expect(tags['ecs-blue-green:run-id']).toBe('7')
   })
 
+  it('leaves out a run id that cannot be a tag value instead of failing the write', () => {
+    const tags = encodeRecord(record({ owner: { token: 'a', runId: 'local run #7' } }))
+    expect(tags['ecs-blue-green:run-id']).toBe('')
+    expect(tags['ecs-blue-green:owner']).toBe('a')
+  })
+
   it('refuses, before writing, a value that cannot be a tag', () => {
     const family = 'f'.repeat(255)
     expect(() => encodeRecord(record({ revision: `${TD}/${family}:1` }))).toThrow(

@@ -93,11 +93,7 @@ export class MemoryElb {
   writeTags(arn: string, tags: Record<string, string>): void {
     this.tagged(arn)
     const current = this.tags.get(arn) ?? {}
-    for (const [key, value] of Object.entries(tags)) {
-      if (value.length > 256 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(value)) {
-        throw new Error(`ValidationError: tag value of ${key} is not allowed: ${value}`)
-      }
-    }
+    checkTagValues(tags)
     const next = { ...current, ...tags }
     if (Object.keys(next).length > 50) throw new Error('TooManyTags: at most 50 tags a listener')
     this.tags.set(arn, next)
@@ -110,12 +106,16 @@ export class MemoryElb {
     this.tags.set(arn, current)
   }
 
-  /** CreateRule at a priority, with its tags in the same call: PriorityInUse when it is taken */
+  /**
+   * CreateRule at a priority, with its tags in the same call: PriorityInUse when it is taken; its
+   * tags held to the rules of AddTags
+   */
   createRule(listenerArn: string, priority: number, tags: Record<string, string>): TaggedRule {
     const rules = this.priorities.get(listenerArn) ?? new Map<number, string>()
     this.priorities.set(listenerArn, rules)
     if (rules.has(priority))
       throw named('PriorityInUse', `Priority '${priority}' is currently in use`)
+    checkTagValues(tags)
     const arn = `${listenerArn.replace(':listener/', ':listener-rule/')}/${(++this.ids).toString(16).padStart(16, '0')}`
     rules.set(priority, arn)
     this.tags.set(arn, { ...tags })
@@ -234,4 +234,13 @@ function named(name: string, message: string): Error {
   const error = new Error(`${name}: ${message}`)
   error.name = name
   return error
+}
+
+/** Tag values as ELBv2 takes them: at most 256 letters, numbers, spaces and `_.:/=+-@`. */
+function checkTagValues(tags: Record<string, string>): void {
+  for (const [key, value] of Object.entries(tags)) {
+    if (value.length > 256 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(value)) {
+      throw new Error(`ValidationError: tag value of ${key} is not allowed: ${value}`)
+    }
+  }
 }

@@ -18,6 +18,7 @@ import {
   requiredString,
   stringList
 } from './params.js'
+import { checkAlarmTags, readAlarmDescription, readAlarmName } from './alarm-fields.js'
 import { compositesReading } from './composite-alarms.js'
 import { evaluationInterval } from './evaluate.js'
 import {
@@ -46,9 +47,9 @@ export function alarmKey(region: string, name: string): string {
  * evaluation interval later, so that what a caller put can be read back first.
  */
 export function putMetricAlarmOp(model: CloudWatchModel, params: Params, ctx: CallContext): object {
-  const name = requiredString(params, 'AlarmName')
-  if (name.length > 255)
-    throw invalidValue('The parameter AlarmName must be at most 255 characters.')
+  const name = readAlarmName(params)
+  const description = readAlarmDescription(params)
+  checkAlarmTags(params)
   const evaluationPeriods = optionalInt(params, 'EvaluationPeriods', { min: 1 })
   if (evaluationPeriods === undefined) throw missing('EvaluationPeriods')
   const datapointsToAlarm = optionalInt(params, 'DatapointsToAlarm', { min: 1 })
@@ -108,7 +109,6 @@ export function putMetricAlarmOp(model: CloudWatchModel, params: Params, ctx: Ca
     nextEvaluationSim: 0
   }
   alarm.nextEvaluationSim = model.clock.simNow() + evaluationInterval(alarm) * 1000
-  const description = optionalString(params, 'AlarmDescription')
   if (description !== undefined) alarm.description = description
   if (queries) alarm.queries = queries
   if (datapointsToAlarm !== undefined) alarm.datapointsToAlarm = datapointsToAlarm

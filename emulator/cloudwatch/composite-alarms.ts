@@ -1,20 +1,13 @@
 import type { CallContext } from '../core/contracts.js'
+import { checkAlarmTags, readAlarmDescription, readAlarmName } from './alarm-fields.js'
 import { alarmsOf, holds, parseAlarmRule, type AlarmRule } from './alarm-rule.js'
 import type { CloudWatchModel } from './model.js'
-import {
-  invalidValue,
-  optionalBool,
-  optionalString,
-  type Params,
-  requiredString,
-  stringList
-} from './params.js'
+import { invalidValue, optionalBool, type Params, requiredString, stringList } from './params.js'
 import type { AlarmState } from './state.js'
 
 /** PutCompositeAlarm: at most 100 alarms in one rule; one alarm in at most 150 rules. */
 const MAX_ALARMS_IN_RULE = 100
 const MAX_RULES_PER_ALARM = 150
-const MAX_NAME = 255
 
 export interface CompositeAlarm {
   name: string
@@ -43,10 +36,9 @@ export function putCompositeAlarmOp(
   params: Params,
   ctx: CallContext
 ): object {
-  const name = requiredString(params, 'AlarmName')
-  if (name.length > MAX_NAME) {
-    throw invalidValue(`The parameter AlarmName must be at most ${MAX_NAME} characters.`)
-  }
+  const name = readAlarmName(params)
+  const description = readAlarmDescription(params)
+  checkAlarmTags(params)
   const key = `${ctx.region}/${name}`
   if (model.alarms.has(key)) {
     throw invalidValue(`An alarm named ${name} already exists and is a metric alarm.`)
@@ -85,7 +77,6 @@ export function putCompositeAlarmOp(
     stateTransitionedAt: existing?.stateTransitionedAt ?? now,
     configurationUpdatedAt: now
   }
-  const description = optionalString(params, 'AlarmDescription')
   if (description !== undefined) composite.description = description
   model.composites.set(key, composite)
   return {}

@@ -11,30 +11,21 @@ import {
   stringList
 } from './params.js'
 import type { Tags } from './state.js'
+import { checkTagKeys, checkTags, MAX_TAGS, tooManyTags } from './tags/rules.js'
 
-const MAX_TAGS = 50
-
-/** ECS tags (`[{key, value}]`), validated as ECS does. */
+/** ECS tags (`[{key, value}]`), validated as ECS does (see tags/rules.ts). */
 export function readTags(params: Params, key = 'tags'): [string, string][] {
-  return objectList(params, key).map((tag) => {
-    const tagKey = optionalString(tag, 'key')
-    const value = optionalString(tag, 'value') ?? ''
-    if (tagKey === undefined || tagKey.length === 0 || tagKey.length > 128) {
-      throw invalid('Tag keys must be between 1 and 128 characters.')
-    }
-    if (value.length > 256) throw invalid('Tag values must be at most 256 characters.')
-    if (tagKey.toLowerCase().startsWith('aws:')) {
-      throw invalid('Tag keys and values may not start with the reserved prefix aws:.')
-    }
-    return [tagKey, value]
-  })
+  return checkTags(
+    objectList(params, key).map((tag) => ({
+      key: optionalString(tag, 'key'),
+      value: optionalString(tag, 'value') ?? ''
+    }))
+  )
 }
 
 export function applyTags(target: Tags, tags: [string, string][]): void {
   const added = new Set(tags.map(([key]) => key).filter((key) => !target.has(key))).size
-  if (target.size + added > MAX_TAGS) {
-    throw invalid(`A resource can have at most ${MAX_TAGS} tags.`)
-  }
+  if (target.size + added > MAX_TAGS) throw tooManyTags()
   for (const [key, value] of tags) target.set(key, value)
 }
 
@@ -46,12 +37,22 @@ export function renderTags(tags: Tags): { key: string; value: string }[] {
 function resourceTags(model: EcsModel, arn: string, ctx: CallContext): Tags {
   const parsed = parseEcsArn(arn)
   if (!parsed) throw invalid('Invalid resource ARN.')
+  // an ARN of the old format (service/name, task/id) has no cluster: AWS's words
+  if ((parsed.kind === 'service' || parsed.kind === 'task') && parsed.path.length < 2) {
+    throw invalid('Long arn format must be used for tagging operations')
+  }
   const notFound = (): AwsError =>
     new AwsError('ResourceNotFoundException', 'The specified resource could not be found.')
-  const cluster = (name: string | undefined) =>
-    name === undefined
-      ? undefined
-      : model.clusters.get(arn.replace(/:[a-z-]+\/.*$/, `:cluster/${name}`))
+  // a service or task names its cluster: when that is gone, ECS says so (ClusterNotFoundException
+  // is in the errors TagResource, UntagResource and ListTagsForResource list)
+  const cluster = (name: string | undefined) => {
+    const found =
+      name === undefined
+        ? undefined
+        : model.clusters.get(arn.replace(/:[a-z-]+\/.*$/, `:cluster/${name}`))
+    if (!found) throw new AwsError('ClusterNotFoundException', 'Cluster not found.')
+    return found
+  }
   switch (parsed.kind) {
     case 'cluster': {
       const found = model.clusters.get(arn)
@@ -60,12 +61,12 @@ function resourceTags(model: EcsModel, arn: string, ctx: CallContext): Tags {
     }
     case 'service': {
       const owner = cluster(parsed.path[0])
-      const found = owner && model.findService(owner, arn)
+      const found = model.findService(owner, arn)
       if (!found || found.status === 'INACTIVE') throw notFound()
       return found.tags
     }
     case 'task': {
-      const found = cluster(parsed.path[0])?.tasks.get(parsed.path.at(-1) ?? '')
+      const found = cluster(parsed.path[0]).tasks.get(parsed.path.at(-1) ?? '')
       if (!found) throw notFound()
       return found.tags
     }
@@ -89,6 +90,7 @@ export function tagResourceOp(model: EcsModel, params: Params, ctx: CallContext)
 export function untagResourceOp(model: EcsModel, params: Params, ctx: CallContext): object {
   const keys = stringList(params, 'tagKeys')
   if (keys.length === 0) throw invalid('tagKeys can not be empty.')
+  checkTagKeys(keys)
   const tags = resourceTags(model, requiredString(params, 'resourceArn'), ctx)
   for (const key of keys) tags.delete(key)
   return {}

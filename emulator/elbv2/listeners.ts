@@ -67,7 +67,7 @@ export function createListenerOp(model: Elbv2Model, params: Params): object {
   }
   const alpn = list(params, 'AlpnPolicy')
   if (alpn.length > 0) listener.alpnPolicy = structuredClone(alpn)
-  applyTags(listener.tags, tags, 'listener')
+  applyTags(listener.tags, tags)
 
   model.listeners.set(arn, listener)
   model.rules.set(listener.defaultRule.arn, listener.defaultRule)

@@ -68,7 +68,7 @@ export function createLoadBalancerOp(model: Elbv2Model, params: Params, ctx: Cal
     tags: new Map(),
     listenerArns: new Set()
   }
-  applyTags(lb.tags, tags, 'loadbalancer')
+  applyTags(lb.tags, tags)
   model.loadBalancers.set(lb.arn, lb)
   return { LoadBalancers: [renderLoadBalancer(lb)] }
 }

@@ -55,7 +55,7 @@ export function createRuleOp(model: Elbv2Model, params: Params): object {
     actions,
     tags: new Map()
   }
-  applyTags(rule.tags, tags, 'listener-rule')
+  applyTags(rule.tags, tags)
   model.rules.set(rule.arn, rule)
   listener.ruleArns.add(rule.arn)
   model.reindex()

@@ -1,4 +1,3 @@
-import { AwsError } from '../core/errors.js'
 import { arnKind } from './arns.js'
 import type { Elbv2Model } from './model.js'
 import {
@@ -10,61 +9,44 @@ import {
   validationError
 } from './params.js'
 import type { Tags } from './state.js'
+import {
+  checkNotReserved,
+  checkTag,
+  checkTagKey,
+  duplicateKeys,
+  tooManyTags
+} from './tags/rules.js'
 
 const MAX_TAGS = 50
-const MAX_KEY = 128
-const MAX_VALUE = 256
-const KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u
+/**
+ * DescribeTags takes up to 20 resources (API reference). AddTags and RemoveTags state no limit;
+ * the emulator holds them to the same 20, erring on the side that cannot pass here and fail there.
+ */
+const MAX_ARNS = 20
 
-const KIND_NAMES = {
-  loadbalancer: 'load balancer',
-  targetgroup: 'target group',
-  listener: 'listener',
-  'listener-rule': 'rule'
-} as const
-
-/** The tags of a request (`Tags` of Create*, AddTags), validated as AWS does. */
+/**
+ * The tags of a request (`Tags` of Create*, AddTags), validated as AWS does: first every tag
+ * against the request model (lengths, characters), then the service's own rules (the `aws:`
+ * prefix, a key given twice).
+ */
 export function readTags(params: Params, key = 'Tags'): [string, string][] {
-  const seen = new Set<string>()
-  return objectList(params, key).map((tag, index) => {
-    const tagKey = optionalString(tag, 'Key')
+  const tags = objectList(params, key).map((tag, index): [string, string] => {
     const value = optionalString(tag, 'Value') ?? ''
-    const at = `tags.${index + 1}.member`
-    if (tagKey === undefined || tagKey === '') throw notNull(`${at}.key`)
-    if (tagKey.length > MAX_KEY) throw lengthError(tagKey, `${at}.key`, MAX_KEY)
-    if (value.length > MAX_VALUE) throw lengthError(value, `${at}.value`, MAX_VALUE)
-    if (!KEY_PATTERN.test(tagKey)) {
-      throw validationError(`Tag key '${tagKey}' contains characters that are not allowed`)
-    }
-    if (tagKey.toLowerCase().startsWith('aws:')) {
-      throw validationError(`Tag keys starting with 'aws:' are reserved for system use`)
-    }
-    if (seen.has(tagKey))
-      throw new AwsError('DuplicateTagKeys', `Tag key '${tagKey}' is duplicated`)
-    seen.add(tagKey)
-    return [tagKey, value]
+    return [checkTag(optionalString(tag, 'Key'), value, index), value]
   })
-}
-
-function lengthError(value: string, at: string, max: number): AwsError {
-  return validationError(
-    `1 validation error detected: Value '${value}' at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${max}`
-  )
+  for (const [tagKey] of tags) checkNotReserved(tagKey)
+  const seen = new Set<string>()
+  for (const [tagKey] of tags) {
+    if (seen.has(tagKey)) throw duplicateKeys()
+    seen.add(tagKey)
+  }
+  return tags
 }
 
 /** Adds (or overwrites) tags; refuses to go over 50 on one resource. */
-export function applyTags(
-  target: Tags,
-  tags: [string, string][],
-  kind: keyof typeof KIND_NAMES
-): void {
+export function applyTags(target: Tags, tags: [string, string][]): void {
   const added = tags.filter(([key]) => !target.has(key)).length
-  if (target.size + added > MAX_TAGS) {
-    throw new AwsError(
-      'TooManyTags',
-      `The quota for the number of tags that can be assigned to a ${KIND_NAMES[kind]} has been reached`
-    )
-  }
+  if (target.size + added > MAX_TAGS) throw tooManyTags()
   for (const [key, value] of tags) target.set(key, value)
 }
 
@@ -72,31 +54,31 @@ export function renderTags(tags: Tags): { Key: string; Value: string }[] {
   return [...tags].map(([Key, Value]) => ({ Key, Value }))
 }
 
-function resource(model: Elbv2Model, arn: string): { tags: Tags; kind: keyof typeof KIND_NAMES } {
-  const kind = arnKind(arn)
-  switch (kind) {
+/** The tags of the resource an ARN names; an unknown one is the NotFound error of its kind. */
+function resourceTags(model: Elbv2Model, arn: string): Tags {
+  switch (arnKind(arn)) {
     case 'loadbalancer':
-      return { tags: model.loadBalancer(arn).tags, kind }
+      return model.loadBalancer(arn).tags
     case 'targetgroup':
-      return { tags: model.targetGroup(arn).tags, kind }
+      return model.targetGroup(arn).tags
     case 'listener':
-      return { tags: model.listener(arn).tags, kind }
+      return model.listener(arn).tags
     case 'listener-rule':
-      return { tags: model.rule(arn).tags, kind }
+      return model.rule(arn).tags
     default:
+      // our wording: AWS's answer to an ARN of no taggable kind is not documented
       throw validationError(
         `'${arn}' is not a valid load balancer, target group, listener or rule ARN`
       )
   }
 }
 
-function resourceArns(params: Params, max: number): string[] {
+function resourceArns(params: Params): string[] {
   const arns = stringList(params, 'ResourceArns')
   if (arns.length === 0) throw notNull('ResourceArns')
-  if (arns.length > max) {
-    throw validationError(
-      `1 validation error detected: Value at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to ${max}`
-    )
+  if (arns.length > MAX_ARNS) {
+    // our wording: the API reference states the limit, not the message
+    throw validationError(`You can specify up to ${MAX_ARNS} resources in a single call`)
   }
   return arns
 }
@@ -104,26 +86,29 @@ function resourceArns(params: Params, max: number): string[] {
 export function addTagsOp(model: Elbv2Model, params: Params): object {
   const tags = readTags(params)
   if (tags.length === 0) throw notNull('Tags')
-  const targets = resourceArns(params, 20).map((arn) => resource(model, arn))
+  const targets = resourceArns(params).map((arn) => resourceTags(model, arn))
   // all or nothing: check every resource's quota before changing any
-  for (const { tags: current, kind } of targets) applyTags(new Map(current), tags, kind)
-  for (const { tags: current, kind } of targets) applyTags(current, tags, kind)
+  for (const current of targets) applyTags(new Map(current), tags)
+  for (const current of targets) applyTags(current, tags)
   return {}
 }
 
 export function removeTagsOp(model: Elbv2Model, params: Params): object {
   const keys = stringList(params, 'TagKeys')
   if (keys.length === 0) throw notNull('TagKeys')
-  const targets = resourceArns(params, 20).map((arn) => resource(model, arn))
-  for (const { tags } of targets) for (const key of keys) tags.delete(key)
+  keys.forEach((key, index) => checkTagKey(key, index))
+  // an aws: tag stays AWS's: it cannot be removed either
+  keys.forEach((key) => checkNotReserved(key))
+  const targets = resourceArns(params).map((arn) => resourceTags(model, arn))
+  for (const tags of targets) for (const key of keys) tags.delete(key)
   return {}
 }
 
 export function describeTagsOp(model: Elbv2Model, params: Params): object {
   return {
-    TagDescriptions: resourceArns(params, 20).map((arn) => ({
+    TagDescriptions: resourceArns(params).map((arn) => ({
       ResourceArn: arn,
-      Tags: renderTags(resource(model, arn).tags)
+      Tags: renderTags(resourceTags(model, arn))
     }))
   }
 }

@@ -83,7 +83,7 @@ export function createTargetGroupOp(model: Elbv2Model, params: Params, ctx: Call
   if (protocol === 'HTTP' || protocol === 'HTTPS') {
     group.protocolVersion = optionalString(params, 'ProtocolVersion') ?? 'HTTP1'
   }
-  applyTags(group.tags, tags, 'targetgroup')
+  applyTags(group.tags, tags)
   model.targetGroups.set(group.arn, group)
   return { TargetGroups: [renderTargetGroup(group)] }
 }

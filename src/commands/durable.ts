@@ -10,7 +10,11 @@ import { finishRollout } from './finish.js'
 
 /** The command's ports plus the route's tags, and this process as the owner of what it writes. */
 export function durableDeps(context: CommandContext): DurableDeps {
-  const { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt } = process.env
+  const { GITHUB_RUN_ID: rawRunId, GITHUB_RUN_ATTEMPT: rawAttempt } = process.env
+  // GitHub's are digits; anything else (a runner that is not GitHub's) must not reach the token,
+  // which goes into tags and a rule condition that take only some characters
+  const runId = rawRunId && /^\d{1,20}$/.test(rawRunId) ? rawRunId : undefined
+  const attempt = rawAttempt && /^\d{1,5}$/.test(rawAttempt) ? rawAttempt : undefined
   // two attempts of one run, or two jobs of it, are different owners
   const token = `${runId ?? 'local'}.${attempt ?? '1'}.${randomBytes(4).toString('hex')}`
   const url = runUrl()

@@ -6,7 +6,7 @@ import type { Settings } from '../settings.js'
 import { heldWords, judgeLock, staleAfter } from './lock.js'
 import { ownerWords, type Owner } from './record.js'
 import type { StoredState } from './store.js'
-import { TAG_PREFIX } from './tags.js'
+import { fits, TAG_PREFIX } from './tags.js'
 
 /** Lock rules sit at the bottom of the listener's priorities, where real rules rarely are. */
 const LOWEST = 50_000
@@ -203,8 +203,12 @@ export class RouteLock {
       [LOCK_KEYS.owner]: this.owner.token,
       [LOCK_KEYS.claimed]: new Date(this.clock.now()).toISOString(),
       [LOCK_KEYS.purpose]: this.purpose,
-      ...(this.owner.runId ? { [LOCK_KEYS.runId]: this.owner.runId } : {}),
-      ...(this.owner.runUrl && this.owner.runUrl.length <= 256
+      // a run id or URL a tag cannot hold (too long, or a character outside ELBv2's set) is left
+      // out: CreateRule would refuse the whole lock for it, and the owner token names the run
+      ...(this.owner.runId && fits(this.owner.runId)
+        ? { [LOCK_KEYS.runId]: this.owner.runId }
+        : {}),
+      ...(this.owner.runUrl && fits(this.owner.runUrl)
         ? { [LOCK_KEYS.runUrl]: this.owner.runUrl }
         : {})
     }

@@ -84,7 +84,8 @@ export function encodeRecord(record: RolloutRecord): Record<string, string> {
     'scale-down-delay':
       record.scaleDownDelayMs === null ? 'never' : formatDuration(record.scaleDownDelayMs),
     owner: record.owner.token,
-    'run-id': record.owner.runId ?? '',
+    // likewise a run id a tag cannot hold (not GitHub's digits): the owner token names the run
+    'run-id': record.owner.runId && fits(record.owner.runId) ? record.owner.runId : '',
     // a URL that cannot be a tag value is left out: the run id still names the run
     'run-url': record.owner.runUrl && fits(record.owner.runUrl) ? record.owner.runUrl : '',
     heartbeat: time(record.heartbeatAt),
