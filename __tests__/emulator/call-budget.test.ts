@@ -1,7 +1,13 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs'
 import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
-import { applyBudget, ThrottledTooLongError, type CallBudget } from '../../src/aws/budget.js'
+import {
+  applyBudget,
+  CROWDED_FOR_MS,
+  runBudget,
+  ThrottledTooLongError,
+  type CallBudget
+} from '../../src/aws/budget.js'
 import { addFault, calls, clearCalls, clearFaults, clientConfig } from '../helpers/emulator.js'
 
 /**
@@ -110,6 +116,43 @@ describe('a run waits out throttling within its budget', () => {
     expect(
       (await calls(emulator.url)).filter((c) => c.operation === 'DescribeServices')
     ).toHaveLength(1)
+    ecs.destroy()
+  })
+})
+
+describe('a run knows when AWS throttles it', () => {
+  let emulator: RunningEmulator
+  let topology: Topology
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0 })
+    topology = await createBlueGreenTopology({ endpoint: emulator.url, waitForBlue: false })
+  })
+  afterAll(() => emulator.stop())
+
+  it('an attempt the SDK retried and got through still counts: the run is crowded for a while', async () => {
+    let now = 1_000_000
+    const budget = runBudget(60_000, () => now)
+    const ecs = new ECSClient({ ...clientConfig(emulator.url), maxAttempts: 3 })
+    applyBudget(ecs, budget)
+    const describe = () =>
+      ecs.send(
+        new DescribeServicesCommand({
+          cluster: topology.cluster,
+          services: [topology.services.blue]
+        })
+      )
+    await describe()
+    expect(budget.crowded()).toBe(false)
+    await addFault(emulator.url, {
+      service: 'ecs',
+      operation: 'DescribeServices',
+      fault: 'throttle',
+      count: 1
+    })
+    await describe()
+    expect(budget.crowded()).toBe(true)
+    now += CROWDED_FOR_MS
+    expect(budget.crowded()).toBe(false)
     ecs.destroy()
   })
 })

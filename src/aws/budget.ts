@@ -14,15 +14,34 @@ export interface CallBudget {
   readsUntil(): number
   /** the last moment a throttled write is tried again: later, so that a revert still lands */
   writesUntil(): number
+  /** told of every attempt AWS throttled, the SDK's own retries included */
+  throttled?(): void
 }
+
+/** How long after a throttled attempt a run counts as crowded. */
+export const CROWDED_FOR_MS = 30_000
 
 /** What a write may take past the run's timeout: the revert's budget for returning traffic. */
 export const WRITE_GRACE_MS = 120_000
 
-/** A run's budget: its `timeout` from now for reads, plus the revert's grace for writes. */
-export function runBudget(timeoutMs: number, now: () => number = Date.now): CallBudget {
+/**
+ * A run's budget: its `timeout` from now for reads, plus the revert's grace for writes; and
+ * whether AWS throttled any of its calls in the last CROWDED_FOR_MS.
+ */
+export function runBudget(
+  timeoutMs: number,
+  now: () => number = Date.now
+): CallBudget & { crowded(): boolean } {
   const end = now() + timeoutMs
-  return { readsUntil: () => end, writesUntil: () => end + WRITE_GRACE_MS }
+  let throttledAt = -Infinity
+  return {
+    readsUntil: () => end,
+    writesUntil: () => end + WRITE_GRACE_MS,
+    throttled: () => {
+      throttledAt = now()
+    },
+    crowded: () => now() - throttledAt < CROWDED_FOR_MS
+  }
 }
 
 /** A call that AWS kept throttling until the run's budget for it ran out. */
@@ -94,7 +113,7 @@ interface Stack {
       next: (args: unknown) => Promise<unknown>,
       context: { commandName?: string }
     ) => (args: unknown) => Promise<unknown>,
-    options: { step: 'initialize'; name: string; priority: 'high' }
+    options: { step: 'initialize' | 'finalizeRequest'; name: string; priority: 'high' | 'low' }
   ): void
 }
 
@@ -110,5 +129,17 @@ export function applyBudget(
       return withinBudget(operation, budget, () => next(args), options)
     },
     { step: 'initialize', name: 'ecsBlueGreenCallBudget', priority: 'high' }
+  )
+  // inside the SDK's retry middleware (finalizeRequest, high): sees every attempt
+  ;(client.middlewareStack as Stack).add(
+    (next) => async (args) => {
+      try {
+        return await next(args)
+      } catch (error) {
+        if (isThrottling(error)) budget.throttled?.()
+        throw error
+      }
+    },
+    { step: 'finalizeRequest', name: 'ecsBlueGreenThrottleWatch', priority: 'low' }
   )
 }

@@ -33,7 +33,8 @@ export interface CommandContext {
 }
 
 export function commandContext(timeoutMs: number): CommandContext {
-  const clients = createClients(CLIENT_TIMEOUTS, runBudget(timeoutMs))
+  const budget = runBudget(timeoutMs)
+  const clients = createClients(CLIENT_TIMEOUTS, budget)
   const observer = new GitHubObserver()
   const cancel = new AbortController()
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -56,7 +57,8 @@ export function commandContext(timeoutMs: number): CommandContext {
       probe: new FetchProbe(),
       clock: systemClock,
       observer,
-      signal: cancel.signal
+      signal: cancel.signal,
+      crowded: budget.crowded
     },
     close() {
       observer.close()

@@ -39,6 +39,11 @@ export interface RolloutDeps {
   /** aborted on SIGINT/SIGTERM (a GitHub cancel); a string reason ('SIGTERM') is quoted in the outcome */
   signal?: AbortSignal
   /**
+   * Whether AWS throttled a call of this run lately: the account's request rate is shared with
+   * other rollouts, so the run reads less often until it is not (see pollUntil).
+   */
+  crowded?: () => boolean
+  /**
    * told each state the rollout enters: plain data, to be stored and resumed with runRollout.
    * Awaited before the state's work starts, so a store can finish writing it first.
    */

@@ -34,6 +34,13 @@ export interface PollSpec<S, T> {
  * under one AWS call a second. While bringing up, 5: the new side turning healthy is what the
  * whole rollout waits on, and the bring-up is a small part of a rollout's calls.
  */
+/**
+ * How much less often a run reads while AWS throttles its calls: AWS's buckets are per account, so
+ * a hundred rollouts that keep reading at their own pace leave no tokens for the writes that move
+ * them on (ELBv2 has one bucket of 10 calls a second for all of its calls).
+ */
+export const CROWDED_SLOWER = 3
+
 export const WATCHFUL_READS = { bake: 3, bringUp: 5 } as const
 
 /**
@@ -47,7 +54,7 @@ export async function pollUntil<S, T>(
 ): Promise<PollResult<T>> {
   const { clock, observer, signal } = run.deps
   const configured = Math.max(run.settings.pollIntervalMs, MIN_INTERVAL_MS)
-  const interval = spec.watchful
+  const watchful = spec.watchful
     ? Math.max(Math.round(configured / spec.watchful), MIN_INTERVAL_MS)
     : configured
   let backoff = 0
@@ -56,6 +63,8 @@ export async function pollUntil<S, T>(
     await run.deps.heartbeat?.()
     const stop = interruption(run, spec.where)
     if (stop) return { ok: false, reason: stop }
+    // a crowded account: every read this run saves is one another rollout can make progress with
+    const interval = run.deps.crowded?.() ? configured * CROWDED_SLOWER : watchful
     let delay = interval
     try {
       const seen = await spec.read()

@@ -5,6 +5,7 @@ import type { LockPort, TagPort } from '../ports.js'
 import type { RolloutOutcome, Settings, TrafficStep } from '../settings.js'
 import { moreChanged, type Changed, type RolloutState } from '../state.js'
 import { guardedPorts } from './guarded.js'
+import { CROWDED_SLOWER } from '../poll.js'
 import { doing, heartbeatEvery, heldWords, judgeLock, staleAfter } from './lock.js'
 import { trafficOnLive } from './pair.js'
 import { patiently } from './patient.js'
@@ -304,7 +305,9 @@ export class Keeper {
   }
 
   private checkEvery(): number {
-    return Math.min(CHECK_MAX_MS, heartbeatEvery(this.settings))
+    const every = Math.min(CHECK_MAX_MS, heartbeatEvery(this.settings))
+    // the check only stops a wait sooner; while AWS throttles the account, progress comes first
+    return this.deps.crowded?.() ? every * CROWDED_SLOWER : every
   }
 
   private interrupted(): boolean {

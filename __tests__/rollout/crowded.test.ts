@@ -1,0 +1,34 @@
+import { deploy } from '../../src/rollout/deploy.js'
+import { CROWDED_SLOWER } from '../../src/rollout/poll.js'
+import { BlueGreen } from '../support/blue-green.js'
+
+/**
+ * A run that AWS throttles reads less often: the account's request rate is shared, and reads
+ * that keep their pace take the tokens other rollouts need to move on. It still reaches the
+ * same end, only with fewer reads.
+ */
+describe('a crowded account', () => {
+  const healthReads = (bg: BlueGreen) =>
+    bg.aws.calls.filter((call) => call.op === 'describeTargetHealth').length
+
+  it('reads the new side once every three poll intervals, and the release is promoted all the same', async () => {
+    const calm = new BlueGreen()
+    expect((await deploy(calm.settings(), calm.deps())).result).toBe('promoted')
+    const crowded = new BlueGreen()
+    const outcome = await deploy(crowded.settings(), { ...crowded.deps(), crowded: () => true })
+    expect(outcome.result).toBe('promoted')
+    // watchful reads (three a poll interval while baking) become one every three intervals
+    expect(healthReads(crowded)).toBeLessThan(healthReads(calm) / (CROWDED_SLOWER * 2))
+    // and it is not slower by more than a read's delay at each step
+    expect(crowded.clock.now() - crowded.startedAt).toBeLessThan(
+      calm.clock.now() - calm.startedAt + 4 * CROWDED_SLOWER * 5_000
+    )
+  })
+
+  it('still reverts a failing release, only a little later', async () => {
+    const bg = new BlueGreen().image({ unhealthy: true, healthReason: 'Target.Timeout' })
+    const outcome = await deploy(bg.settings(), { ...bg.deps(), crowded: () => true })
+    expect(outcome.result).toBe('reverted')
+    expect(bg.aws.weightWrites()).toEqual([])
+  })
+})
