@@ -118,16 +118,6 @@ describe('a run waits out throttling within its budget', () => {
     ).toHaveLength(1)
     ecs.destroy()
   })
-})
-
-describe('a run knows when AWS throttles it', () => {
-  let emulator: RunningEmulator
-  let topology: Topology
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 })
-    topology = await createBlueGreenTopology({ endpoint: emulator.url, waitForBlue: false })
-  })
-  afterAll(() => emulator.stop())
 
   it('an attempt the SDK retried and got through still counts: the run is crowded for a while', async () => {
     let now = 1_000_000
