@@ -185,6 +185,25 @@ describe('read errors while polling', () => {
     ])
   })
 
+  it('that last until the timeout are named in the reason of the revert', async () => {
+    const bg = new BlueGreen()
+    let shifted = false
+    bg.aws.log.after('writeForward', () => {
+      shifted = true
+    })
+    // from the first shift until the timeout: the revert that follows reads them again
+    bg.aws.log.fail('describeTargetHealth', {
+      when: () => shifted && bg.clock.now() < bg.startedAt + 5 * 60_000
+    })
+    const outcome = await bg.deploy({ timeoutMs: 5 * 60_000 })
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toBe(
+      "timed out after 5m during bake at 10% (could not read web-green's health: " +
+        'describeTargetHealth: Throttling: Rate exceeded)'
+    )
+    expect(bg.aws.weights(bg.routeArn)).toEqual({ 'web-blue-tg': 100, 'web-green-tg': 0 })
+  })
+
   it('hold a bake until a poll succeeds after step-wait', async () => {
     const bg = new BlueGreen()
     // the health reads fail from 50s into the first bake until 100s into it

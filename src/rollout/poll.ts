@@ -58,17 +58,23 @@ export async function pollUntil<S, T>(
     ? Math.max(Math.round(configured / spec.watchful), MIN_INTERVAL_MS)
     : configured
   let backoff = 0
+  /** why the last read failed, while no read has succeeded since: part of a timeout's reason */
+  let failing: string | undefined
   for (;;) {
     // first, so that an abort it notices stops this poll; it writes nothing once cancelled
     await run.deps.heartbeat?.()
     const stop = interruption(run, spec.where)
-    if (stop) return { ok: false, reason: stop }
+    if (stop) {
+      const why = failing ? ` (could not read ${spec.what}: ${failing})` : ''
+      return { ok: false, reason: `${stop}${why}` }
+    }
     // a crowded account: every read this run saves is one another rollout can make progress with
     const interval = run.deps.crowded?.() ? configured * CROWDED_SLOWER : watchful
     let delay = interval
     try {
       const seen = await spec.read()
       backoff = 0
+      failing = undefined
       const value = spec.judge(seen)
       if (value !== undefined) return { ok: true, value }
       if (spec.wakeAt !== undefined) delay = Math.min(delay, spec.wakeAt - clock.now())
@@ -81,6 +87,7 @@ export async function pollUntil<S, T>(
         Math.max(MAX_BACKOFF_MS, configured)
       )
       delay = backoff
+      failing = errorText(error)
       observer.warn(
         `could not read ${spec.what}: ${errorText(error)}; trying again in ${formatDuration(backoff)}`
       )
