@@ -120,7 +120,9 @@ describe('control commands that meet a transient failure after taking the lock',
     const schedule: Schedule = {
       actors: [
         { ...plan(0, 'sickAt10'), pause: true },
-        { ...plan(22_353, 'good'), kind: 'abort', faults: [{ kind: 'throttle', nth: 7 }] }
+        // (at 22.4s before the new side's health was read three times a poll interval: the
+        // deploy now bakes at 10% earlier, and has reverted the sick release by then)
+        { ...plan(16_800, 'good'), kind: 'abort', faults: [{ kind: 'throttle', nth: 7 }] }
       ]
     }
     const result = await simulate(schedule)
@@ -137,7 +139,8 @@ describe('control commands that meet a transient failure after taking the lock',
       actors: [
         { ...plan(0, 'sickAt10'), pause: true, slow: [{ nth: 1, ms: 2072 }] },
         {
-          ...plan(22_342, 'good'),
+          // (22.3s before the faster reads, as above)
+          ...plan(18_400, 'good'),
           kind: 'abort',
           faults: [{ kind: 'late', nth: 1, calls: 6, ms: 5279, weights: false }]
         }
@@ -160,7 +163,8 @@ describe('an abort whose own record cannot be written', () => {
       actors: [
         { ...plan(0, 'sickAt10'), pause: true },
         {
-          ...plan(25_000, 'good'),
+          // (at 25s before the new side's health was read three times a poll interval)
+          ...plan(16_800, 'good'),
           kind: 'abort',
           faults: [{ kind: 'tags-throttled', nth: 0, times: 12 }]
         }
@@ -199,10 +203,9 @@ describe('a shift whose record took long to write', () => {
         {
           ...plan(0, 'crashes'),
           faults: [{ kind: 'tags-throttled', nth: 2, times: 6 }],
-          slow: [
-            { nth: 44, ms: 3000 },
-            { nth: 46, ms: 3000 }
-          ]
+          // the bring-up's last reads slowed, so that it ends late enough for the tasks to crash
+          // while the record is throttled (calls 44 and 46 before the reads became fewer)
+          slow: [32, 33, 34, 35].map((nth) => ({ nth, ms: 3000 }))
         }
       ]
     }
