@@ -142,7 +142,8 @@ try {
   const firstShift = log.indexOf(shifts[0]!)
   const lastShift = log.indexOf(shifts.at(-1)!)
   const bakeReads = log.slice(firstShift, lastShift).filter((c) => !c.mutating)
-  const polls = bakeReads.filter((c) => c.operation === 'DescribeServices').length
+  // a poll is one read of the new side's target health (the services are read once in three)
+  const polls = bakeReads.filter((c) => c.operation === 'DescribeTargetHealth').length
   const waits = 4 * 3000
   console.log(
     `rollout (4 steps x 3s bake):     result ${good.outputs.result}, ${fmt(elapsed)} wall, ${fmt(waits)} of configured waits`

@@ -19,7 +19,7 @@ import { calls, clientConfig, setImage } from '../../__tests__/helpers/emulator.
 import { runAction } from '../lib/github-runner.js'
 
 const STEPS = '10,25,50,100'
-const STEP_WAIT_S = 15
+const STEP_WAIT_S = 45
 const DESIRED = 2
 
 export interface RolloutFigures {

@@ -72,8 +72,9 @@ const DESCRIBE_BATCH = 100
 /**
  * Reads the idle side's health at about one call per poll. The target group's health, which is
  * what decides a release, is read every poll. DescribeServices (both sides in one call) only when
- * the targets changed, and otherwise every third poll and no more often than `servicesEveryMs`:
- * a task that stops or fails leaves the target group, so the health read sees it first. ListTasks
+ * the targets changed, and otherwise every third poll and no more often than `servicesEveryMs`
+ * (twice that while the side stands still: its tasks all there and healthy, its counts as they
+ * were): a task that stops or fails leaves the target group, so the health read sees it first. ListTasks
  * only when the services' task counts or the targets changed; DescribeTasks only for tasks not seen
  * before (a task's address never changes); the stopped tasks only when a task went missing or the
  * deployment counted a failure. Caches are updated only by a poll that completed, so a failed read
@@ -95,6 +96,7 @@ export class IdleWatcher {
   private last?: IdleSnapshot
   private lastTargets = ''
   private lastCounts = ''
+  private countsSteady = false
   private servicesAt = 0
   private pollsSinceServices = 0
 
@@ -123,9 +125,14 @@ export class IdleWatcher {
     const last = this.last
     const targets = await this.elb.describeTargetHealth(idle.targetGroupArn)
     const targetsChanged = targetsKey(targets) !== this.lastTargets
+    // a side whose tasks and targets all stand as they did: ECS's side of it is read half as often
+    const steady =
+      this.countsSteady &&
+      last.tasks.length === last.service.desiredCount &&
+      targets.every((target) => target.state === 'healthy')
     const servicesDue =
       this.pollsSinceServices >= SERVICES_EVERY_POLLS - 1 &&
-      this.now() - this.servicesAt >= this.servicesEveryMs
+      this.now() - this.servicesAt >= this.servicesEveryMs * (steady ? 2 : 1)
     if (!targetsChanged && !servicesDue) {
       this.pollsSinceServices++
       return { ...last, at: this.now(), targets }
@@ -206,6 +213,7 @@ export class IdleWatcher {
     }
     if (rollback) this.rollbackRead = true
     this.lastTargets = targetsKey(targets)
+    this.countsSteady = countsKey(views) === this.lastCounts
     this.lastCounts = countsKey(views)
     this.pollsSinceServices = 0
     this.last = {
