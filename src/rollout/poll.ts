@@ -41,6 +41,12 @@ export interface PollSpec<S, T> {
  */
 export const CROWDED_SLOWER = 3
 
+/**
+ * A watchful poll reads no more than once a second of its own accord: a poll-interval of a
+ * second or less is read at as given, not several times within it.
+ */
+export const WATCHFUL_FLOOR_MS = 1_000
+
 export const WATCHFUL_READS = { bake: 3, bringUp: 5 } as const
 
 /**
@@ -55,7 +61,7 @@ export async function pollUntil<S, T>(
   const { clock, observer, signal } = run.deps
   const configured = Math.max(run.settings.pollIntervalMs, MIN_INTERVAL_MS)
   const watchful = spec.watchful
-    ? Math.max(Math.round(configured / spec.watchful), MIN_INTERVAL_MS)
+    ? Math.min(configured, Math.max(Math.round(configured / spec.watchful), WATCHFUL_FLOOR_MS))
     : configured
   let backoff = 0
   /** why the last read failed, while no read has succeeded since: part of a timeout's reason */
