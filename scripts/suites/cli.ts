@@ -12,14 +12,15 @@ import { startEmulator } from '../../emulator/server.js'
 import { violations } from '../../__tests__/helpers/emulator.js'
 import { runFaultSuite } from './faults.js'
 import { runKillSuite } from './kill.js'
-import { runRateLimitSuite } from './rate-limits.js'
+import { REALISTIC, runRateLimitSuite } from './rate-limits.js'
 import { suiteFailed, type SuiteReport } from './report.js'
 import { formatViolations } from './violations.js'
 
-const USAGE = `usage: tsx scripts/suites/cli.ts <faults|rate-limits|kill> [--rollouts N] [--trials N] [--seed N] [--concurrency N] [--share 0.12]
+const USAGE = `usage: tsx scripts/suites/cli.ts <faults|rate-limits|kill> [--rollouts N] [--trials N] [--seed N] [--concurrency N] [--share 0.12] [--step-wait 30s]
 
   faults       rollouts at once while a share of the action's AWS calls fail (default 40)
-  rate-limits  rollouts at once against AWS-like request rate limits (default 20)
+  rate-limits  rollouts at once against AWS's documented request rate limits (default 20),
+               each 3 steps of --step-wait bakes (default 30s) at the default poll-interval
   kill         SIGKILL the action at seeded points, then the post step and/or the next
                command; every trial must end safe (default 30 trials)`
 
@@ -29,6 +30,7 @@ interface Args {
   seed: number
   concurrency?: number
   share?: number
+  stepWait?: string
 }
 
 type Suite = (url: string, args: Args, log: (line: string) => void) => Promise<SuiteReport>
@@ -44,7 +46,13 @@ const SUITES: Record<string, Suite> = {
       log
     }),
   'rate-limits': (url, args, log) =>
-    runRateLimitSuite({ url, rollouts: args.rollouts ?? 20, seed: args.seed, log }),
+    runRateLimitSuite({
+      url,
+      rollouts: args.rollouts ?? 20,
+      seed: args.seed,
+      log,
+      ...(args.stepWait ? { extra: { ...REALISTIC, 'step-wait': args.stepWait } } : {})
+    }),
   kill: (url, args, log) =>
     runKillSuite({
       url,
@@ -75,6 +83,13 @@ function share(value: string | undefined): number | undefined {
   return n
 }
 
+function stepWait(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (!/^\d+(s|m)$/.test(value))
+    fail(`--step-wait must be a duration such as 30s or 2m, got ${value}`)
+  return value
+}
+
 let parsed
 try {
   parsed = parseArgs({
@@ -84,7 +99,8 @@ try {
       trials: { type: 'string' },
       seed: { type: 'string' },
       concurrency: { type: 'string' },
-      share: { type: 'string' }
+      share: { type: 'string' },
+      'step-wait': { type: 'string' }
     }
   })
 } catch (error) {
@@ -105,7 +121,8 @@ try {
       trials: number(parsed.values.trials, 'trials'),
       seed: number(parsed.values.seed, 'seed') ?? 1,
       concurrency: number(parsed.values.concurrency, 'concurrency'),
-      share: share(parsed.values.share)
+      share: share(parsed.values.share),
+      stepWait: stepWait(parsed.values['step-wait'])
     },
     (line) => console.log(line)
   )
