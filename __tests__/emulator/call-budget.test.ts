@@ -1,4 +1,8 @@
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs'
+import {
+  AddTagsCommand,
+  ElasticLoadBalancingV2Client
+} from '@aws-sdk/client-elastic-load-balancing-v2'
 import { createBlueGreenTopology, type Topology } from '../../emulator/fixtures/topology.js'
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
 import {
@@ -106,6 +110,26 @@ describe('a run waits out throttling within its budget', () => {
     expect(tries.length).toBeGreaterThan(3)
     expect(tries.length).toBeLessThan(60)
     ecs.destroy()
+  })
+
+  it("leaves the lock's and the record's tag calls to the rollout's own, bounded patience", async () => {
+    // a run returning traffic gives its record write a second and a half: a budget that held
+    // the write until the timeout would hold the traffic on the failing side as long
+    await addFault(emulator.url, { service: 'elbv2', operation: 'AddTags', fault: 'throttle' })
+    const elb = new ElasticLoadBalancingV2Client({ ...clientConfig(emulator.url), maxAttempts: 1 })
+    applyBudget(elb, forever, { firstWaitMs: 5, longestWaitMs: 20 })
+    const started = Date.now()
+    await expect(
+      elb.send(
+        new AddTagsCommand({
+          ResourceArns: [topology.listenerArn],
+          Tags: [{ Key: 'k', Value: 'v' }]
+        })
+      )
+    ).rejects.toThrow(/Rate exceeded/)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect((await calls(emulator.url)).filter((c) => c.operation === 'AddTags')).toHaveLength(1)
+    elb.destroy()
   })
 
   it('an error that is not throttling is not tried again', async () => {

@@ -75,6 +75,16 @@ const DEFAULTS: PatienceOptions = {
   random: Math.random
 }
 
+/**
+ * The calls of the rollout's lock and record (tags and the lock rule), which the budget leaves to
+ * the SDK's retries and to the rollout's own, bounded patience (src/rollout/durable/patient.ts):
+ * a run about to return traffic gives its record a second and a half, then returns the traffic
+ * anyway; a record write that waited here until the timeout would hold the traffic on a failing
+ * side for as long. A lock or record write held back too long is also one that may land after
+ * another run took the rollout over.
+ */
+const OWN_PATIENCE = new Set(['AddTags', 'RemoveTags', 'DescribeTags', 'CreateRule', 'DeleteRule'])
+
 /** Describe*, List* and Get* change nothing; every other call is a write. */
 export function isRead(operation: string): boolean {
   return /^(Describe|List|Get)/.test(operation)
@@ -126,6 +136,7 @@ export function applyBudget(
   ;(client.middlewareStack as Stack).add(
     (next, context) => (args) => {
       const operation = (context.commandName ?? 'a call').replace(/Command$/, '')
+      if (OWN_PATIENCE.has(operation)) return next(args)
       return withinBudget(operation, budget, () => next(args), options)
     },
     { step: 'initialize', name: 'ecsBlueGreenCallBudget', priority: 'high' }
