@@ -20,6 +20,8 @@ export class ReadHistory {
   private retainMs = 0
   /** simulated time of the first recording since retention was switched on */
   private since?: number
+  /** simulated time of the latest recording */
+  private latest?: number
   /** `${clusterArn} ${serviceName}` -> views of the service of that name, oldest first */
   private readonly services = new Map<string, Frame[]>()
   /** `${clusterArn} ${taskId}` -> views of the task, oldest first */
@@ -39,14 +41,21 @@ export class ReadHistory {
     this.services.clear()
     this.tasks.clear()
     this.since = undefined
+    this.latest = undefined
   }
 
   /**
    * Records what changed since the last recording. `force` re-renders every view: after an API
    * write, which may change fields that the cheap fingerprints do not cover.
    */
-  record(model: EcsModel, simNow: number, force = false): void {
+  record(model: EcsModel, at: number, force = false): void {
     if (!this.recording) return
+    // the world catches up in steps (world.tick) and may still be stepping through a time behind
+    // a view already recorded, after an API call answered at the present: what the model holds
+    // now is the present's, so it is stamped no earlier than the latest view (out of order, it
+    // would be pruned as the past, and the view from before it lost)
+    const simNow = Math.max(at, this.latest ?? at)
+    this.latest = simNow
     const initial = this.since === undefined
     this.since ??= simNow
     const seenServices = new Set<string>()
