@@ -2,8 +2,8 @@ import {
   DescribeLoadBalancersCommand,
   ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import { throttlingTolerated } from '../../src/aws/patience.js'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { waitOutThrottling } from '../../src/aws/budget.js'
 import { clientConfig, control } from '../helpers/emulator.js'
 import { runRateLimitSuite } from '../../scripts/suites/rate-limits.js'
 import { formatThrottled, median } from '../../scripts/suites/throttling.js'
@@ -112,42 +112,68 @@ describe("the emulator's rate limits", () => {
   })
 })
 
-describe('a write AWS throttles more often than the SDK retries', () => {
+describe('a call AWS throttles more often than the SDK retries', () => {
   const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })
-
-  it('is tried again after growing waits until it goes through', async () => {
-    jest.useFakeTimers()
-    try {
-      let attempts = 0
-      const write = throttlingTolerated(async () => {
-        if (++attempts < 4) throw throttled()
-        return 'written'
-      })
-      await jest.advanceTimersByTimeAsync(10_000)
-      expect(await write).toBe('written')
-      expect(attempts).toBe(4)
-    } finally {
-      jest.useRealTimers()
+  /** a clock that moves only when the code under test sleeps, and the waits it slept */
+  function sleeper() {
+    let now = 0
+    const waits: number[] = []
+    return {
+      waits,
+      now: () => now,
+      sleep: (ms: number) => {
+        waits.push(ms)
+        now += ms
+        return Promise.resolve()
+      }
     }
+  }
+
+  it('is tried again after waits that double up to 10 s, each between half and all of it', async () => {
+    const clock = sleeper()
+    let attempts = 0
+    const written = await waitOutThrottling(
+      'ModifyRule',
+      Infinity,
+      async () => {
+        if (++attempts < 7) throw throttled()
+        return 'written'
+      },
+      { ...clock, random: () => 1 }
+    )
+    expect(written).toBe('written')
+    expect(clock.waits).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000])
+    const halves = sleeper()
+    attempts = 0
+    await waitOutThrottling(
+      'ModifyRule',
+      Infinity,
+      async () => {
+        if (++attempts < 3) throw throttled()
+      },
+      { ...halves, random: () => 0 }
+    )
+    expect(halves.waits).toEqual([500, 1000])
   })
 
-  it('gives up after its budget, and at once on any other error', async () => {
-    jest.useFakeTimers()
-    try {
-      const never = throttlingTolerated(() => Promise.reject(throttled()), 30_000)
-      const seen = never.catch((error: Error) => error.name)
-      await jest.advanceTimersByTimeAsync(31_000)
-      expect(await seen).toBe('Throttling')
-      let attempts = 0
-      const invalid = throttlingTolerated(() => {
-        attempts++
-        return Promise.reject(Object.assign(new Error('bad'), { name: 'ValidationError' }))
-      })
-      await expect(invalid).rejects.toThrow('bad')
-      expect(attempts).toBe(1)
-    } finally {
-      jest.useRealTimers()
-    }
+  it('gives up when its time is up, naming the call, and at once on any other error', async () => {
+    const clock = sleeper()
+    const never = waitOutThrottling('ModifyRule', 30_000, () => Promise.reject(throttled()), {
+      ...clock,
+      random: () => 1
+    })
+    await expect(never).rejects.toThrow(
+      /^AWS kept throttling ModifyRule for 25 s \(Rate exceeded\)/
+    )
+    // the next wait would have ended past the 30 s allowed
+    expect(clock.now()).toBe(25_000)
+    let attempts = 0
+    const invalid = waitOutThrottling('ModifyRule', Infinity, () => {
+      attempts++
+      return Promise.reject(Object.assign(new Error('bad'), { name: 'ValidationError' }))
+    })
+    await expect(invalid).rejects.toThrow('bad')
+    expect(attempts).toBe(1)
   })
 })
 

@@ -164,7 +164,13 @@ describe('tag writes throttled through the promotion', () => {
       let fault: Promise<string> | undefined
       const promoted = await run(
         h,
-        deployInputs(t, { ...STALE, image: uniqueImage(), 'traffic-steps': '50,100' }),
+        // a record write waits out throttling as long as the run's timeout allows
+        deployInputs(t, {
+          ...STALE,
+          image: uniqueImage(),
+          'traffic-steps': '50,100',
+          timeout: '40s'
+        }),
         {
           // two SDK attempts a call: the patience under test is the action's, not the SDK's
           env: { ...runEnv(1401), AWS_MAX_ATTEMPTS: '2' },

@@ -48,7 +48,7 @@ describe('a deploy that AWS keeps throttling past its timeout', () => {
     const took = Date.now() - started
     expect(result.outputs.result).toBe('unchanged')
     expect(result.outputs.reason).toMatch(
-      /^AWS kept throttling DescribeServices for \d+ s \(Rate exceeded\), so the run could not go on/
+      /^AWS kept throttling DescribeServices for [\d.]+ s \(Rate exceeded\), so the run could not go on/
     )
     expect(result.exitCode).not.toBe(0)
     // it kept trying for its timeout, not for ever

@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
 import {
   applyBudget,
   CROWDED_FOR_MS,
+  patientFor,
   runBudget,
   ThrottledTooLongError,
   type CallBudget
@@ -39,7 +40,7 @@ describe('a run waits out throttling within its budget', () => {
     applyBudget(ecs, budget, { firstWaitMs: 5, longestWaitMs: 20 })
     return ecs
   }
-  const forever: CallBudget = { readsUntil: () => Infinity, writesUntil: () => Infinity }
+  const forever: CallBudget = { until: () => Infinity }
 
   it('a read throttled 12 times in a row is tried a 13th time and answers', async () => {
     await addFault(emulator.url, {
@@ -59,29 +60,31 @@ describe('a run waits out throttling within its budget', () => {
     ecs.destroy()
   })
 
-  it('a write is not given up while its budget lasts, though reads would be', async () => {
-    const now = Date.now()
-    // reads: already out of budget; writes: a minute left
-    const budget: CallBudget = { readsUntil: () => now, writesUntil: () => now + 60_000 }
+  it("a caller's patience outlasts the run's timeout: what returns traffic still lands", async () => {
+    // the run's timeout has passed: on its own, a throttled call is not tried again
+    const ecs = client({ until: () => Date.now() })
     await addFault(emulator.url, { service: 'ecs', operation: '*', fault: 'throttle', count: 3 })
-    const ecs = client(budget)
-    await expect(
+    const describe = () =>
       ecs.send(
         new DescribeServicesCommand({
           cluster: topology.cluster,
           services: [topology.services.blue]
         })
       )
-    ).rejects.toThrow(ThrottledTooLongError)
-    // the read took the first throttle; two more are left for the write, which waits them out
-    const out = await ecs.send(
-      new UpdateServiceCommand({
-        cluster: topology.cluster,
-        service: topology.services.green,
-        desiredCount: 0
-      })
+    await expect(describe()).rejects.toThrow(ThrottledTooLongError)
+    // the read took the first throttle; the revert's write, given a minute, waits out the other two
+    const out = await patientFor(60_000, () =>
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster: topology.cluster,
+          service: topology.services.green,
+          desiredCount: 0
+        })
+      )
     )
     expect(out.service?.desiredCount).toBe(0)
+    const tries = (await calls(emulator.url)).filter((c) => c.operation === 'UpdateService')
+    expect(tries).toHaveLength(3)
     ecs.destroy()
   })
 
@@ -92,7 +95,7 @@ describe('a run waits out throttling within its budget', () => {
       fault: 'throttle'
     })
     const until = Date.now() + 200
-    const ecs = client({ readsUntil: () => until, writesUntil: () => until })
+    const ecs = client({ until: () => until })
     const error = await ecs
       .send(
         new DescribeServicesCommand({
@@ -103,7 +106,7 @@ describe('a run waits out throttling within its budget', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ThrottledTooLongError)
     expect((error as Error).message).toMatch(
-      /^AWS kept throttling DescribeServices for \d+ s \(Rate exceeded\), so the run could not go on$/
+      /^AWS kept throttling DescribeServices for \d+\.\d s \(Rate exceeded\), so the run could not go on$/
     )
     // it kept trying while the budget lasted, with waits between tries rather than at once
     const tries = (await calls(emulator.url)).filter((c) => c.operation === 'DescribeServices')
@@ -112,24 +115,43 @@ describe('a run waits out throttling within its budget', () => {
     ecs.destroy()
   })
 
-  it("leaves the lock's and the record's tag calls to the rollout's own, bounded patience", async () => {
-    // a run returning traffic gives its record write a second and a half: a budget that held
-    // the write until the timeout would hold the traffic on the failing side as long
-    await addFault(emulator.url, { service: 'elbv2', operation: 'AddTags', fault: 'throttle' })
-    const elb = new ElasticLoadBalancingV2Client({ ...clientConfig(emulator.url), maxAttempts: 1 })
-    applyBudget(elb, forever, { firstWaitMs: 5, longestWaitMs: 20 })
-    const started = Date.now()
-    await expect(
+  describe("the lock's and the record's tag calls", () => {
+    const addTags = (elb: ElasticLoadBalancingV2Client) =>
       elb.send(
         new AddTagsCommand({
           ResourceArns: [topology.listenerArn],
           Tags: [{ Key: 'k', Value: 'v' }]
         })
       )
-    ).rejects.toThrow(/Rate exceeded/)
-    expect(Date.now() - started).toBeLessThan(1_000)
-    expect((await calls(emulator.url)).filter((c) => c.operation === 'AddTags')).toHaveLength(1)
-    elb.destroy()
+    let elb: ElasticLoadBalancingV2Client
+    beforeEach(() => {
+      elb = new ElasticLoadBalancingV2Client({ ...clientConfig(emulator.url), maxAttempts: 1 })
+      applyBudget(elb, forever, { firstWaitMs: 5, longestWaitMs: 20 })
+    })
+    afterEach(() => elb.destroy())
+
+    it('wait out throttling as every other call does: in a crowd, the record is written', async () => {
+      await addFault(emulator.url, {
+        service: 'elbv2',
+        operation: 'AddTags',
+        fault: 'throttle',
+        count: 6
+      })
+      await addTags(elb)
+      expect((await calls(emulator.url)).filter((c) => c.operation === 'AddTags')).toHaveLength(7)
+    })
+
+    it('wait no longer than their caller allows: a revert gives its record a moment', async () => {
+      await addFault(emulator.url, { service: 'elbv2', operation: 'AddTags', fault: 'throttle' })
+      const started = Date.now()
+      const error = await patientFor(300, () => addTags(elb)).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ThrottledTooLongError)
+      expect((error as Error).message).toMatch(/^AWS kept throttling AddTags for 0\.\d s/)
+      expect(Date.now() - started).toBeLessThan(1_000)
+      // a call made after the caller's patience is the run's again
+      await clearFaults(emulator.url)
+      await addTags(elb)
+    })
   })
 
   it('an error that is not throttling is not tried again', async () => {

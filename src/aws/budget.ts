@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { isThrottling } from './patience.js'
 
 /**
@@ -10,10 +11,8 @@ import { isThrottling } from './patience.js'
  * as long as the run's own timeout allows; only then does it fail, naming the call.
  */
 export interface CallBudget {
-  /** the last moment a throttled read is tried again */
-  readsUntil(): number
-  /** the last moment a throttled write is tried again: later, so that a revert still lands */
-  writesUntil(): number
+  /** the last moment a throttled call is tried again, unless its caller said otherwise (`patientFor`) */
+  until(): number
   /** told of every attempt AWS throttled, the SDK's own retries included */
   throttled?(): void
 }
@@ -21,13 +20,7 @@ export interface CallBudget {
 /** How long after a throttled attempt a run counts as crowded. */
 export const CROWDED_FOR_MS = 30_000
 
-/** What a write may take past the run's timeout: the revert's budget for returning traffic. */
-export const WRITE_GRACE_MS = 120_000
-
-/**
- * A run's budget: its `timeout` from now for reads, plus the revert's grace for writes; and
- * whether AWS throttled any of its calls in the last CROWDED_FOR_MS.
- */
+/** A run's budget: its `timeout` from now; and whether AWS throttled any of its calls lately. */
 export function runBudget(
   timeoutMs: number,
   now: () => number = Date.now
@@ -35,13 +28,29 @@ export function runBudget(
   const end = now() + timeoutMs
   let throttledAt = -Infinity
   return {
-    readsUntil: () => end,
-    writesUntil: () => end + WRITE_GRACE_MS,
+    until: () => end,
     throttled: () => {
       throttledAt = now()
     },
     crowded: () => now() - throttledAt < CROWDED_FOR_MS
   }
+}
+
+/** the patience a caller gave the calls it makes (see patientFor) */
+const given = new AsyncLocalStorage<{ until: number }>()
+
+/**
+ * Runs `work` with every AWS call it makes waiting out throttling until `ms` from now, instead of
+ * until the run's timeout: longer for what returns traffic, which must land even after the
+ * timeout; shorter for a write that must not hold a revert back, or a look that must not hold a
+ * wait. The innermost caller decides.
+ */
+export function patientFor<T>(
+  ms: number,
+  work: () => Promise<T>,
+  now: () => number = Date.now
+): Promise<T> {
+  return given.run({ until: now() + ms }, work)
 }
 
 /** A call that AWS kept throttling until the run's budget for it ran out. */
@@ -52,12 +61,15 @@ export class ThrottledTooLongError extends Error {
     override readonly cause: unknown
   ) {
     super(
-      `AWS kept throttling ${operation} for ${Math.round(throttledMs / 1000)} s ` +
+      `AWS kept throttling ${operation} for ${seconds(throttledMs)} s ` +
         `(${cause instanceof Error ? cause.message : String(cause)}), so the run could not go on`
     )
     this.name = 'ThrottledTooLongError'
   }
 }
+
+const seconds = (ms: number): string =>
+  ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000))
 
 export interface PatienceOptions {
   firstWaitMs: number
@@ -76,33 +88,17 @@ const DEFAULTS: PatienceOptions = {
 }
 
 /**
- * The calls of the rollout's lock and record (tags and the lock rule), which the budget leaves to
- * the SDK's retries and to the rollout's own, bounded patience (src/rollout/durable/patient.ts):
- * a run about to return traffic gives its record a second and a half, then returns the traffic
- * anyway; a record write that waited here until the timeout would hold the traffic on a failing
- * side for as long. A lock or record write held back too long is also one that may land after
- * another run took the rollout over.
- */
-const OWN_PATIENCE = new Set(['AddTags', 'RemoveTags', 'DescribeTags', 'CreateRule', 'DeleteRule'])
-
-/** Describe*, List* and Get* change nothing; every other call is a write. */
-export function isRead(operation: string): boolean {
-  return /^(Describe|List|Get)/.test(operation)
-}
-
-/**
  * Runs `call` (one AWS operation, with the SDK's own retries inside it) until it is not
- * throttled or the budget for its kind runs out. Waits double up to 10 s, jittered between
- * half and all of it, so that the runs throttled together do not come back together.
+ * throttled or `until` has come. Waits double up to 10 s, jittered between half and all of it,
+ * so that the runs throttled together do not come back together.
  */
-export async function withinBudget<T>(
+export async function waitOutThrottling<T>(
   operation: string,
-  budget: CallBudget,
+  until: number,
   call: () => Promise<T>,
   options: Partial<PatienceOptions> = {}
 ): Promise<T> {
   const { firstWaitMs, longestWaitMs, now, sleep, random } = { ...DEFAULTS, ...options }
-  const until = isRead(operation) ? budget.readsUntil() : budget.writesUntil()
   const started = now()
   for (let wait = firstWaitMs; ; wait = Math.min(wait * 2, longestWaitMs)) {
     try {
@@ -136,8 +132,8 @@ export function applyBudget(
   ;(client.middlewareStack as Stack).add(
     (next, context) => (args) => {
       const operation = (context.commandName ?? 'a call').replace(/Command$/, '')
-      if (OWN_PATIENCE.has(operation)) return next(args)
-      return withinBudget(operation, budget, () => next(args), options)
+      const until = given.getStore()?.until ?? budget.until()
+      return waitOutThrottling(operation, until, () => next(args), options)
     },
     { step: 'initialize', name: 'ecsBlueGreenCallBudget', priority: 'high' }
   )

@@ -31,7 +31,6 @@ import type {
   TaskView
 } from '../rollout/ports.js'
 import { InputError } from '../rollout/errors.js'
-import { throttlingTolerated } from './patience.js'
 
 const time = (d: Date | undefined): number => (d ? d.getTime() : 0)
 
@@ -209,9 +208,7 @@ export class EcsAdapter implements EcsPort, RevisionsPort {
 
   async registerTaskDefinition(definition: TaskDefinition): Promise<RegisteredRevision> {
     const input = definition as unknown as RegisterTaskDefinitionCommandInput
-    const out = await throttlingTolerated(() =>
-      this.client.send(new RegisterTaskDefinitionCommand(input))
-    )
+    const out = await this.client.send(new RegisterTaskDefinitionCommand(input))
     const td = out.taskDefinition
     if (!td?.taskDefinitionArn) throw new Error('RegisterTaskDefinition returned no ARN')
     return { arn: td.taskDefinitionArn, family: td.family ?? '', revision: td.revision ?? 0 }
@@ -227,21 +224,19 @@ export class EcsAdapter implements EcsPort, RevisionsPort {
       enableEcsManagedTags?: boolean
     }
   ): Promise<void> {
-    await throttlingTolerated(() =>
-      this.client.send(
-        new UpdateServiceCommand({
-          cluster,
-          service,
-          taskDefinition: change.taskDefinitionArn,
-          desiredCount: change.desiredCount,
-          ...(change.propagateTags === undefined
-            ? {}
-            : { propagateTags: change.propagateTags as PropagateTags }),
-          ...(change.enableEcsManagedTags === undefined
-            ? {}
-            : { enableECSManagedTags: change.enableEcsManagedTags })
-        })
-      )
+    await this.client.send(
+      new UpdateServiceCommand({
+        cluster,
+        service,
+        taskDefinition: change.taskDefinitionArn,
+        desiredCount: change.desiredCount,
+        ...(change.propagateTags === undefined
+          ? {}
+          : { propagateTags: change.propagateTags as PropagateTags }),
+        ...(change.enableEcsManagedTags === undefined
+          ? {}
+          : { enableECSManagedTags: change.enableEcsManagedTags })
+      })
     )
   }
 
@@ -317,29 +312,27 @@ export class EcsAdapter implements EcsPort, RevisionsPort {
     const { placement } = task
     // the same token on every retry (the SDK's and ours): ECS starts the task once
     const clientToken = randomUUID()
-    const out = await throttlingTolerated(() =>
-      this.client.send(
-        new RunTaskCommand({
-          cluster: task.cluster,
-          taskDefinition: task.taskDefinitionArn,
-          count: 1,
-          clientToken,
-          startedBy: task.startedBy,
-          ...(task.group ? { group: task.group } : {}),
-          ...(placement.capacityProviderStrategy
-            ? { capacityProviderStrategy: placement.capacityProviderStrategy }
-            : placement.launchType
-              ? { launchType: placement.launchType as 'FARGATE' | 'EC2' | 'EXTERNAL' }
-              : {}),
-          ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
-          ...(placement.networkConfiguration
-            ? {
-                networkConfiguration: placement.networkConfiguration as NetworkConfiguration
-              }
+    const out = await this.client.send(
+      new RunTaskCommand({
+        cluster: task.cluster,
+        taskDefinition: task.taskDefinitionArn,
+        count: 1,
+        clientToken,
+        startedBy: task.startedBy,
+        ...(task.group ? { group: task.group } : {}),
+        ...(placement.capacityProviderStrategy
+          ? { capacityProviderStrategy: placement.capacityProviderStrategy }
+          : placement.launchType
+            ? { launchType: placement.launchType as 'FARGATE' | 'EC2' | 'EXTERNAL' }
             : {}),
-          overrides: { containerOverrides: [{ name: task.container, command: task.command }] }
-        })
-      )
+        ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
+        ...(placement.networkConfiguration
+          ? {
+              networkConfiguration: placement.networkConfiguration as NetworkConfiguration
+            }
+          : {}),
+        overrides: { containerOverrides: [{ name: task.container, command: task.command }] }
+      })
     )
     const arn = out.tasks?.[0]?.taskArn
     if (arn) return arn
@@ -352,24 +345,20 @@ export class EcsAdapter implements EcsPort, RevisionsPort {
   }
 
   async stopTask(cluster: string, taskArn: string, reason: string): Promise<void> {
-    await throttlingTolerated(() =>
-      this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason }))
-    )
+    await this.client.send(new StopTaskCommand({ cluster, task: taskArn, reason }))
   }
 
   async listActiveRevisions(family: string): Promise<string[]> {
     const arns: string[] = []
     let nextToken: string | undefined
     do {
-      const out = await throttlingTolerated(() =>
-        this.client.send(
-          new ListTaskDefinitionsCommand({
-            familyPrefix: family,
-            status: 'ACTIVE',
-            sort: 'DESC',
-            nextToken
-          })
-        )
+      const out = await this.client.send(
+        new ListTaskDefinitionsCommand({
+          familyPrefix: family,
+          status: 'ACTIVE',
+          sort: 'DESC',
+          nextToken
+        })
       )
       arns.push(...(out.taskDefinitionArns ?? []))
       nextToken = out.nextToken
@@ -378,8 +367,8 @@ export class EcsAdapter implements EcsPort, RevisionsPort {
   }
 
   async deregisterTaskDefinition(taskDefinitionArn: string): Promise<void> {
-    await throttlingTolerated(() =>
-      this.client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))
+    await this.client.send(
+      new DeregisterTaskDefinitionCommand({ taskDefinition: taskDefinitionArn })
     )
   }
 }

@@ -22,7 +22,6 @@ import type {
 } from '../rollout/ports.js'
 import { listenerOf } from '../rollout/discover.js'
 import { InputError } from '../rollout/errors.js'
-import { throttlingTolerated } from './patience.js'
 
 const DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300
 
@@ -134,13 +133,13 @@ export class ElbAdapter implements ElbPort, TagPort {
 
   async writeForward(route: Route, forward: Forward): Promise<void> {
     const actions = rewrite((route.raw as Action[] | undefined) ?? [], forward)
-    await throttlingTolerated(() =>
-      route.kind === 'rule'
-        ? this.client.send(new ModifyRuleCommand({ RuleArn: route.arn, Actions: actions }))
-        : this.client.send(
-            new ModifyListenerCommand({ ListenerArn: route.arn, DefaultActions: actions })
-          )
-    )
+    if (route.kind === 'rule') {
+      await this.client.send(new ModifyRuleCommand({ RuleArn: route.arn, Actions: actions }))
+    } else {
+      await this.client.send(
+        new ModifyListenerCommand({ ListenerArn: route.arn, DefaultActions: actions })
+      )
+    }
   }
 
   async readTags(arn: string): Promise<Record<string, string>> {

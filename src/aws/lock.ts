@@ -6,7 +6,6 @@ import {
   type ElasticLoadBalancingV2Client
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import type { LockPort, TaggedRule } from '../rollout/ports.js'
-import { throttlingTolerated } from './patience.js'
 
 /** The header a lock rule matches on, with a value no client sends: it never takes a request. */
 const LOCK_HEADER = 'x-ecs-blue-green-lock'
@@ -27,29 +26,27 @@ export class LockAdapter implements LockPort {
     tags: Record<string, string>
   ): Promise<{ kind: 'created'; rule: TaggedRule } | { kind: 'taken' }> {
     try {
-      const out = await throttlingTolerated(() =>
-        this.client.send(
-          new CreateRuleCommand({
-            ListenerArn: listenerArn,
-            Priority: priority,
-            Conditions: [
-              {
-                Field: 'http-header',
-                HttpHeaderConfig: {
-                  HttpHeaderName: LOCK_HEADER,
-                  Values: [tags['ecs-blue-green:owner'] ?? 'lock']
-                }
+      const out = await this.client.send(
+        new CreateRuleCommand({
+          ListenerArn: listenerArn,
+          Priority: priority,
+          Conditions: [
+            {
+              Field: 'http-header',
+              HttpHeaderConfig: {
+                HttpHeaderName: LOCK_HEADER,
+                Values: [tags['ecs-blue-green:owner'] ?? 'lock']
               }
-            ],
-            Actions: [
-              {
-                Type: 'fixed-response',
-                FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' }
-              }
-            ],
-            Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
-          })
-        )
+            }
+          ],
+          Actions: [
+            {
+              Type: 'fixed-response',
+              FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' }
+            }
+          ],
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
+        })
       )
       const arn = out.Rules?.[0]?.RuleArn
       if (!arn) throw new Error('CreateRule returned no rule')
@@ -79,7 +76,7 @@ export class LockAdapter implements LockPort {
 
   async deleteLockRule(ruleArn: string): Promise<boolean> {
     try {
-      await throttlingTolerated(() => this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn })))
+      await this.client.send(new DeleteRuleCommand({ RuleArn: ruleArn }))
       return true
     } catch (error) {
       if (named(error, 'RuleNotFound')) return false

@@ -13,7 +13,6 @@ import type {
   ServiceDeploymentPort,
   ServiceDeploymentView
 } from '../rollout/ports.js'
-import { throttlingTolerated } from './patience.js'
 
 const time = (d: Date | undefined): number | undefined => (d ? d.getTime() : undefined)
 
@@ -58,10 +57,8 @@ export class ServiceDeploymentAdapter implements ServiceDeploymentPort {
     service: string,
     taskDefinitionArn: string
   ): Promise<string | undefined> {
-    const answer = await throttlingTolerated(() =>
-      this.client.send(
-        new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn })
-      )
+    const answer = await this.client.send(
+      new UpdateServiceCommand({ cluster, service, taskDefinition: taskDefinitionArn })
     )
     return answer.service?.currentServiceDeployment
   }
@@ -93,18 +90,14 @@ export class ServiceDeploymentAdapter implements ServiceDeploymentPort {
     hookId: string,
     action: 'CONTINUE' | 'ROLLBACK'
   ): Promise<void> {
-    await throttlingTolerated(() =>
-      this.client.send(
-        new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action })
-      )
+    await this.client.send(
+      new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action })
     )
   }
 
   async rollBackDeployment(arn: string): Promise<void> {
-    await throttlingTolerated(() =>
-      this.client.send(
-        new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })
-      )
+    await this.client.send(
+      new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })
     )
   }
 }

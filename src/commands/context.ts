@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { CapacityAdapter } from '../aws/capacity.js'
-import { runBudget } from '../aws/budget.js'
+import { patientFor, runBudget } from '../aws/budget.js'
 import { CLIENT_TIMEOUTS, createClients, type AwsClients } from '../aws/clients.js'
 import { CloudWatchAdapter } from '../aws/cloudwatch.js'
 import { ScalingAdapter } from '../aws/scaling.js'
@@ -58,7 +58,8 @@ export function commandContext(timeoutMs: number): CommandContext {
       clock: systemClock,
       observer,
       signal: cancel.signal,
-      crowded: budget.crowded
+      crowded: budget.crowded,
+      patientFor: (ms, work) => patientFor(ms, work)
     },
     close() {
       observer.close()

@@ -44,6 +44,12 @@ export interface RolloutDeps {
    */
   crowded?: () => boolean
   /**
+   * Runs `work` with its AWS calls waiting out throttling for `ms` from now, instead of until the
+   * run's timeout: longer for what returns traffic, shorter for what must not hold it back
+   * (absent: calls are not throttled, as with in-memory ports).
+   */
+  patientFor?: <T>(ms: number, work: () => Promise<T>) => Promise<T>
+  /**
    * told each state the rollout enters: plain data, to be stored and resumed with runRollout.
    * Awaited before the state's work starts, so a store can finish writing it first.
    */
@@ -152,6 +158,15 @@ export function recordTimeline(
     live,
     idle
   })
+}
+
+/** `work` with `deps.patientFor(ms)`, where the deps have it. */
+export function withCallPatience<T>(
+  deps: Pick<RolloutDeps, 'patientFor'>,
+  ms: number,
+  work: () => Promise<T>
+): Promise<T> {
+  return deps.patientFor ? deps.patientFor(ms, work) : work()
 }
 
 export function errorText(error: unknown): string {

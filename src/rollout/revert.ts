@@ -1,4 +1,11 @@
-import { errorText, noteScaling, recordTimeline, type RunContext } from './context.js'
+import {
+  errorText,
+  noteScaling,
+  recordTimeline,
+  withCallPatience,
+  type RolloutDeps,
+  type RunContext
+} from './context.js'
 import { restoreScaling } from './scaling/restore.js'
 import { tgName } from './discover.js'
 import { formatDuration } from './duration.js'
@@ -9,7 +16,10 @@ import type { Observed } from './decide.js'
 import type { RolloutState } from './state.js'
 import { restoreTestRoute, testRouteEnding } from './watch/test-traffic.js'
 
-/** The write that returns traffic is the one that must land: keep trying this long. */
+/**
+ * The write that returns traffic is the one that must land: keep trying this long, and let each
+ * call of it wait out throttling as long, whatever is left of the run's timeout.
+ */
 const RETURN_BUDGET_MS = 120_000
 const FIRST_RETRY_MS = 1000
 const MAX_RETRY_MS = 30_000
@@ -35,8 +45,20 @@ export async function returnTraffic(
   route: Route,
   liveTargetGroupArn: string,
   idleTargetGroupArn: string,
-  deps: { elb: ElbPort; clock: Clock; observer: RolloutObserver },
+  deps: { elb: ElbPort; clock: Clock; observer: RolloutObserver } & Pick<RolloutDeps, 'patientFor'>,
   budgetMs = RETURN_BUDGET_MS
+): Promise<Landed> {
+  return withCallPatience(deps, budgetMs, () =>
+    returnTrafficNow(route, liveTargetGroupArn, idleTargetGroupArn, deps, budgetMs)
+  )
+}
+
+async function returnTrafficNow(
+  route: Route,
+  liveTargetGroupArn: string,
+  idleTargetGroupArn: string,
+  deps: { elb: ElbPort; clock: Clock; observer: RolloutObserver },
+  budgetMs: number
 ): Promise<Landed> {
   const { elb, clock, observer } = deps
   const started = clock.now()
@@ -133,7 +155,15 @@ export async function scaleToZero(
  * scaled to 0 (so a crash-looping release stops), because scaling it while it still takes
  * traffic would turn a bad release into an outage.
  */
-export async function revert(
+export function revert(
+  state: Extract<RolloutState, { phase: 'revert' }>,
+  run: RunContext
+): Promise<Observed> {
+  // after the timeout too: the revert is what the timeout calls for
+  return withCallPatience(run.deps, RETURN_BUDGET_MS, () => revertNow(state, run))
+}
+
+async function revertNow(
   state: Extract<RolloutState, { phase: 'revert' }>,
   run: RunContext
 ): Promise<Observed> {

@@ -19,6 +19,26 @@ export type PastRead = (
   simAt: number
 ) => object
 
+/**
+ * What DescribeServices and DescribeTasks share: each asked-for name or ARN as it was at the
+ * time `find` looks at, or a MISSING failure for it, as the present reads answer one.
+ */
+function foundAsOf<V>(
+  refs: string[],
+  find: (name: string) => V | undefined,
+  arnOf: (view: V) => unknown,
+  missingArn: (ref: string) => string
+): { found: V[]; failures: object[] } {
+  const found: V[] = []
+  const failures: object[] = []
+  for (const ref of refs) {
+    const view = find(isArn(ref) ? (parseEcsArn(ref)?.path.at(-1) ?? '') : ref)
+    if (view && (!isArn(ref) || arnOf(view) === ref)) found.push(view)
+    else failures.push({ arn: isArn(ref) ? ref : missingArn(ref), reason: 'MISSING' })
+  }
+  return { found, failures }
+}
+
 function describeServicesAsOf(
   model: EcsModel,
   history: ReadHistory,
@@ -29,21 +49,13 @@ function describeServicesAsOf(
   describeServicesOp(model, params, ctx)
   const cluster = model.cluster(optionalString(params, 'cluster'), ctx)
   const withTags = stringList(params, 'include').includes('TAGS')
-  const services: object[] = []
-  const failures: object[] = []
-  for (const ref of stringList(params, 'services')) {
-    const name = isArn(ref) ? (parseEcsArn(ref)?.path.at(-1) ?? '') : ref
-    const view = history.serviceAt(cluster.arn, name, simAt)
-    if (view && (!isArn(ref) || view.serviceArn === ref)) {
-      const { tags, ...rest } = view
-      services.push(withTags ? { ...rest, tags } : rest)
-    } else {
-      failures.push({
-        arn: isArn(ref) ? ref : ecsArn(ctx, `service/${cluster.name}/${ref}`),
-        reason: 'MISSING'
-      })
-    }
-  }
+  const { found, failures } = foundAsOf(
+    stringList(params, 'services'),
+    (name) => history.serviceAt(cluster.arn, name, simAt),
+    (view) => view.serviceArn,
+    (ref) => ecsArn(ctx, `service/${cluster.name}/${ref}`)
+  )
+  const services = found.map(({ tags, ...rest }) => (withTags ? { ...rest, tags } : rest))
   return { services, failures }
 }
 
@@ -57,20 +69,13 @@ function describeTasksAsOf(
   describeTasksOp(model, params, ctx)
   const cluster = model.cluster(optionalString(params, 'cluster'), ctx)
   const withTags = stringList(params, 'include').includes('TAGS')
-  const tasks: object[] = []
-  const failures: object[] = []
-  for (const ref of stringList(params, 'tasks')) {
-    const id = isArn(ref) ? (parseEcsArn(ref)?.path.at(-1) ?? '') : ref
-    const view = history.taskAt(cluster.arn, id, simAt)
-    if (view && (!isArn(ref) || view.taskArn === ref)) {
-      tasks.push(withTags ? view : { ...view, tags: [] })
-    } else {
-      failures.push({
-        arn: isArn(ref) ? ref : ecsArn(cluster, `task/${cluster.name}/${ref}`),
-        reason: 'MISSING'
-      })
-    }
-  }
+  const { found, failures } = foundAsOf(
+    stringList(params, 'tasks'),
+    (id) => history.taskAt(cluster.arn, id, simAt),
+    (view) => view.taskArn,
+    (ref) => ecsArn(cluster, `task/${cluster.name}/${ref}`)
+  )
+  const tasks = found.map((view) => (withTags ? view : { ...view, tags: [] }))
   return { tasks, failures }
 }
 

@@ -1,4 +1,4 @@
-import { errorText, type RolloutDeps } from '../context.js'
+import { errorText, withCallPatience, type RolloutDeps } from '../context.js'
 import { deploy, runRollout } from '../deploy.js'
 import { AbortedByOtherError, RecordError, RolloutLockedError, TakenOverError } from '../errors.js'
 import type { LockPort, TagPort } from '../ports.js'
@@ -57,6 +57,12 @@ export interface KeeperOptions {
 
 /** How long a run that is to return traffic tries its record first, before it returns it anyway. */
 const REVERT_RECORD_BUDGET_MS = 1500
+
+/**
+ * How long a look made during a wait (the lock check and heartbeat of a poll) waits out
+ * throttling: it only stops a wait sooner, and must not stall the reads that watch the release.
+ */
+const LOOK_PATIENCE_MS = 5000
 
 /**
  * How often a running rollout reads its state to see whether another run stepped in. Only to stop
@@ -129,7 +135,7 @@ export class Keeper {
       deferScaleDown: true,
       // a look, not a guard: a read that fails here is only warned about
       confirmOwner: async () => {
-        if (this.owned) await this.confirmOwnership(true)
+        if (this.owned) await this.look()
       }
     }
   }
@@ -168,7 +174,11 @@ export class Keeper {
     this.holding()
     try {
       // not waited for long: it must not stand between the lock and the return of the traffic
-      await this.writeOrThrow(record, mode ? REVERT_RECORD_BUDGET_MS : undefined)
+      await (mode
+        ? withCallPatience(this.deps, REVERT_RECORD_BUDGET_MS, () =>
+            this.writeOrThrow(record, REVERT_RECORD_BUDGET_MS)
+          )
+        : this.writeOrThrow(record))
     } catch (error) {
       if (mode && error instanceof RecordError && this.owned) {
         this.deps.observer.warn(error.message)
@@ -293,15 +303,22 @@ export class Keeper {
     // a heartbeat is a write too: only right after a read shows the lock still this run's
     let fresh = false
     if (beat || clock.now() - this.lastCheck >= this.checkEvery()) {
-      fresh = await this.confirmOwnership(true)
+      fresh = await this.look()
     }
     if (!beat || !fresh) return
     this.lastBeat = clock.now()
     try {
-      await writeHeartbeat(this.deps.tags, this.settings.routeArn, clock.now())
+      await withCallPatience(this.deps, LOOK_PATIENCE_MS, () =>
+        writeHeartbeat(this.deps.tags, this.settings.routeArn, clock.now())
+      )
     } catch (error) {
       this.warnOnce('heartbeat', `could not write the heartbeat: ${errorText(error)}`)
     }
+  }
+
+  /** A lenient check of the lock during a wait, which a throttled account does not hold up long. */
+  private look(): Promise<boolean> {
+    return withCallPatience(this.deps, LOOK_PATIENCE_MS, () => this.confirmOwnership(true))
   }
 
   private checkEvery(): number {

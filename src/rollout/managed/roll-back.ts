@@ -1,5 +1,5 @@
 import type { RunContext } from '../context.js'
-import { errorText } from '../context.js'
+import { errorText, withCallPatience } from '../context.js'
 import type { ManagedDeps } from './engine.js'
 import { isFinal, type ManagedObserved, type ManagedState } from './state.js'
 
@@ -11,7 +11,18 @@ const ROLLBACK_WAIT_MS = 30 * 60_000
  * ContinueServiceDeployment ROLLBACK; otherwise StopServiceDeployment ROLLBACK. Runs whatever
  * the signal says: a cancel is exactly when it must run. The weights stay ECS's to write.
  */
-export async function rollBack(
+export function rollBack(
+  state: Extract<ManagedState, { phase: 'roll-back' }>,
+  deps: ManagedDeps
+): Promise<ManagedObserved> {
+  // after the timeout too: the rollback is what the timeout calls for
+  return withCallPatience(deps, ROLLBACK_ASK_MS, () => askRollBack(state, deps))
+}
+
+/** How long the calls that ask ECS to roll back wait out throttling. */
+const ROLLBACK_ASK_MS = 120_000
+
+async function askRollBack(
   state: Extract<ManagedState, { phase: 'roll-back' }>,
   deps: ManagedDeps
 ): Promise<ManagedObserved> {
