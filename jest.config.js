@@ -1,8 +1,10 @@
 /**
- * Suites over a minute and a half on 2 cores, which the critical path of `npm test` cannot
- * carry: races.test.ts throttles tag writes through a promotion for the action's full patience.
+ * Suites of a minute or more on 2 cores, which the critical path of `npm test` cannot carry:
+ * races.test.ts throttles tag writes through a promotion for the run's timeout; durable.test.ts
+ * runs every control command through the bundle; aws-cli.test.ts starts the AWS CLI (a Python
+ * program) dozens of times, after installing it where the machine has none.
  */
-export const LONG_SUITES = ['e2e/races.test.ts']
+export const LONG_SUITES = ['e2e/races.test.ts', 'e2e/durable.test.ts', 'emulator/aws-cli.test.ts']
 
 /** @type {import('jest').Config} */
 export default {

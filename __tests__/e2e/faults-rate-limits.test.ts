@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { waitOutThrottling } from '../../src/aws/budget.js'
 import { clientConfig, control } from '../helpers/emulator.js'
 import { runRateLimitSuite } from '../../scripts/suites/rate-limits.js'
-import { formatThrottled, median } from '../../scripts/suites/throttling.js'
+import { formatAnswered, formatThrottled, median } from '../../scripts/suites/throttling.js'
 import type { CallRecord } from '../../emulator/control/call-log.js'
 import type { SuiteReport } from '../../scripts/suites/report.js'
 import { expectNoViolations, startHarness, type Harness } from './harness.js'
@@ -204,6 +204,20 @@ describe("the suite's report of throttling", () => {
       'throttled: DescribeTargetHealth 2, AddTags 1, DescribeServices 1'
     )
     expect(formatThrottled([call('DescribeRules', null)])).toBe('throttled: none')
+  })
+
+  it('counts the calls AWS carried out per rollout, by service, the busiest first', () => {
+    const calls = [
+      call('DescribeTargetHealth', null),
+      call('DescribeTargetHealth', null),
+      call('DescribeTargetHealth', 'rate-limit'),
+      call('AddTags', null),
+      { ...call('DescribeServices', null), service: 'ecs' }
+    ]
+    expect(formatAnswered(calls, 2)).toBe(
+      'answered per rollout: elbv2 1.5 (DescribeTargetHealth 1.0, AddTags 0.5); ' +
+        'ecs 0.5 (DescribeServices 0.5)'
+    )
   })
 
   it('takes the middle rollout time as the median', () => {

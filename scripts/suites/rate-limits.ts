@@ -12,7 +12,7 @@ import type { RateLimit } from '../../emulator/control/rate-limits.js'
 import { control } from '../../__tests__/helpers/emulator.js'
 import { pool } from './pool.js'
 import { formatReport, rolloutCounts, type SuiteReport } from './report.js'
-import { formatThrottled, median } from './throttling.js'
+import { formatAnswered, formatThrottled, median } from './throttling.js'
 import { judge, planRollout, runRollout, type ReleaseKind } from './rollout.js'
 import { suiteViolations } from './violations.js'
 
@@ -102,7 +102,7 @@ export async function runRateLimitSuite(options: RateLimitSuiteOptions): Promise
     problems,
     violations,
     wallMs: Date.now() - started,
-    details: [formatThrottled(calls)]
+    details: [formatThrottled(calls), formatAnswered(calls, runs.length)]
   }
   log(formatReport(report))
   return report
