@@ -1,6 +1,7 @@
+import { deployWithState } from '../../src/rollout/control/deploy.js'
 import { deploy } from '../../src/rollout/deploy.js'
 import { CROWDED_SLOWER } from '../../src/rollout/poll.js'
-import { BlueGreen } from '../support/blue-green.js'
+import { BlueGreen, MINUTE } from '../support/blue-green.js'
 
 /**
  * A run that AWS throttles reads less often: the account's request rate is shared, and reads
@@ -30,5 +31,42 @@ describe('a crowded account', () => {
     const outcome = await deploy(bg.settings(), { ...bg.deps(), crowded: () => true })
     expect(outcome.result).toBe('reverted')
     expect(bg.aws.weightWrites()).toEqual([])
+  })
+
+  it('checks its lock and beats less often, yet three times within stale-after', async () => {
+    const run = async (crowded: boolean) => {
+      const bg = new BlueGreen()
+      const settings = bg.settings({ stepWaitMs: 4 * MINUTE, scaleDownDelayMs: 0 })
+      const beats: number[] = []
+      // every write of the record carries a heartbeat too
+      const written: number[] = []
+      const deps = bg.durableDeps('runner-1', { crowded: () => crowded })
+      const outcome = await deployWithState(settings, {
+        ...deps,
+        tags: {
+          ...deps.tags,
+          readTags: (arn) => deps.tags.readTags(arn),
+          removeTags: (arn, keys) => deps.tags.removeTags(arn, keys),
+          writeTags: (arn, tags) => {
+            written.push(bg.clock.now())
+            if (Object.keys(tags).every((key) => key === 'ecs-blue-green:heartbeat')) {
+              beats.push(bg.clock.now())
+            }
+            return deps.tags.writeTags(arn, tags)
+          }
+        }
+      })
+      expect(outcome.result).toBe('promoted')
+      const checks = bg.aws.calls.filter((call) => call.op === 'readWithLock').length
+      const gaps = written.slice(1).map((at, i) => at - written[i]!)
+      return { checks, beats: beats.length, longestGap: Math.max(0, ...gaps) }
+    }
+    const calm = await run(false)
+    const crowded = await run(true)
+    expect(calm.beats).toBeGreaterThan(10)
+    expect(crowded.beats).toBeLessThan(calm.beats / 2)
+    expect(crowded.checks).toBeLessThan(calm.checks / 2)
+    // the default stale-after is 5 minutes
+    expect(crowded.longestGap).toBeLessThanOrEqual(100_000)
   })
 })

@@ -299,7 +299,7 @@ export class Keeper {
   async heartbeat(): Promise<void> {
     if (!this.owned) return
     const { clock } = this.deps
-    const beat = clock.now() - this.lastBeat >= heartbeatEvery(this.settings) && !this.interrupted()
+    const beat = clock.now() - this.lastBeat >= this.beatEvery() && !this.interrupted()
     // a heartbeat is a write too: only right after a read shows the lock still this run's
     let fresh = false
     if (beat || clock.now() - this.lastCheck >= this.checkEvery()) {
@@ -324,7 +324,17 @@ export class Keeper {
   private checkEvery(): number {
     const every = Math.min(CHECK_MAX_MS, heartbeatEvery(this.settings))
     // the check only stops a wait sooner; while AWS throttles the account, progress comes first
-    return this.deps.crowded?.() ? every * CROWDED_SLOWER : every
+    return this.deps.crowded?.() ? Math.max(every * CROWDED_SLOWER, this.beatEvery()) : every
+  }
+
+  /**
+   * While AWS throttles the account, a heartbeat (and the check before it) comes three times less
+   * often, but still three times within stale-after, so that no run takes a live one for silent.
+   */
+  private beatEvery(): number {
+    const every = heartbeatEvery(this.settings)
+    if (!this.deps.crowded?.()) return every
+    return Math.min(every * CROWDED_SLOWER, Math.max(staleAfter(this.settings) / 3, every))
   }
 
   private interrupted(): boolean {
