@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { addFault } from '../helpers/emulator.js'
+import { routeTags, runEnv } from './durable-world.js'
 import {
   callsOf,
   currentWeights,
@@ -61,4 +62,59 @@ describe('a deploy that AWS keeps throttling past its timeout', () => {
       [t.targetGroups.green]: 0
     })
   }, 60_000)
+})
+
+/*
+ * Every call of a run waits out throttling as long as the run's timeout allows, the record's
+ * tag writes included: in a crowded account, that is what lets a rollout through. But a run
+ * that is to return traffic must not wait for its record first. Here AWS throttles the abort's
+ * every AddTags, for good; the traffic must still be back within seconds, long before the
+ * abort's timeout, and the abort keeps the lock, since the record does not say the rollout ended.
+ */
+describe('an abort whose record AWS keeps throttling', () => {
+  it('returns the traffic within seconds all the same, and keeps the lock', async () => {
+    const t = await ownTopology(h)
+    const paused = await run(
+      h,
+      deployInputs(t, { image: 'registry.example.com/app:7.0.1', 'traffic-steps': '10,pause,100' }),
+      { env: runEnv(1601) }
+    )
+    expect(paused.outputs.result).toBe('paused')
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 90,
+      [t.targetGroups.green]: 10
+    })
+
+    const caller = nextCaller()
+    await addFault(h.url, {
+      service: 'elbv2',
+      operation: 'AddTags',
+      fault: 'throttle',
+      userAgent: `app/${caller}`
+    })
+    const started = Date.now()
+    let backAfter: number | undefined
+    const abort = run(h, deployInputs(t, { command: 'abort', timeout: '20s' }), {
+      caller,
+      env: { ...runEnv(1602), AWS_MAX_ATTEMPTS: '2' }
+    })
+    let done = false
+    void abort.finally(() => (done = true))
+    while (!done && backAfter === undefined) {
+      const weights = await currentWeights(h, t)
+      if (weights[t.targetGroups.green] === 0) backAfter = Date.now() - started
+      else await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const result = await abort
+    // the run's start-up and its lock take a second or two; the record only a second and a half
+    expect(backAfter).toBeDefined()
+    expect(backAfter!).toBeLessThan(8_000)
+    expect(result.stderr + result.stdout).toMatch(/AddTags/)
+    expect(await currentWeights(h, t)).toEqual({
+      [t.targetGroups.blue]: 100,
+      [t.targetGroups.green]: 0
+    })
+    // the record still says the rollout is in flight: its lock stays, for the next abort to settle
+    expect((await routeTags(h, t))['ecs-blue-green:phase']).toBe('paused')
+  }, 120_000)
 })

@@ -1,7 +1,10 @@
 import { abortRollout } from '../../src/rollout/control/abort.js'
 import { deployWithState } from '../../src/rollout/control/deploy.js'
 import { rollbackRollout } from '../../src/rollout/control/rollback.js'
+import { listenerOf } from '../../src/rollout/discover.js'
+import { lockPriority } from '../../src/rollout/durable/route-lock.js'
 import { decodeRecord } from '../../src/rollout/durable/tags.js'
+import { TakenOverError } from '../../src/rollout/errors.js'
 import type { ScalableTarget, ScalingPolicy, Suspended } from '../../src/rollout/ports.js'
 import { decodeScaling, encodeScaling } from '../../src/rollout/scaling/found.js'
 import { BlueGreen, MINUTE } from '../support/blue-green.js'
@@ -334,5 +337,34 @@ describe('auto scaling kept in the rollout record', () => {
       'web-green': { min: 0, max: 8, suspended: ALL }
     })
     expect(bg.aws.ecsWorld.service('web-blue')).toMatchObject({ desiredCount: 2 })
+  })
+})
+
+describe('a run that loses its lock just as the new side is to follow the live one', () => {
+  it('stops at that change, at once, without taking it for a read to try again', async () => {
+    const bg = scaledPair()
+    const settings = bg.settings({ stepWaitMs: MINUTE })
+    atShift(bg, 10, () => expect(bg.aws.scalingWorld.activity('web-blue', 6)).toBe(true))
+    // another run takes the rollout over right after the read that shows the live side scaled out
+    let takenAt: number | undefined
+    bg.aws.log.after('describeServices', () => {
+      if (takenAt !== undefined || bg.aws.ecsWorld.service('web-blue').desiredCount !== 6) return
+      takenAt = bg.clock.now()
+      const hold = bg.postStepHolds.at(-1)!
+      void bg.aws.lock.deleteLockRule(hold.lockArn).then(() =>
+        bg.aws.lock.createLockRule(listenerOf(settings.routeArn), lockPriority(settings), {
+          'ecs-blue-green:owner': 'runner-2'
+        })
+      )
+    })
+    const run = deployWithState(settings, bg.durableDeps())
+    await expect(run).rejects.toThrow(TakenOverError)
+    // the follow was the first change after the takeover, and it was never made
+    expect(bg.mutations()).not.toContain('updateService web-green x6')
+    // nor taken for a read that failed, to be tried again after a backoff
+    expect(bg.record.warnings.filter((line) => /could not read/.test(line))).toEqual([])
+    expect(
+      bg.aws.calls.filter((call) => call.at > takenAt! && call.op === 'describeServices')
+    ).toEqual([])
   })
 })
