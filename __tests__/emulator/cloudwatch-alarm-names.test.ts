@@ -13,7 +13,7 @@ import {
   type PutMetricAlarmCommandInput
 } from '@aws-sdk/client-cloudwatch'
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
-import { clientConfig, reset } from '../helpers/emulator.js'
+import { clientConfig, metricAlarmInput, refusal, reset } from '../helpers/emulator.js'
 
 let emulator: RunningEmulator
 let cloudwatch: CloudWatchClient
@@ -29,35 +29,13 @@ afterAll(async () => {
 })
 
 function metricAlarm(name: string, more: Partial<PutMetricAlarmCommandInput> = {}) {
-  return cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'Shop',
-      MetricName: 'Errors',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-      ...more
-    })
-  )
+  return cloudwatch.send(new PutMetricAlarmCommand(metricAlarmInput(name, { ...more })))
 }
 
 function compositeAlarm(name: string, more: Partial<PutCompositeAlarmCommandInput> = {}) {
   return cloudwatch.send(
     new PutCompositeAlarmCommand({ AlarmName: name, AlarmRule: 'ALARM(child)', ...more })
   )
-}
-
-async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await call
-  } catch (error) {
-    const { name, message } = error as Error
-    return { name, message }
-  }
-  throw new Error('the call was accepted')
 }
 
 async function alarmNames(): Promise<string[]> {

@@ -16,7 +16,7 @@ import {
   SetAlarmStateCommand
 } from '@aws-sdk/client-cloudwatch'
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
-import { clientConfig, reset } from '../helpers/emulator.js'
+import { clientConfig, metricAlarmInput, reset } from '../helpers/emulator.js'
 
 /** a 10-second period, and so an alarm's evaluation interval, is 0.2 s of the test's clock */
 const TIME_SCALE = 0.02
@@ -35,19 +35,7 @@ afterAll(async () => {
 })
 
 function putAlarm(name: string, more: Partial<PutMetricAlarmCommandInput> = {}) {
-  return cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'Shop',
-      MetricName: 'Errors',
-      Statistic: 'Sum',
-      Period: 10,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-      ...more
-    })
-  )
+  return cloudwatch.send(new PutMetricAlarmCommand(metricAlarmInput(name, { Period: 10, ...more })))
 }
 
 async function alarms(input: DescribeAlarmsCommandInput = {}): Promise<MetricAlarm[]> {

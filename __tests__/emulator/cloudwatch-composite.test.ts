@@ -14,7 +14,7 @@ import {
   SetAlarmStateCommand
 } from '@aws-sdk/client-cloudwatch'
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
-import { clientConfig, reset } from '../helpers/emulator.js'
+import { clientConfig, metricAlarmInput, reset } from '../helpers/emulator.js'
 
 let emulator: RunningEmulator
 let cloudwatch: CloudWatchClient
@@ -31,18 +31,7 @@ afterAll(async () => {
 
 function putAlarm(name: string, more: Partial<PutMetricAlarmCommandInput> = {}) {
   return cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'Shop',
-      MetricName: 'Errors',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'ignore',
-      ...more
-    })
+    new PutMetricAlarmCommand(metricAlarmInput(name, { TreatMissingData: 'ignore', ...more }))
   )
 }
 

@@ -16,7 +16,7 @@ import {
   UntagResourceCommand
 } from '@aws-sdk/client-ecs'
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
-import { clientConfig } from '../helpers/emulator.js'
+import { clientConfig, refusal } from '../helpers/emulator.js'
 
 let emulator: RunningEmulator
 let ecs: ECSClient
@@ -73,16 +73,6 @@ function service(tags: Tag[], name = `svc-${++counter}`) {
       ...(tags.length > 0 ? { tags } : {})
     })
   )
-}
-
-async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await call
-  } catch (error) {
-    const { name, message } = error as Error
-    return { name, message }
-  }
-  throw new Error('the call was accepted')
 }
 
 const tag = (tags: Tag[], arn = serviceArn) =>

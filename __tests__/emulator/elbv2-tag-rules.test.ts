@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { createAlb, VPC } from '../../emulator/fixtures/load-balancer.js'
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js'
-import { clientConfig } from '../helpers/emulator.js'
+import { clientConfig, refusal } from '../helpers/emulator.js'
 
 let emulator: RunningEmulator
 let elb: ElasticLoadBalancingV2Client
@@ -78,17 +78,6 @@ function rule(tags: Tag[]) {
       Tags: tags
     })
   )
-}
-
-/** the error the SDK throws, as name and message */
-async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await call
-  } catch (error) {
-    const { name, message } = error as Error
-    return { name, message }
-  }
-  throw new Error('the call was accepted')
 }
 
 const addTags = (tags: Tag[], arns = [ruleArn]) =>

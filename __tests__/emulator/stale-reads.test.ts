@@ -72,9 +72,8 @@ describe('fault "stale": ECS reads that lag behind the writes', () => {
     await emulator.stop()
   })
 
-  /** a service on revision 1 with its one task RUNNING, made before any stale rule */
-  async function runningService(): Promise<string> {
-    const name = `web-${++serviceCount}`
+  /** a service on revision 1 with one task wanted */
+  async function createService(name: string): Promise<void> {
     await ecs.send(
       new CreateServiceCommand({
         cluster: 'stale',
@@ -85,6 +84,12 @@ describe('fault "stale": ECS reads that lag behind the writes', () => {
         networkConfiguration: NETWORK
       })
     )
+  }
+
+  /** a service on revision 1 with its one task RUNNING, made before any stale rule */
+  async function runningService(): Promise<string> {
+    const name = `web-${++serviceCount}`
+    await createService(name)
     advance(60_000)
     return name
   }
@@ -171,16 +176,7 @@ describe('fault "stale": ECS reads that lag behind the writes', () => {
     })
     await describe1('web-0') // a first read starts the record of the past
     const name = `fresh-${++serviceCount}`
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'stale',
-        serviceName: name,
-        taskDefinition: revisions[0],
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration: NETWORK
-      })
-    )
+    await createService(name)
     const answer = await ecs.send(
       new DescribeServicesCommand({ cluster: 'stale', services: [name] })
     )

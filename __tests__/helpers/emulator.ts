@@ -1,3 +1,4 @@
+import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch'
 /**
  * A typed client for the emulator's control API (`/_emulator/`), for tests and scripts, and the
  * SDK settings that point the real AWS clients at an emulator.
@@ -239,4 +240,33 @@ export async function control<T = unknown>(
     throw new Error(`emulator ${method} /_emulator/${path}: ${response.status} ${message}`)
   }
   return JSON.parse(text) as T
+}
+
+/** The error the SDK throws for a call AWS refuses, as name and message (throws if it was accepted). */
+export async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string }> {
+  try {
+    await call
+  } catch (error) {
+    const { name, message } = error as Error
+    return { name, message }
+  }
+  throw new Error('the call was accepted')
+}
+
+/** A metric alarm on Shop/Errors (more than 5 in a minute), with `more` on top. */
+export function metricAlarmInput(
+  name: string,
+  more: Partial<PutMetricAlarmCommandInput> = {}
+): PutMetricAlarmCommandInput {
+  return {
+    AlarmName: name,
+    Namespace: 'Shop',
+    MetricName: 'Errors',
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 5,
+    ComparisonOperator: 'GreaterThanThreshold',
+    ...more
+  }
 }

@@ -19,65 +19,58 @@ export type PastRead = (
   simAt: number
 ) => object
 
-/**
- * What DescribeServices and DescribeTasks share: each asked-for name or ARN as it was at the
- * time `find` looks at, or a MISSING failure for it, as the present reads answer one.
- */
-function foundAsOf<V>(
-  refs: string[],
-  find: (name: string) => V | undefined,
-  arnOf: (view: V) => unknown,
-  missingArn: (ref: string) => string
-): { found: V[]; failures: object[] } {
-  const found: V[] = []
-  const failures: object[] = []
-  for (const ref of refs) {
-    const view = find(isArn(ref) ? (parseEcsArn(ref)?.path.at(-1) ?? '') : ref)
-    if (view && (!isArn(ref) || arnOf(view) === ref)) found.push(view)
-    else failures.push({ arn: isArn(ref) ? ref : missingArn(ref), reason: 'MISSING' })
+/** How DescribeServices and DescribeTasks differ; the rest of their past answer is shared. */
+interface Described<V> {
+  /** the present read, run first so that a request AWS refuses is refused alike */
+  present: (model: EcsModel, params: Params, ctx: CallContext) => unknown
+  /** the request's list of names or ARNs, and the answer's list of views */
+  asked: 'services' | 'tasks'
+  at: (history: ReadHistory, clusterArn: string, name: string, simAt: number) => V | undefined
+  arnOf: (view: V) => unknown
+  missingArn: (ctx: CallContext, cluster: ReturnType<EcsModel['cluster']>, ref: string) => string
+  /** the view as answered, with the resource's tags only when `include` asks for TAGS */
+  shown: (view: V, withTags: boolean) => object
+}
+
+/** Each asked-for name or ARN as it was at `simAt`, or a MISSING failure, as the present reads answer one. */
+function describeAsOf<V>(described: Described<V>): PastRead {
+  return (model, history, params, ctx, simAt) => {
+    described.present(model, params, ctx)
+    const cluster = model.cluster(optionalString(params, 'cluster'), ctx)
+    const withTags = stringList(params, 'include').includes('TAGS')
+    const found: object[] = []
+    const failures: object[] = []
+    for (const ref of stringList(params, described.asked)) {
+      const name = isArn(ref) ? (parseEcsArn(ref)?.path.at(-1) ?? '') : ref
+      const view = described.at(history, cluster.arn, name, simAt)
+      if (view && (!isArn(ref) || described.arnOf(view) === ref)) {
+        found.push(described.shown(view, withTags))
+      } else {
+        const arn = isArn(ref) ? ref : described.missingArn(ctx, cluster, ref)
+        failures.push({ arn, reason: 'MISSING' })
+      }
+    }
+    return { [described.asked]: found, failures }
   }
-  return { found, failures }
 }
 
-function describeServicesAsOf(
-  model: EcsModel,
-  history: ReadHistory,
-  params: Params,
-  ctx: CallContext,
-  simAt: number
-): object {
-  describeServicesOp(model, params, ctx)
-  const cluster = model.cluster(optionalString(params, 'cluster'), ctx)
-  const withTags = stringList(params, 'include').includes('TAGS')
-  const { found, failures } = foundAsOf(
-    stringList(params, 'services'),
-    (name) => history.serviceAt(cluster.arn, name, simAt),
-    (view) => view.serviceArn,
-    (ref) => ecsArn(ctx, `service/${cluster.name}/${ref}`)
-  )
-  const services = found.map(({ tags, ...rest }) => (withTags ? { ...rest, tags } : rest))
-  return { services, failures }
-}
+const describeServicesAsOf = describeAsOf({
+  present: describeServicesOp,
+  asked: 'services',
+  at: (history, clusterArn, name, simAt) => history.serviceAt(clusterArn, name, simAt),
+  arnOf: (view) => view.serviceArn,
+  missingArn: (ctx, cluster, ref) => ecsArn(ctx, `service/${cluster.name}/${ref}`),
+  shown: ({ tags, ...rest }, withTags) => (withTags ? { ...rest, tags } : rest)
+})
 
-function describeTasksAsOf(
-  model: EcsModel,
-  history: ReadHistory,
-  params: Params,
-  ctx: CallContext,
-  simAt: number
-): object {
-  describeTasksOp(model, params, ctx)
-  const cluster = model.cluster(optionalString(params, 'cluster'), ctx)
-  const withTags = stringList(params, 'include').includes('TAGS')
-  const { found, failures } = foundAsOf(
-    stringList(params, 'tasks'),
-    (id) => history.taskAt(cluster.arn, id, simAt),
-    (view) => view.taskArn,
-    (ref) => ecsArn(cluster, `task/${cluster.name}/${ref}`)
-  )
-  const tasks = found.map((view) => (withTags ? view : { ...view, tags: [] }))
-  return { tasks, failures }
-}
+const describeTasksAsOf = describeAsOf({
+  present: describeTasksOp,
+  asked: 'tasks',
+  at: (history, clusterArn, id, simAt) => history.taskAt(clusterArn, id, simAt),
+  arnOf: (view) => view.taskArn,
+  missingArn: (_ctx, cluster, ref) => ecsArn(cluster, `task/${cluster.name}/${ref}`),
+  shown: (view, withTags) => (withTags ? view : { ...view, tags: [] })
+})
 
 function listTasksAsOf(
   model: EcsModel,
