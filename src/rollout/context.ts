@@ -85,6 +85,8 @@ export interface RunContext {
   uncertainWriteAt?: number
   /** alarms, metric windows and test traffic: what users see (settings.watch) */
   watching?: Watching
+  /** the count the run last raised the new side to, following the live side, and when */
+  followed?: { count: number; at: number }
   /** the new side's count when every wanted task last served, and the interruptions seen by then */
   capacity?: { serving: number; interrupted: number }
   /** interrupted tasks already reported */

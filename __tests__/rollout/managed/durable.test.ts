@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { deployManagedWithState } from '../../../src/rollout/managed/keeper.js'
+import { ThrottledTooLongError } from '../../../src/aws/budget.js'
+import {
+  deployManagedWithState,
+  type ManagedDurableDeps
+} from '../../../src/rollout/managed/keeper.js'
 import { decodeManaged } from '../../../src/rollout/managed/record.js'
 import { RULE } from '../../support/memory-service-deployments.js'
 import { durableDeps, ManagedWorld, MemoryTagsAndLock, MINUTE } from '../../support/managed.js'
@@ -180,5 +184,43 @@ describe('a cancelled deploy that keeps a record', () => {
       'AddTags reverted',
       'DeleteRule lock'
     ])
+  })
+})
+
+describe('a heartbeat that AWS keeps throttling', () => {
+  it('is tried for seconds, not the run, and only warned about: the deployment is still followed to its end', async () => {
+    const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const patience: number[] = []
+    let scope: number | undefined
+    const beats: (number | undefined)[] = []
+    const write = store.writeTags.bind(store)
+    store.writeTags = (arn, tags) => {
+      if (!('ecs-blue-green:managed-heartbeat' in tags) || 'ecs-blue-green:managed-phase' in tags)
+        return write(arn, tags)
+      beats.push(scope)
+      return Promise.reject(new ThrottledTooLongError('AddTags', 5000, new Error('Rate exceeded')))
+    }
+    const deps: ManagedDurableDeps = {
+      ...durableDeps(world, store, 'run-1'),
+      patientFor: async (ms, work) => {
+        patience.push(ms)
+        scope = ms
+        try {
+          return await work()
+        } finally {
+          scope = undefined
+        }
+      }
+    }
+    const outcome = await deployManagedWithState(world.settings(), deps)
+    expect(outcome.result).toBe('promoted')
+    expect(beats.length).toBeGreaterThan(1)
+    expect(beats.every((ms) => ms === 5000)).toBe(true)
+    expect(
+      world.record.warnings.filter((line) =>
+        line.startsWith('could not write the heartbeat: AWS kept throttling AddTags')
+      ).length
+    ).toBe(beats.length)
   })
 })

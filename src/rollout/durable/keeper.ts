@@ -6,7 +6,14 @@ import type { RolloutOutcome, Settings, TrafficStep } from '../settings.js'
 import { moreChanged, type Changed, type RolloutState } from '../state.js'
 import { guardedPorts } from './guarded.js'
 import { CROWDED_SLOWER } from '../poll.js'
-import { doing, heartbeatEvery, heldWords, judgeLock, staleAfter } from './lock.js'
+import {
+  doing,
+  heartbeatEvery,
+  heldWords,
+  judgeLock,
+  LOOK_PATIENCE_MS,
+  staleAfter
+} from './lock.js'
 import { trafficOnLive } from './pair.js'
 import { patiently } from './patient.js'
 import { impatient, patientDeps } from './patient-reads.js'
@@ -57,12 +64,6 @@ export interface KeeperOptions {
 
 /** How long a run that is to return traffic tries its record first, before it returns it anyway. */
 const REVERT_RECORD_BUDGET_MS = 1500
-
-/**
- * How long a look made during a wait (the lock check and heartbeat of a poll) waits out
- * throttling: it only stops a wait sooner, and must not stall the reads that watch the release.
- */
-const LOOK_PATIENCE_MS = 5000
 
 /**
  * How often a running rollout reads its state to see whether another run stepped in. Only to stop

@@ -7,6 +7,12 @@ import type { StoredState } from './store.js'
 export const HEARTBEAT_MAX_MS = 30_000
 
 /**
+ * How long a look made during a wait (a lock check, a heartbeat) waits out throttling: it only
+ * stops a wait sooner, and must not stall the reads that watch the release.
+ */
+export const LOOK_PATIENCE_MS = 5000
+
+/**
  * Who may start on the route now. `held`: another run works on a rollout and showed it was
  * alive within stale-after. `stale`: such a run went silent, so its rollout was interrupted.
  * `paused`: a rollout waits for promote or abort. `free`: nothing in progress.

@@ -1,6 +1,7 @@
+import { errorText, withCallPatience } from '../context.js'
 import { listenerOf } from '../discover.js'
 import { guardedPorts } from '../durable/guarded.js'
-import { HEARTBEAT_MAX_MS, staleAfter } from '../durable/lock.js'
+import { HEARTBEAT_MAX_MS, LOOK_PATIENCE_MS, staleAfter } from '../durable/lock.js'
 import type { Owner } from '../durable/record.js'
 import { lockPriority } from '../durable/route-lock.js'
 import { formatDuration } from '../duration.js'
@@ -145,7 +146,16 @@ function recording(settings: Settings, deps: ManagedDurableDeps, startedAt?: num
       const now = deps.clock.now()
       if (deps.signal?.aborted || now - beatAt < HEARTBEAT_MAX_MS) return
       beatAt = now
-      await deps.tags.writeTags(rule, { 'ecs-blue-green:managed-heartbeat': String(now) })
+      // a beat only shows the run alive, with stale-after to spare: under throttling it must not
+      // hold up the reads that follow ECS's deployment, nor end the run
+      try {
+        await withCallPatience(deps, LOOK_PATIENCE_MS, () =>
+          deps.tags.writeTags(rule, { 'ecs-blue-green:managed-heartbeat': String(now) })
+        )
+      } catch (error) {
+        if (error instanceof TakenOverError) throw error
+        deps.observer.warn(`could not write the heartbeat: ${errorText(error)}`)
+      }
     },
     onManagedState: async (state: ManagedState) => {
       await deps.onManagedState?.(state)

@@ -3,9 +3,6 @@ import { interruption, type IdleSnapshot } from '../observe.js'
 import type { Pair, Release } from '../state.js'
 import { OWN_WRITE_VISIBLE_WITHIN_MS } from '../own-writes.js'
 
-/** the count each run last raised its new side to, and when (a run is a RunContext) */
-const followed = new WeakMap<RunContext, { count: number; at: number }>()
-
 /**
  * The count the new side follows the live side up to, now that the live side wants `liveNow`
  * tasks. Without `desired-count`, the live side's count itself. With it, the new side keeps the
@@ -47,7 +44,7 @@ export async function followLive(
   if (wanted === undefined || wanted <= now || now === 0) return seen
   if (snapshot.primary?.taskDefinitionArn !== release.taskDefinitionArn) return seen
   await run.deps.ecs.updateService(pair.cluster, pair.idle.service, { desiredCount: wanted })
-  followed.set(run, { count: wanted, at: run.deps.clock.now() })
+  run.followed = { count: wanted, at: run.deps.clock.now() }
   run.deps.observer.info(
     `${pair.live.service} scaled out to ${liveNow} tasks: ${pair.idle.service} follows, from ${now} to ${wanted}`
   )
@@ -60,7 +57,7 @@ export async function followLive(
  * is neither written again nor taken for the side's size), for OWN_WRITE_VISIBLE_WITHIN_MS at most.
  */
 function ownCountShown(run: RunContext, snapshot: IdleSnapshot): IdleSnapshot {
-  const own = followed.get(run)
+  const own = run.followed
   const shown = snapshot.service.desiredCount
   if (!own || shown === 0 || shown >= own.count) return snapshot
   if (snapshot.at - own.at >= OWN_WRITE_VISIBLE_WITHIN_MS) return snapshot
