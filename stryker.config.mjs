@@ -20,6 +20,8 @@ export default {
     'src/rollout/control/abort.ts',
     'src/rollout/control/takeover.ts',
     'src/rollout/control/post-step.ts',
+    // the lock and record of a service that ECS deploys itself
+    'src/rollout/managed/keeper.ts',
     // what auto scaling is held at and restored to
     'src/rollout/scaling/hold.ts',
     'src/rollout/scaling/restore.ts'

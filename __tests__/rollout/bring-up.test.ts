@@ -120,11 +120,11 @@ describe('bringing up the idle side', () => {
     // target health once a poll, and once more right before each weight write
     const polls = count('describeTargetHealth') - count('writeForward')
     expect(polls).toBeGreaterThan(30)
-    // DescribeServices (one at discovery) once a poll interval (three polls while baking), twice
-    // that while the side stands still, or when the targets changed
+    // DescribeServices (one at discovery) once a poll interval (two and a half polls while
+    // baking), three times that while the side stands still, or when the targets changed
     const services = count('describeServices') - 1
     expect(services).toBeLessThanOrEqual(polls / 3 + 8)
-    expect(services).toBeGreaterThanOrEqual(polls / 7)
+    expect(services).toBeGreaterThanOrEqual(polls / 8)
     // the running tasks only when the counts or the targets changed: while starting up
     expect(count('listTasks')).toBeLessThan(12)
     const reads = services + count('listTasks') + count('describeTasks') + polls

@@ -45,6 +45,12 @@ const CLOCK_SKEW_MS = 60_000
 /** DescribeServices is read at least every this many polls, even while the targets stay put. */
 const SERVICES_EVERY_POLLS = 3
 
+/**
+ * How much less often DescribeServices is read while the side stands still: a task that stops or
+ * fails leaves its target group first, and the health read sees that every poll.
+ */
+const STEADY_SLOWER = 3
+
 /** Which targets the group has and how each is: a change is worth a fresh look at ECS. */
 function targetsKey(targets: TargetView[]): string {
   return targets
@@ -73,8 +79,8 @@ const DESCRIBE_BATCH = 100
  * Reads the idle side's health at about one call per poll. The target group's health, which is
  * what decides a release, is read every poll. DescribeServices (both sides in one call) only when
  * the targets changed, and otherwise every third poll and no more often than `servicesEveryMs`
- * (twice that while the side stands still: its tasks all there and healthy, its counts as they
- * were): a task that stops or fails leaves the target group, so the health read sees it first. ListTasks
+ * (three times that while the side stands still: its tasks all there and healthy, its counts as
+ * they were): a task that stops or fails leaves the target group, so the health read sees it first. ListTasks
  * only when the services' task counts or the targets changed; DescribeTasks only for tasks not seen
  * before (a task's address never changes); the stopped tasks only when a task went missing or the
  * deployment counted a failure. Caches are updated only by a poll that completed, so a failed read
@@ -132,7 +138,7 @@ export class IdleWatcher {
       targets.every((target) => target.state === 'healthy')
     const servicesDue =
       this.pollsSinceServices >= SERVICES_EVERY_POLLS - 1 &&
-      this.now() - this.servicesAt >= this.servicesEveryMs * (steady ? 2 : 1)
+      this.now() - this.servicesAt >= this.servicesEveryMs * (steady ? STEADY_SLOWER : 1)
     if (!targetsChanged && !servicesDue) {
       this.pollsSinceServices++
       return { ...last, at: this.now(), targets }

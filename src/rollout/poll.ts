@@ -29,12 +29,6 @@ export interface PollSpec<S, T> {
 }
 
 /**
- * How many times a poll interval a watchful poll reads. While baking, 3: at the default 5s every
- * 1.7 s, so a target turning unhealthy is noticed within 0.8 s at the median and a rollout stays
- * under one AWS call a second. While bringing up, 5: the new side turning healthy is what the
- * whole rollout waits on, and the bring-up is a small part of a rollout's calls.
- */
-/**
  * How much less often a run reads while AWS throttles its calls: AWS's buckets are per account, so
  * a hundred rollouts that keep reading at their own pace leave no tokens for the writes that move
  * them on (ELBv2 has one bucket of 10 calls a second for all of its calls).
@@ -47,7 +41,13 @@ export const CROWDED_SLOWER = 3
  */
 export const WATCHFUL_FLOOR_MS = 1_000
 
-export const WATCHFUL_READS = { bake: 3, bringUp: 5 } as const
+/**
+ * How many times a poll interval a watchful poll reads. While baking, 2.5: at the default 5s
+ * every 2 s, so a target turning unhealthy is noticed within a second at the median and a rollout
+ * stays under one AWS call a second. While bringing up, 5: the new side turning healthy is what
+ * the whole rollout waits on, and the bring-up is a small part of a rollout's calls.
+ */
+export const WATCHFUL_READS = { bake: 2.5, bringUp: 5 } as const
 
 /**
  * Reads every poll interval until `judge` settles, the deadline passes or the run is cancelled.
