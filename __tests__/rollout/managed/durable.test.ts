@@ -191,7 +191,6 @@ describe('a heartbeat that AWS keeps throttling', () => {
   it('is tried for seconds, not the run, and only warned about: the deployment is still followed to its end', async () => {
     const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
     const store = new MemoryTagsAndLock(world.ecs.calls)
-    const patience: number[] = []
     let scope: number | undefined
     const beats: (number | undefined)[] = []
     const write = store.writeTags.bind(store)
@@ -204,7 +203,6 @@ describe('a heartbeat that AWS keeps throttling', () => {
     const deps: ManagedDurableDeps = {
       ...durableDeps(world, store, 'run-1'),
       patientFor: async (ms, work) => {
-        patience.push(ms)
         scope = ms
         try {
           return await work()
