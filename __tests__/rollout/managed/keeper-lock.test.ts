@@ -156,6 +156,22 @@ describe('a run that holds the lock', () => {
     )
   })
 
+  it('beats every third of a short stale-after, so that it is never taken for silent', async () => {
+    const world = new ManagedWorld({ bakeMs: 20 * MINUTE })
+    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const settings = world.settings({ staleAfterMs: 60_000 })
+    const stalled = world.clock.stallAt(world.clock.now() + 12 * MINUTE)
+    void deployManagedWithState(settings, durableDeps(world, store, 'run-1'))
+    await stalled
+    // every 20 s: three beats within stale-after, not the 30 s of the default
+    const beats = world.ecs.calls.filter((call) => call === 'AddTags').length
+    expect(beats).toBeGreaterThanOrEqual(34)
+    expect(beats).toBeLessThanOrEqual(38)
+    await expect(
+      deployManagedWithState(settings, durableDeps(world, store, 'run-2'))
+    ).rejects.toThrow(/another run holds the lock/)
+  })
+
   it('is judged by its claim, not by the record of the run before it, until it writes its own', async () => {
     const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
     const store = new MemoryTagsAndLock(world.ecs.calls)

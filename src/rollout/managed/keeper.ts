@@ -1,7 +1,7 @@
 import { errorText, withCallPatience } from '../context.js'
 import { listenerOf } from '../discover.js'
 import { guardedPorts } from '../durable/guarded.js'
-import { HEARTBEAT_MAX_MS, LOOK_PATIENCE_MS, staleAfter } from '../durable/lock.js'
+import { heartbeatEvery, LOOK_PATIENCE_MS, staleAfter } from '../durable/lock.js'
 import type { Owner } from '../durable/record.js'
 import { lockPriority } from '../durable/route-lock.js'
 import { formatDuration } from '../duration.js'
@@ -144,7 +144,8 @@ function recording(settings: Settings, deps: ManagedDurableDeps, startedAt?: num
     ...deps,
     heartbeat: async () => {
       const now = deps.clock.now()
-      if (deps.signal?.aborted || now - beatAt < HEARTBEAT_MAX_MS) return
+      // a third of stale-after, as a pair's run beats: a live run is never taken for silent
+      if (deps.signal?.aborted || now - beatAt < heartbeatEvery(settings)) return
       beatAt = now
       // a beat only shows the run alive, with stale-after to spare: under throttling it must not
       // hold up the reads that follow ECS's deployment, nor end the run
