@@ -1,7 +1,10 @@
 import { deployManaged, runManaged, type ManagedDeps } from '../../src/rollout/managed/engine.js'
 import type { ManagedState } from '../../src/rollout/managed/state.js'
 import type { AlarmView, LockPort, MetricsPort, TagPort } from '../../src/rollout/ports.js'
-import type { ManagedDurableDeps } from '../../src/rollout/managed/keeper.js'
+import {
+  deployManagedWithState,
+  type ManagedDurableDeps
+} from '../../src/rollout/managed/keeper.js'
 import type { RolloutOutcome, Settings } from '../../src/rollout/settings.js'
 import { FakeClock } from './fake-clock.js'
 import { MemoryServiceDeployments, type ManagedConfig } from './memory-service-deployments.js'
@@ -134,4 +137,22 @@ export function durableDeps(
   token: string
 ): ManagedDurableDeps {
   return { ...world.deps(), tags: store, lock: store, owner: { token } }
+}
+
+/**
+ * run-1 deploys on a world of its own and its process dies `afterMs` in (its last sleep never
+ * returns), leaving its lock and record as they were.
+ */
+export async function diesAfter(
+  afterMs: number,
+  bakeMs: number,
+  overrides: Partial<Settings> = {}
+): Promise<{ world: ManagedWorld; store: MemoryTagsAndLock; startedAt: number }> {
+  const world = new ManagedWorld({ bakeMs })
+  const store = new MemoryTagsAndLock(world.ecs.calls)
+  const startedAt = world.clock.now()
+  const stalled = world.clock.stallAt(startedAt + afterMs)
+  void deployManagedWithState(world.settings(overrides), durableDeps(world, store, 'run-1'))
+  await stalled
+  return { world, store, startedAt }
 }

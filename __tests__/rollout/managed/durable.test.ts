@@ -6,7 +6,13 @@ import {
 } from '../../../src/rollout/managed/keeper.js'
 import { decodeManaged } from '../../../src/rollout/managed/record.js'
 import { RULE } from '../../support/memory-service-deployments.js'
-import { durableDeps, ManagedWorld, MemoryTagsAndLock, MINUTE } from '../../support/managed.js'
+import {
+  diesAfter,
+  durableDeps,
+  ManagedWorld,
+  MemoryTagsAndLock,
+  MINUTE
+} from '../../support/managed.js'
 
 describe('the record and the lock of a service that ECS deploys itself', () => {
   it('records on the production rule what it is about to do before doing it, and gives the lock back', async () => {
@@ -37,11 +43,7 @@ describe('the record and the lock of a service that ECS deploys itself', () => {
   })
 
   it('refuses while another run that is alive follows a deployment, changing nothing', async () => {
-    const world = new ManagedWorld({ bakeMs: 30 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
-    const stalled = world.clock.stallAt(world.clock.now() + 2 * MINUTE)
-    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-    await stalled
+    const { world, store } = await diesAfter(2 * MINUTE, 30 * MINUTE)
     const before = world.ecs.calls.length
     await expect(
       deployManagedWithState(world.settings(), durableDeps(world, store, 'run-2'))
@@ -50,11 +52,7 @@ describe('the record and the lock of a service that ECS deploys itself', () => {
   })
 
   it('takes over a run that went silent: follows the deployment it recorded, never starts it again', async () => {
-    const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
-    const stalled = world.clock.stallAt(world.clock.now() + MINUTE)
-    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-    await stalled
+    const { world, store } = await diesAfter(MINUTE, 3 * MINUTE)
     expect(decodeManaged(store.tags.get(RULE) ?? {})?.phase).toBe('follow')
     // silent for longer than stale-after (5 minutes by default)
     await world.clock.sleep(6 * MINUTE)

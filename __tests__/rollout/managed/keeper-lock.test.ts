@@ -4,7 +4,13 @@ import { lockPriority } from '../../../src/rollout/durable/route-lock.js'
 import { deployManagedWithState } from '../../../src/rollout/managed/keeper.js'
 import { decodeManaged } from '../../../src/rollout/managed/record.js'
 import { RULE } from '../../support/memory-service-deployments.js'
-import { durableDeps, ManagedWorld, MemoryTagsAndLock, MINUTE } from '../../support/managed.js'
+import {
+  diesAfter,
+  durableDeps,
+  ManagedWorld,
+  MemoryTagsAndLock,
+  MINUTE
+} from '../../support/managed.js'
 
 /*
  * The lock and the takeover of a service that ECS deploys itself, case by case: each test here
@@ -125,12 +131,7 @@ describe('a run that holds the lock', () => {
   })
 
   it('beats while it follows a long deployment, so that no other run takes it for silent', async () => {
-    const world = new ManagedWorld({ bakeMs: 20 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
-    const startedAt = world.clock.now()
-    const stalled = world.clock.stallAt(startedAt + 12 * MINUTE)
-    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-    await stalled
+    const { world, store, startedAt } = await diesAfter(12 * MINUTE, 20 * MINUTE)
     // a beat every 30 s, not with each 5 s poll: AddTags is a rate-limited write
     const beats = world.ecs.calls.filter((call) => call === 'AddTags').length
     expect(beats).toBeGreaterThanOrEqual(20)
@@ -157,12 +158,8 @@ describe('a run that holds the lock', () => {
   })
 
   it('beats every third of a short stale-after, so that it is never taken for silent', async () => {
-    const world = new ManagedWorld({ bakeMs: 20 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
+    const { world, store } = await diesAfter(12 * MINUTE, 20 * MINUTE, { staleAfterMs: 60_000 })
     const settings = world.settings({ staleAfterMs: 60_000 })
-    const stalled = world.clock.stallAt(world.clock.now() + 12 * MINUTE)
-    void deployManagedWithState(settings, durableDeps(world, store, 'run-1'))
-    await stalled
     // every 20 s: three beats within stale-after, not the 30 s of the default
     const beats = world.ecs.calls.filter((call) => call === 'AddTags').length
     expect(beats).toBeGreaterThanOrEqual(34)
@@ -173,12 +170,8 @@ describe('a run that holds the lock', () => {
   })
 
   it('is judged by its claim, not by the record of the run before it, until it writes its own', async () => {
-    const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
     // run-1 died while it followed a deployment, ten minutes ago
-    const stalled = world.clock.stallAt(world.clock.now() + MINUTE)
-    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-    await stalled
+    const { world, store } = await diesAfter(MINUTE, 3 * MINUTE)
     await world.clock.sleep(10 * MINUTE)
     // run-2 has just taken run-1's lock over, and has written no record of its own yet
     const [key, rule] = [...store.rules][0]!
@@ -199,11 +192,7 @@ describe('a run that holds the lock', () => {
   })
 
   it('is taken over once silent for stale-after, and not a moment before', async () => {
-    const world = new ManagedWorld({ bakeMs: 30 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
-    const stalled = world.clock.stallAt(world.clock.now() + MINUTE)
-    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-    await stalled
+    const { world, store } = await diesAfter(MINUTE, 30 * MINUTE)
     const lastBeat = decodeManaged(store.tags.get(RULE) ?? {})!.heartbeatAt
     // a moment short of stale-after (5 minutes) since its last beat: still alive
     await world.clock.sleep(lastBeat + 5 * MINUTE - 1 - world.clock.now())
@@ -271,11 +260,7 @@ describe('taking over a run that went silent', () => {
   it.each(['roll-back', 'rolling-back'])(
     "rolls back the deployment of a run whose record says '%s', before its own deploy",
     async (phase) => {
-      const world = new ManagedWorld({ bakeMs: 20 * MINUTE })
-      const store = new MemoryTagsAndLock(world.ecs.calls)
-      const stalled = world.clock.stallAt(world.clock.now() + 2 * MINUTE)
-      void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-      await stalled
+      const { world, store } = await diesAfter(2 * MINUTE, 20 * MINUTE)
       // as a run leaves it that asked for the rollback and died before it ended
       store.tags.set(RULE, { ...store.tags.get(RULE), [PHASE]: phase })
       await world.clock.sleep(6 * MINUTE)
@@ -323,11 +308,7 @@ describe('taking over a run that went silent', () => {
   })
 
   it('starts its own deploy when the record names no deployment to carry on (its ARN too long to keep)', async () => {
-    const world = new ManagedWorld({ bakeMs: 20 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
-    const stalled = world.clock.stallAt(world.clock.now() + 2 * MINUTE)
-    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-    await stalled
+    const { world, store } = await diesAfter(2 * MINUTE, 20 * MINUTE)
     const { 'ecs-blue-green:managed-deployment': _left, ...kept } = store.tags.get(RULE) ?? {}
     store.tags.set(RULE, kept)
     await world.clock.sleep(6 * MINUTE)
@@ -344,11 +325,7 @@ describe('taking over a run that went silent', () => {
   })
 
   it("reports its own release when it differs from the one it finished, and the earlier one's when it is the same", async () => {
-    const world = new ManagedWorld({ bakeMs: 3 * MINUTE })
-    const store = new MemoryTagsAndLock(world.ecs.calls)
-    const stalled = world.clock.stallAt(world.clock.now() + MINUTE)
-    void deployManagedWithState(world.settings(), durableDeps(world, store, 'run-1'))
-    await stalled
+    const { world, store } = await diesAfter(MINUTE, 3 * MINUTE)
     await world.clock.sleep(6 * MINUTE)
     const own = await deployManagedWithState(
       world.settings({ release: { image: 'web:3', environment: [] } }),
