@@ -80,11 +80,11 @@ const DESCRIBE_BATCH = 100
  * what decides a release, is read every poll. DescribeServices (both sides in one call) only when
  * the targets changed, and otherwise every third poll and no more often than `servicesEveryMs`
  * (three times that while the side stands still: its tasks all there and healthy, its counts as
- * they were): a task that stops or fails leaves the target group, so the health read sees it first. ListTasks
- * only when the services' task counts or the targets changed; DescribeTasks only for tasks not seen
- * before (a task's address never changes); the stopped tasks only when a task went missing or the
- * deployment counted a failure. Caches are updated only by a poll that completed, so a failed read
- * loses nothing.
+ * they were): a task that stops or fails leaves the target group, so the health read sees it
+ * first. ListTasks only when the services' task counts or the targets changed; DescribeTasks only
+ * for tasks not seen before (a task's address never changes); the stopped tasks only when a task
+ * went missing or the deployment counted a failure. Caches are updated only by a poll that
+ * completed, so a failed read loses nothing.
  */
 export class IdleWatcher {
   private readonly known = new Map<string, TaskView>()
