@@ -119,3 +119,45 @@ describe('an abort whose record AWS keeps throttling', () => {
     expect((await routeTags(h, t))['ecs-blue-green:phase']).toBe('paused')
   }, 120_000)
 })
+
+/*
+ * A weight write lands right after the health read before it, or not at all: AWS throttling the
+ * write must not make it land seconds later (a retry by the SDK or the call budget) on a side that
+ * may have turned unhealthy since. The run checks the side again, then writes again.
+ */
+describe('a shift whose weight write AWS throttles', () => {
+  it('reads the new side again before each try of the write, and is promoted', async () => {
+    const t = await ownTopology(h)
+    const caller = nextCaller()
+    await addFault(h.url, {
+      service: 'elbv2',
+      operation: 'ModifyListener',
+      fault: 'throttle',
+      count: 1,
+      userAgent: `app/${caller}`
+    })
+    const result = await run(
+      h,
+      deployInputs(t, {
+        image: 'registry.example.com/app:9.9.8',
+        'traffic-steps': '50,100',
+        'step-wait': '1s'
+      }),
+      { caller }
+    )
+    expect(result.outputs.result).toBe('promoted')
+    expect(result.stdout + result.stderr).toMatch(
+      /AWS throttled ModifyListener \(Rate exceeded\); it was not carried out; checking \S+ again first/
+    )
+    const made = (await callsOf(h, caller)).filter((c) =>
+      ['ModifyListener', 'DescribeTargetHealth'].includes(c.operation)
+    )
+    const throttled = made.findIndex((c) => c.operation === 'ModifyListener' && c.fault)
+    const next = made.findIndex((c, i) => i > throttled && c.operation === 'ModifyListener')
+    expect(throttled).toBeGreaterThanOrEqual(0)
+    // between the throttled try and the next, a fresh read of the new side's health
+    expect(made.slice(throttled + 1, next).map((c) => c.operation)).toContain(
+      'DescribeTargetHealth'
+    )
+  }, 60_000)
+})

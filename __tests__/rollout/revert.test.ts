@@ -1,3 +1,6 @@
+import type { RolloutDeps } from '../../src/rollout/context.js'
+import { deploy } from '../../src/rollout/deploy.js'
+import { NotCarriedOutError } from '../../src/rollout/errors.js'
 import { BlueGreen, MINUTE } from '../support/blue-green.js'
 import type { ImageBehavior } from '../support/memory-aws.js'
 
@@ -168,6 +171,54 @@ describe('a shift that does not land as written', () => {
       'writeForward web-blue-tg=100 web-green-tg=0',
       'updateService web-green x0'
     ])
+  })
+})
+
+describe('a weight write that AWS throttles', () => {
+  it('is not carried out, and is tried again only after a fresh read of the new side', async () => {
+    const bg = new BlueGreen()
+    let throttled = -1
+    const deps: RolloutDeps = {
+      ...bg.deps(),
+      // as the call budget does: the write, tried once, is throttled and not carried out
+      once: (work) => {
+        if (throttled >= 0) return work()
+        throttled = bg.aws.log.calls.length
+        return Promise.reject(
+          new NotCarriedOutError(
+            'AWS throttled ModifyListener (Rate exceeded); it was not carried out'
+          )
+        )
+      }
+    }
+    const outcome = await deploy(bg.settings(), deps)
+    expect(outcome.result).toBe('promoted')
+    expect(bg.record.warnings).toContain(
+      'AWS throttled ModifyListener (Rate exceeded); it was not carried out; checking web-green again first'
+    )
+    const after = bg.aws.log.calls.slice(throttled).map((call) => call.op)
+    expect(after.indexOf('describeTargetHealth')).toBeGreaterThanOrEqual(0)
+    expect(after.indexOf('describeTargetHealth')).toBeLessThan(after.indexOf('writeForward'))
+  })
+
+  it('that AWS keeps throttling until the timeout reverts, naming the write', async () => {
+    const bg = new BlueGreen()
+    const deps: RolloutDeps = {
+      ...bg.deps(),
+      once: () =>
+        Promise.reject(
+          new NotCarriedOutError(
+            'AWS throttled ModifyListener (Rate exceeded); it was not carried out'
+          )
+        )
+    }
+    const outcome = await deploy(bg.settings({ timeoutMs: 2 * MINUTE }), deps)
+    expect(outcome.result).toBe('reverted')
+    expect(outcome.reason).toBe(
+      'could not write 90/10 during the shift to 10%: AWS throttled ModifyListener (Rate exceeded); it was not carried out'
+    )
+    // no weight ever went the new side's way; the revert writes the live side's 100 to be sure
+    expect(bg.aws.weightWrites()).toEqual([{ 'web-blue-tg': 100, 'web-green-tg': 0 }])
   })
 })
 

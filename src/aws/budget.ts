@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { NotCarriedOutError } from '../rollout/errors.js'
 import { isThrottling } from './patience.js'
 
 /**
@@ -36,8 +37,8 @@ export function runBudget(
   }
 }
 
-/** the patience a caller gave the calls it makes (see patientFor) */
-const given = new AsyncLocalStorage<{ until: number }>()
+/** the patience a caller gave the calls it makes (see patientFor, once) */
+const given = new AsyncLocalStorage<{ until: number; once?: boolean }>()
 
 /**
  * Runs `work` with every AWS call it makes waiting out throttling until `ms` from now, instead of
@@ -51,6 +52,15 @@ export function patientFor<T>(
   now: () => number = Date.now
 ): Promise<T> {
   return given.run({ until: now() + ms }, work)
+}
+
+/**
+ * Runs `work` with every AWS call it makes tried exactly once: a throttled call is neither waited
+ * out nor retried by the SDK, and fails with NotCarriedOutError. For a write that must land right
+ * after the check before it: a retry seconds later would land on what the check no longer saw.
+ */
+export function once<T>(work: () => Promise<T>, now: () => number = Date.now): Promise<T> {
+  return given.run({ until: now(), once: true }, work)
 }
 
 /** A call that AWS kept throttling until the run's budget for it ran out. */
@@ -139,12 +149,19 @@ export function applyBudget(
   )
   // inside the SDK's retry middleware (finalizeRequest, high): sees every attempt
   ;(client.middlewareStack as Stack).add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       try {
         return await next(args)
       } catch (error) {
-        if (isThrottling(error)) budget.throttled?.()
-        throw error
+        if (!isThrottling(error)) throw error
+        budget.throttled?.()
+        if (!given.getStore()?.once) throw error
+        // not a throttling error to the SDK's retry strategy: it is not retried
+        const operation = (context.commandName ?? 'a call').replace(/Command$/, '')
+        throw new NotCarriedOutError(
+          `AWS throttled ${operation} (${(error as Error).message}); it was not carried out`,
+          { cause: error }
+        )
       }
     },
     { step: 'finalizeRequest', name: 'ecsBlueGreenThrottleWatch', priority: 'low' }

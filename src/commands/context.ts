@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { CapacityAdapter } from '../aws/capacity.js'
-import { patientFor, runBudget } from '../aws/budget.js'
+import { once, patientFor, runBudget } from '../aws/budget.js'
 import { CLIENT_TIMEOUTS, createClients, type AwsClients } from '../aws/clients.js'
 import { CloudWatchAdapter } from '../aws/cloudwatch.js'
 import { ScalingAdapter } from '../aws/scaling.js'
@@ -59,7 +59,8 @@ export function commandContext(timeoutMs: number): CommandContext {
       observer,
       signal: cancel.signal,
       crowded: budget.crowded,
-      patientFor: (ms, work) => patientFor(ms, work)
+      patientFor: (ms, work) => patientFor(ms, work),
+      once: (work) => once(work)
     },
     close() {
       observer.close()

@@ -50,6 +50,11 @@ export interface RolloutDeps {
    */
   patientFor?: <T>(ms: number, work: () => Promise<T>) => Promise<T>
   /**
+   * runs `work` with each AWS call tried once: a throttled one fails (NotCarriedOutError) instead
+   * of being tried again, so that the caller checks afresh first. Absent: calls run as they are.
+   */
+  once?: <T>(work: () => Promise<T>) => Promise<T>
+  /**
    * told each state the rollout enters: plain data, to be stored and resumed with runRollout.
    * Awaited before the state's work starts, so a store can finish writing it first.
    */
@@ -160,6 +165,11 @@ export function recordTimeline(
     live,
     idle
   })
+}
+
+/** `work` with each AWS call tried once (`deps.once`), where the deps have it. */
+export function withOneTry<T>(deps: Pick<RolloutDeps, 'once'>, work: () => Promise<T>): Promise<T> {
+  return deps.once ? deps.once(work) : work()
 }
 
 /** `work` with `deps.patientFor(ms)`, where the deps have it. */

@@ -35,6 +35,18 @@ export class RolloutLockedError extends Error {
 }
 
 /**
+ * AWS throttled a write that must land right after the check before it (a weight moving traffic
+ * onto the new side, right after its health was read): it was not carried out, and it is not
+ * tried again on its own, so that every attempt follows a fresh check.
+ */
+export class NotCarriedOutError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'NotCarriedOutError'
+  }
+}
+
+/**
  * Another run took this rollout over (this one stopped sending heartbeats for too long). The run
  * stops at once without changing anything more: the new owner decides what happens to it now.
  */

@@ -1,7 +1,7 @@
 import { tgName } from './discover.js'
-import { TakenOverError } from './errors.js'
+import { NotCarriedOutError, TakenOverError } from './errors.js'
 import type { ElbPort } from './ports.js'
-import { errorText, interruption, recordTimeline, type RunContext } from './context.js'
+import { errorText, interruption, recordTimeline, withOneTry, type RunContext } from './context.js'
 import type { Observed } from './decide.js'
 import { forwardWith, readsAs, weightsRead } from './forward.js'
 import { bakeVerdict } from './gates.js'
@@ -11,6 +11,10 @@ import { followLive, joiningNow, noteInterruptions, noteSteady } from './scaling
 import { pollUntil } from './poll.js'
 import type { StoppedTaskReport } from './settings.js'
 import type { RolloutState } from './state.js'
+
+/** Waits between tries of a weight write that AWS throttled: doubling, as the call budget's. */
+const FIRST_WAIT_MS = 1_000
+const LONGEST_WAIT_MS = 10_000
 
 /**
  * Writes the step's weights (the pair in the order read, summing to 100, stickiness kept) and
@@ -36,21 +40,32 @@ export async function shift(
   // a cancel that arrived while the phase began must not be followed by a write that moves traffic
   const stop = interruption(run, where)
   if (stop) return failed(run, startedAt, state.changed, stop)
-  // health is read again right before the write: the last poll may be seconds old
-  const unfit = await stillHealthy(state, run, `before the shift to ${percent}%`, where)
-  if (unfit) return failed(run, startedAt, state.changed, unfit.reason, unfit.stoppedTasks)
-  try {
-    await deps.elb.writeForward(pair.route, forward)
-  } catch (error) {
-    if (error instanceof TakenOverError) throw error
-    // refused or not, the answer is lost: the write may land yet
-    run.uncertainWriteAt = deps.clock.now()
-    return failed(
-      run,
-      startedAt,
-      'traffic',
-      `could not write ${weights} ${where}: ${errorText(error)}`
-    )
+  for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+    // health is read again right before the write: the last poll may be seconds old
+    const unfit = await stillHealthy(state, run, `before the shift to ${percent}%`, where)
+    if (unfit) return failed(run, startedAt, state.changed, unfit.reason, unfit.stoppedTasks)
+    try {
+      // tried once: a write retried seconds later would land on a side no check saw healthy
+      await withOneTry(deps, () => deps.elb.writeForward(pair.route, forward))
+      break
+    } catch (error) {
+      if (error instanceof TakenOverError) throw error
+      if (error instanceof NotCarriedOutError && deps.clock.now() + wait < run.deadline) {
+        deps.observer.warn(`${errorText(error)}; checking ${pair.idle.service} again first`)
+        await deps.clock.sleep(wait, deps.signal)
+        const stopped = interruption(run, where)
+        if (stopped) return failed(run, startedAt, state.changed, stopped)
+        continue
+      }
+      // refused or not, the answer is lost: the write may land yet
+      run.uncertainWriteAt = deps.clock.now()
+      return failed(
+        run,
+        startedAt,
+        'traffic',
+        `could not write ${weights} ${where}: ${errorText(error)}`
+      )
+    }
   }
   const read = await pollUntil(run, {
     what: 'the listener',
