@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { createTargetGroup } from '../../emulator/fixtures/load-balancer.js'
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js'
-import { clientConfig, control } from '../helpers/emulator.js'
+import { clientConfig, control, metricAlarmInput } from '../helpers/emulator.js'
 
 let now = 1_700_000_000_000
 let emulator: RunningEmulator
@@ -155,18 +155,7 @@ describe('CloudWatch, per action, one second of its documented rate at most', ()
 
   it('PutMetricAlarm: 3 a second, apart from DescribeAlarms', async () => {
     const putAlarm = () =>
-      cloudwatch.send(
-        new PutMetricAlarmCommand({
-          AlarmName: 'shop-errors',
-          Namespace: 'Shop',
-          MetricName: 'Errors',
-          Statistic: 'Sum',
-          Period: 60,
-          EvaluationPeriods: 1,
-          Threshold: 5,
-          ComparisonOperator: 'GreaterThanThreshold'
-        })
-      )
+      cloudwatch.send(new PutMetricAlarmCommand(metricAlarmInput('shop-errors')))
     expect(await burst(4, putAlarm)).toEqual([...passed(3), QUERY_THROTTLED])
     expect(await attempt(describeAlarms)).toBe('passed')
   })
